@@ -1,0 +1,30 @@
+"""rosa-foundation: the AWS account side of ROSA with STS, for the stack's settings (stacks/Pulumi.<stack>.yaml)."""
+
+import pulumi
+
+from components.account_roles import AccountRoles
+from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
+from components.provider import account_provider
+from foundation.settings import load_settings
+
+# 1. Settings: every rule is checked here, before the first resource is registered.
+settings = load_settings()
+in_account = pulumi.ResourceOptions(providers=[account_provider(settings)])
+
+# 2. Account-wide roles and policies, for each topology the clusters use.
+account_roles = AccountRoles("account-roles", settings, in_account)
+
+# 3. Per cluster: OIDC provider and operator roles.
+clusters = {
+    cluster.name: ClusterFoundation(
+        cluster.name, ClusterFoundationArgs(cluster, settings, account_roles), in_account
+    )
+    for cluster in settings.clusters
+}
+
+# 4. Outputs: what `rosa create cluster` and the next pipeline step need.
+pulumi.export("accountId", settings.account_id)
+pulumi.export("accountRolePrefix", settings.account_role_prefix)
+pulumi.export("accountRoleArns", account_roles.role_arns)
+pulumi.export("classicOperatorPolicyArns", account_roles.classic_operator_policy_arns)
+pulumi.export("clusters", {name: foundation.summary for name, foundation in clusters.items()})

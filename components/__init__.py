@@ -1,0 +1,1 @@
+"""Pulumi component resources of rosa-foundation, one concern per file."""

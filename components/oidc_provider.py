@@ -1,0 +1,220 @@
+"""A cluster's OIDC issuer and the IAM OIDC provider that lets its service accounts assume roles.
+
+Implements `rosa create oidc-config` / `rosa create oidc-provider`: https://docs.openshift.com/rosa/rosa_architecture/
+rosa-sts-about-iam-resources.html#rosa-sts-oidc-provider-requirements-for-operators. A managed config is Red Hat's;
+only the IAM provider is created here. A self-hosted config is created in full: signing key, discovery documents
+in S3, private key in Secrets Manager (for `rosa register oidc-config`), and the IAM provider.
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_tls as tls
+
+from foundation import iam, naming, oidc_documents
+from foundation.catalogue import load_catalogue
+from foundation.settings import ClusterSettings, ManagedOidc, SelfHostedOidc, StackSettings
+from foundation.tags import with_user_tags
+
+# AWS's managed "CachingOptimized" cache policy: the issuer documents change only when the key rotates.
+CLOUDFRONT_CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+# Documents readable without credentials: exactly what AWS STS fetches, nothing else in the bucket.
+PUBLIC_DOCUMENTS = (oidc_documents.DISCOVERY_KEY, oidc_documents.JWKS_KEY)
+
+
+class OidcProvider(pulumi.ComponentResource):
+    """Outputs: provider_arn, issuer_url, issuer_host_path, config_id (None until a self-hosted config is
+    registered with OCM), private_key_secret_arn (self-hosted only)."""
+
+    provider_arn: pulumi.Output[str]
+    issuer_url: pulumi.Output[str]
+    issuer_host_path: pulumi.Output[str]
+    config_id: str | None
+    private_key_secret_arn: pulumi.Output[str] | None
+
+    def __init__(
+        self,
+        name: str,
+        cluster: ClusterSettings,
+        settings: StackSettings,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__("rosa-foundation:oidc:OidcProvider", name, None, opts)
+        self._name = name
+        self._settings = settings
+        self._tags = with_user_tags(settings.tags, {})
+        self.config_id = cluster.oidc.config_id
+        self.private_key_secret_arn = None
+        depends_on: list[pulumi.Resource] = []
+        if isinstance(cluster.oidc, ManagedOidc):
+            self.issuer_url = pulumi.Output.from_input(cluster.oidc.issuer)
+        else:
+            depends_on = self._self_hosted(settings.self_hosted_bucket(cluster), cluster.oidc)
+        self.issuer_host_path = self.issuer_url.apply(naming.issuer_host_path)
+        provider = aws.iam.OpenIdConnectProvider(
+            f"{name}-provider",
+            url=self.issuer_url,
+            client_id_lists=list(load_catalogue().oidc.client_ids),
+            thumbprint_lists=[cluster.oidc.thumbprint.lower()] if cluster.oidc.thumbprint else None,
+            tags=self._tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
+        )
+        self.provider_arn = provider.arn
+        self.register_outputs(
+            {
+                "provider_arn": self.provider_arn,
+                "issuer_url": self.issuer_url,
+                "issuer_host_path": self.issuer_host_path,
+                "config_id": self.config_id,
+                "private_key_secret_arn": self.private_key_secret_arn,
+            }
+        )
+
+    def _self_hosted(self, bucket_name: str, oidc: SelfHostedOidc) -> list[pulumi.Resource]:
+        """Create the issuer; return what the IAM provider must wait for (the published documents)."""
+        name, child = self._name, pulumi.ResourceOptions(parent=self)
+        stateful = pulumi.ResourceOptions(parent=self, protect=True)  # losing these breaks the cluster's identity
+        signing_key = tls.PrivateKey(f"{name}-signing-key", algorithm="RSA", rsa_bits=4096, opts=stateful)
+        bucket = aws.s3.Bucket(f"{name}-bucket", bucket=bucket_name, tags=self._tags, opts=stateful)
+        aws.s3.BucketOwnershipControls(
+            f"{name}-bucket-ownership",
+            bucket=bucket.id,
+            rule={"object_ownership": "BucketOwnerEnforced"},
+            opts=child,
+        )
+        aws.s3.BucketVersioning(
+            f"{name}-bucket-versioning",
+            bucket=bucket.id,
+            versioning_configuration={"status": "Enabled"},
+            opts=child,
+        )
+        # SSE-S3, not KMS: STS reads anonymously and an anonymous caller cannot use a KMS key.
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-bucket-encryption",
+            bucket=bucket.id,
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+            opts=child,
+        )
+        via_cloudfront = oidc.public_access == "cloudfront"
+        access_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-bucket-access",
+            bucket=bucket.id,
+            block_public_acls=True,
+            ignore_public_acls=True,
+            # A public bucket policy is how STS reads the two documents, unless CloudFront fronts the bucket.
+            block_public_policy=via_cloudfront,
+            restrict_public_buckets=via_cloudfront,
+            opts=child,
+        )
+        if via_cloudfront:
+            distribution = self._cloudfront(bucket)
+            self.issuer_url = pulumi.Output.concat("https://", distribution.domain_name)
+            reader = iam.Principal.service("cloudfront.amazonaws.com")
+            policy = pulumi.Output.all(bucket.arn, distribution.arn).apply(
+                lambda args: _bucket_policy(args[0], reader, source_arn=args[1])
+            )
+        else:
+            self.issuer_url = bucket.bucket_regional_domain_name.apply(lambda host: f"https://{host}")
+            policy = bucket.arn.apply(lambda arn: _bucket_policy(arn, iam.Principal.aws("*")))
+        aws.s3.BucketPolicy(
+            f"{name}-bucket-policy",
+            bucket=bucket.id,
+            policy=policy,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[access_block]),
+        )
+        discovery = aws.s3.BucketObjectv2(
+            f"{name}-discovery",
+            bucket=bucket.id,
+            key=oidc_documents.DISCOVERY_KEY,
+            content_type="application/json",
+            content=self.issuer_url.apply(
+                lambda url: oidc_documents.to_json(oidc_documents.discovery_document(url))
+            ),
+            opts=child,
+        )
+        jwks = aws.s3.BucketObjectv2(
+            f"{name}-jwks",
+            bucket=bucket.id,
+            key=oidc_documents.JWKS_KEY,
+            content_type="application/json",
+            content=signing_key.public_key_pem.apply(
+                lambda pem: oidc_documents.to_json(oidc_documents.jwks_document(pem))
+            ),
+            opts=child,
+        )
+        secret = aws.secretsmanager.Secret(
+            f"{name}-private-key",
+            name=f"{bucket_name}-private-key",
+            description=f"Service-account signing key of OIDC issuer {bucket_name} (rosa register oidc-config)",
+            recovery_window_in_days=30,
+            tags=self._tags,
+            opts=stateful,
+        )
+        aws.secretsmanager.SecretVersion(
+            f"{name}-private-key-version",
+            secret_id=secret.id,
+            secret_string=pulumi.Output.secret(signing_key.private_key_pem),
+            opts=child,
+        )
+        self.private_key_secret_arn = secret.arn
+        return [discovery, jwks]
+
+    def _cloudfront(self, bucket: aws.s3.Bucket) -> aws.cloudfront.Distribution:
+        name = self._name
+        access_control = aws.cloudfront.OriginAccessControl(
+            f"{name}-origin-access",
+            name=f"{name}-oidc",
+            description="CloudFront reads the OIDC issuer bucket; nobody else does",
+            origin_access_control_origin_type="s3",
+            signing_behavior="always",
+            signing_protocol="sigv4",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return aws.cloudfront.Distribution(
+            f"{name}-distribution",
+            enabled=True,
+            comment=f"OIDC issuer {name}",
+            http_version="http2and3",
+            price_class="PriceClass_100",
+            origins=[
+                {
+                    "origin_id": "oidc-bucket",
+                    "domain_name": bucket.bucket_regional_domain_name,
+                    "origin_access_control_id": access_control.id,
+                }
+            ],
+            default_cache_behavior={
+                "target_origin_id": "oidc-bucket",
+                "allowed_methods": ["GET", "HEAD"],
+                "cached_methods": ["GET", "HEAD"],
+                "viewer_protocol_policy": "https-only",
+                "cache_policy_id": CLOUDFRONT_CACHING_OPTIMIZED,
+                "compress": True,
+            },
+            restrictions={"geo_restriction": {"restriction_type": "none"}},
+            viewer_certificate={"cloudfront_default_certificate": True},
+            tags=self._tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+
+def _bucket_policy(bucket_arn: str, reader: iam.Principal, source_arn: str | None = None) -> str:
+    """Read access to exactly the two issuer documents; no access at all without TLS."""
+    read = iam.Statement(
+        "Allow",
+        ("s3:GetObject",),
+        resources=tuple(f"{bucket_arn}/{key}" for key in PUBLIC_DOCUMENTS),
+        principal=reader,
+        conditions=(iam.Condition("StringEquals", "AWS:SourceArn", (source_arn,)),) if source_arn else (),
+        sid="ReadIssuerDocuments",
+    )
+    deny_plain_http = iam.Statement(
+        "Deny",
+        ("s3:*",),
+        resources=(bucket_arn, f"{bucket_arn}/*"),
+        principal=iam.Principal.aws("*"),
+        conditions=(iam.Condition("Bool", "aws:SecureTransport", ("false",)),),
+        sid="DenyInsecureTransport",
+    )
+    return iam.PolicyDocument((read, deny_plain_http), use="resource").to_json()

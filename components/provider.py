@@ -1,0 +1,20 @@
+"""The AWS provider every resource of the stack uses: pinned to the stack's account and region."""
+
+from __future__ import annotations
+
+import pulumi_aws as aws
+
+from foundation.settings import StackSettings
+
+
+def account_provider(settings: StackSettings) -> aws.Provider:
+    """Refuses to act on any account but the one in the stack's settings.
+
+    A prod stack previewed with dev credentials (or the reverse) fails before the first API call, instead of
+    creating prod's roles in the wrong account.
+    """
+    return aws.Provider(
+        "aws",
+        region=settings.region,
+        allowed_account_ids=[settings.account_id],
+    )

@@ -1,0 +1,44 @@
+"""One IAM role as ROSA wants every role: the stack's path and boundary, a one-hour session cap, ROSA's tags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+from foundation.catalogue import load_catalogue
+from foundation.settings import StackSettings
+from foundation.tags import with_user_tags
+
+
+def rosa_role(
+    logical_name: str,
+    *,
+    role_name: str,
+    description: str,
+    trust_policy: pulumi.Input[str],
+    settings: StackSettings,
+    rosa_tags: Mapping[str, str],
+    parent: pulumi.Resource,
+) -> aws.iam.Role:
+    return aws.iam.Role(
+        logical_name,
+        name=role_name,
+        description=description,
+        path=settings.iam_path,
+        permissions_boundary=settings.permissions_boundary,
+        assume_role_policy=trust_policy,
+        max_session_duration=load_catalogue().max_session_seconds,
+        tags=with_user_tags(settings.tags, rosa_tags),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
+def attach_policy(logical_name: str, role: aws.iam.Role, policy_arn: pulumi.Input[str]) -> None:
+    aws.iam.RolePolicyAttachment(
+        logical_name,
+        role=role.name,
+        policy_arn=policy_arn,
+        opts=pulumi.ResourceOptions(parent=role),
+    )

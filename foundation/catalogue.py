@@ -1,0 +1,102 @@
+"""ROSA's knowledge as typed data: `data/catalogue.json` plus the vendored classic policy documents.
+
+Everything the stack knows about ROSA comes through here; see `data/SOURCES.md` for provenance.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+DATA_DIR = Path(__file__).parent / "data"
+CLASSIC_POLICY_DIR = DATA_DIR / "policies" / "classic"
+
+Topology = Literal["hcp", "classic"]
+OcmEnvironment = Literal["production", "staging"]
+RedHatRole = Literal["installer", "support"]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RoleTrust(_Data):
+    """Who may assume an account role: one of Red Hat's OCM roles, or an AWS service."""
+
+    red_hat_role: RedHatRole | None = None
+    service: str | None = None
+
+
+class AccountRoleSpec(_Data):
+    role: str  # the name part between prefix and "-Role", e.g. "HCP-ROSA-Installer"
+    role_type: str  # the value of the `rosa_role_type` tag
+    trust: RoleTrust
+    external_id: bool  # whether the optional sts:ExternalId condition applies to this role
+    managed_policy: str | None = None  # HCP: the AWS-managed policy attached
+    policy: str | None = None  # classic: the vendored document id
+
+    @property
+    def slug(self) -> str:
+        """A stable key for this role, independent of naming prefixes: `installer`, `instance-worker`."""
+        return self.role_type.replace("_", "-")
+
+
+class OperatorRoleSpec(_Data):
+    namespace: str
+    operator: str
+    service_accounts: tuple[str, ...]
+    managed_policy: str | None = None
+    policy: str | None = None
+
+    @property
+    def slug(self) -> str:
+        """The key `rosa` and OCM use for an operator role: `<namespace>/<operator>`."""
+        return f"{self.namespace}/{self.operator}"
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        return tuple(f"system:serviceaccount:{self.namespace}:{sa}" for sa in self.service_accounts)
+
+
+class TopologySpec(_Data):
+    account_roles: tuple[AccountRoleSpec, ...]
+    operator_roles: tuple[OperatorRoleSpec, ...]
+
+
+class OidcSpec(_Data):
+    client_ids: tuple[str, ...]
+    managed_issuer_host: str
+
+
+class Catalogue(_Data):
+    ocm_account_ids: dict[OcmEnvironment, str]
+    red_hat_roles: dict[RedHatRole, str]
+    oidc: OidcSpec
+    max_session_seconds: int
+    hcp: TopologySpec
+    classic: TopologySpec
+
+    def topology(self, topology: Topology) -> TopologySpec:
+        return self.hcp if topology == "hcp" else self.classic
+
+    @property
+    def classic_versions(self) -> tuple[str, ...]:
+        """The classic OpenShift minor versions with vendored policy documents, oldest first."""
+        return tuple(sorted((p.name for p in CLASSIC_POLICY_DIR.iterdir() if p.is_dir()), key=_version_key))
+
+    def classic_policy(self, version: str, policy_id: str) -> dict:
+        """The vendored permission document `policy_id` for classic OpenShift `version`, as a dict."""
+        return json.loads((CLASSIC_POLICY_DIR / version / f"{policy_id}.json").read_text())
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    return Catalogue.model_validate_json((DATA_DIR / "catalogue.json").read_text())

@@ -1,0 +1,170 @@
+"""IAM documents as data: typed statements, principals and documents, serialised at one place.
+
+Documents are checked for their use when built (a trust policy names a principal and no resource; an identity
+policy names resources and no principal), so a malformed document never reaches a resource.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Effect = Literal["Allow", "Deny"]
+DocumentUse = Literal["trust", "identity", "resource"]
+
+POLICY_VERSION = "2012-10-17"
+_ACTION = re.compile(r"^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$")
+
+
+class PolicyError(ValueError):
+    """A document that IAM would reject, or that does not fit its use."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """One principal of a statement: `AWS` (an ARN), `Service` (a service name) or `Federated` (an IdP ARN)."""
+
+    kind: Literal["AWS", "Service", "Federated"]
+    identifier: str
+
+    @classmethod
+    def aws(cls, arn: str) -> Principal:
+        return cls("AWS", arn)
+
+    @classmethod
+    def service(cls, name: str) -> Principal:
+        return cls("Service", name)
+
+    @classmethod
+    def federated(cls, provider_arn: str) -> Principal:
+        return cls("Federated", provider_arn)
+
+
+@dataclass(frozen=True)
+class Condition:
+    operator: str  # e.g. StringEquals
+    key: str  # e.g. sts:ExternalId
+    values: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.values:
+            raise PolicyError(f"condition {self.operator} on {self.key!r} has no values")
+        if any(_is_wildcard(v) for v in self.values) and "Like" not in self.operator:
+            raise PolicyError(f"condition {self.operator} on {self.key!r} compares a wildcard literally: {self.values}")
+
+
+@dataclass(frozen=True)
+class Statement:
+    effect: Effect
+    actions: tuple[str, ...]
+    resources: tuple[str, ...] = ()
+    principal: Principal | None = None
+    conditions: tuple[Condition, ...] = ()
+    sid: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.actions:
+            raise PolicyError("a statement needs at least one action")
+        for action in self.actions:
+            if not _ACTION.match(action):
+                raise PolicyError(f"action {action!r} is not of the form 'service:Action'")
+        if self.sid is not None and not re.fullmatch(r"[A-Za-z0-9]+", self.sid):
+            raise PolicyError(f"Sid {self.sid!r} may hold only letters and digits")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"Effect": self.effect, "Action": _one_or_many(self.actions)}
+        if self.sid:
+            out["Sid"] = self.sid
+        if self.principal:
+            out["Principal"] = {self.principal.kind: self.principal.identifier}
+        if self.resources:
+            out["Resource"] = _one_or_many(self.resources)
+        if self.conditions:
+            grouped: dict[str, dict[str, Any]] = {}
+            for condition in self.conditions:
+                grouped.setdefault(condition.operator, {})[condition.key] = _one_or_many(condition.values)
+            out["Condition"] = grouped
+        return out
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    statements: tuple[Statement, ...]
+    use: DocumentUse = "identity"
+
+    def __post_init__(self) -> None:
+        if not self.statements:
+            raise PolicyError("an empty policy document grants nothing and IAM rejects it")
+        for statement in self.statements:
+            _check_use(statement, self.use)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"Version": POLICY_VERSION, "Statement": [s.to_dict() for s in self.statements]}
+
+    def to_json(self) -> str:
+        return document_json(self.to_dict())
+
+
+def document_json(document: Mapping[str, Any]) -> str:
+    """The one serialisation of every IAM document the stack sends: sorted keys, no whitespace.
+
+    Sorted keys make previews free of ordering noise; no whitespace keeps documents furthest from IAM's size limits
+    (which count without whitespace anyway).
+    """
+    return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+
+def assume_role_trust(principal: Principal, external_id: str | None = None) -> PolicyDocument:
+    """Trust for `sts:AssumeRole` by one AWS principal or service, optionally bound to an external id."""
+    conditions = (Condition("StringEquals", "sts:ExternalId", (external_id,)),) if external_id else ()
+    statement = Statement("Allow", ("sts:AssumeRole",), principal=principal, conditions=conditions)
+    return PolicyDocument((statement,), use="trust")
+
+
+def web_identity_trust(
+    provider_arn: str,
+    issuer_host_path: str,
+    subjects: tuple[str, ...],
+    audience: str | None = None,
+) -> PolicyDocument:
+    """Trust for service accounts of one cluster: its OIDC provider, and exactly these `:sub` values."""
+    if not subjects:
+        raise PolicyError("a web-identity trust needs at least one subject")
+    conditions = [Condition("StringEquals", f"{issuer_host_path}:sub", subjects)]
+    if audience:
+        conditions.append(Condition("StringEquals", f"{issuer_host_path}:aud", (audience,)))
+    statement = Statement(
+        "Allow",
+        ("sts:AssumeRoleWithWebIdentity",),
+        principal=Principal.federated(provider_arn),
+        conditions=tuple(conditions),
+    )
+    return PolicyDocument((statement,), use="trust")
+
+
+def _check_use(statement: Statement, use: DocumentUse) -> None:
+    if use == "trust":
+        if statement.principal is None:
+            raise PolicyError("a trust policy statement must name a principal")
+        if statement.resources:
+            raise PolicyError("a trust policy statement must not name resources")
+        if not all(a.startswith("sts:") for a in statement.actions):
+            raise PolicyError(f"a trust policy allows only sts: actions, not {statement.actions}")
+    elif use == "identity":
+        if statement.principal is not None:
+            raise PolicyError("an identity policy must not name a principal")
+        if not statement.resources:
+            raise PolicyError("an identity policy statement must name its resources")
+    elif statement.principal is None or not statement.resources:
+        raise PolicyError("a resource policy statement needs a principal and resources")
+
+
+def _is_wildcard(value: str) -> bool:
+    return "*" in value or "?" in value
+
+
+def _one_or_many(values: tuple[str, ...]) -> str | list[str]:
+    return values[0] if len(values) == 1 else list(values)

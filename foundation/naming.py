@@ -1,0 +1,35 @@
+"""Names and ARNs: the one place where IAM names are cut and ARNs are spelt."""
+
+from __future__ import annotations
+
+IAM_NAME_MAX = 64
+
+
+def iam_name(*parts: str) -> str:
+    """Join name parts with '-' and cut to IAM's 64 characters, exactly as `rosa` and Red Hat's modules do.
+
+    Cutting can make two names equal; settings validation refuses that before anything is registered.
+    """
+    return "-".join(parts)[:IAM_NAME_MAX]
+
+
+def arn(partition: str, service: str, resource: str, *, account: str = "", region: str = "") -> str:
+    return f"arn:{partition}:{service}:{region}:{account}:{resource}"
+
+
+def iam_arn(partition: str, account: str, kind: str, path: str, name: str) -> str:
+    """ARN of an IAM role or policy: `arn:<partition>:iam::<account>:<kind><path><name>`."""
+    return arn(partition, "iam", f"{kind}{path}{name}", account=account)
+
+
+def aws_managed_policy_arn(partition: str, name: str) -> str:
+    return arn(partition, "iam", f"policy/service-role/{name}", account="aws")
+
+
+def oidc_provider_arn(partition: str, account: str, issuer_host_path: str) -> str:
+    return arn(partition, "iam", f"oidc-provider/{issuer_host_path}", account=account)
+
+
+def issuer_host_path(issuer_url: str) -> str:
+    """`https://oidc.example.com/abc` -> `oidc.example.com/abc`: how IAM names an OIDC provider and its claims."""
+    return issuer_url.removeprefix("https://")

@@ -1,0 +1,49 @@
+"""The tags `rosa` and OCM look for on the resources they recognise (values are strings)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+RESERVED_TAG_KEYS = frozenset(
+    {
+        "red-hat-managed",
+        "rosa_role_prefix",
+        "rosa_role_type",
+        "rosa_hcp_policies",
+        "rosa_managed_policies",
+        "rosa_openshift_version",
+        "operator_namespace",
+        "operator_name",
+    }
+)
+# The most tags ROSA puts on one resource; AWS allows 50 in all, so user tags get the rest.
+MAX_ROSA_TAGS = 5
+MAX_TAGS_PER_RESOURCE = 50
+
+_HCP_POLICIES = {"rosa_hcp_policies": "true", "rosa_managed_policies": "true"}
+
+
+def with_user_tags(user_tags: Mapping[str, str], rosa_tags: Mapping[str, str]) -> dict[str, str]:
+    """User tags plus ROSA's; settings validation keeps users off ROSA's keys, so neither overrides the other."""
+    return {**user_tags, "red-hat-managed": "true", **rosa_tags}
+
+
+def account_role_tags(topology: str, prefix: str, role_type: str, classic_version: str | None) -> dict[str, str]:
+    tags = {"rosa_role_prefix": prefix, "rosa_role_type": role_type}
+    if topology == "hcp":
+        return {**tags, **_HCP_POLICIES}
+    return {**tags, "rosa_openshift_version": str(classic_version)}
+
+
+def operator_role_tags(topology: str, namespace: str, operator: str) -> dict[str, str]:
+    tags = {"operator_namespace": namespace, "operator_name": operator}
+    return {**tags, **_HCP_POLICIES} if topology == "hcp" else tags
+
+
+def classic_operator_policy_tags(prefix: str, version: str, namespace: str, operator: str) -> dict[str, str]:
+    return {
+        "rosa_role_prefix": prefix,
+        "rosa_openshift_version": version,
+        "operator_namespace": namespace,
+        "operator_name": operator,
+    }

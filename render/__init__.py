@@ -1,0 +1,1 @@
+"""Offline render: run the Pulumi program under the SDK's mock runtime and write reviewable artefacts."""

@@ -1,0 +1,44 @@
+"""`python -m render <stack> [--out build]`: the offline render of one stack (see README, "Offline render")."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from foundation.settings import SettingsError
+from render import artefacts
+from render.runtime import PROJECT_ROOT, render_stack
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m render", description=__doc__)
+    parser.add_argument("stack", help="stack name: reads stacks/Pulumi.<stack>.yaml")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "build", help="output root (default: build/)")
+    args = parser.parse_args(argv)
+    if not (PROJECT_ROOT / "stacks" / f"Pulumi.{args.stack}.yaml").is_file():
+        print(f"no stack {args.stack!r}: stacks/Pulumi.{args.stack}.yaml does not exist", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    try:
+        render = render_stack(args.stack)
+    except SettingsError as invalid:
+        print(f"stack {args.stack!r}: {invalid}", file=sys.stderr)
+        return 2
+    seconds = time.perf_counter() - started
+    target = args.out / args.stack
+    # Write beside the target and swap, so a failed run never leaves a half-written render behind.
+    args.out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{args.stack}-", dir=args.out))
+    artefacts.write(render, staging)
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    print(artefacts.summary(render, args.stack, target, seconds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

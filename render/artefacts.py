@@ -1,0 +1,67 @@
+"""The files of the render contract under build/<stack>/, written from a `Render`."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from render.runtime import Registered, Render
+
+# Which inputs hold IAM documents (policy JSON as pulumi-aws sends it), and the label their file gets.
+IAM_DOCUMENT_INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "aws:iam/role:Role": (("assumeRolePolicy", "trust"),),
+    "aws:iam/policy:Policy": (("policy", "policy"),),
+    "aws:iam/rolePolicy:RolePolicy": (("policy", "policy"),),
+    "aws:s3/bucketPolicy:BucketPolicy": (("policy", "bucket-policy"),),
+    "aws:kms/key:Key": (("policy", "key-policy"),),
+}
+CLUSTER_COMPONENT = "rosa-foundation:cluster:ClusterFoundation"
+
+
+def iam_documents(render: Render) -> dict[str, dict[str, Any]]:
+    """Every IAM document the stack sends, by file name `<logical name>.<label>.json`."""
+    documents = {}
+    for resource in render.resources:
+        for key, label in IAM_DOCUMENT_INPUTS.get(resource.type, ()):
+            text = resource.inputs.get(key)
+            if text:
+                documents[f"{resource.name}.{label}.json"] = json.loads(text)
+    return documents
+
+
+def write(render: Render, out_dir: Path) -> None:
+    """Write resources.json, outputs.json and iam/*.json into `out_dir` (created; assumed empty)."""
+    (out_dir / "iam").mkdir(parents=True)
+    resources = [r.to_json() for r in render.in_tree_order()]
+    _write_json(out_dir / "resources.json", resources)
+    _write_json(out_dir / "outputs.json", render.outputs)
+    for file_name, document in sorted(iam_documents(render).items()):
+        _write_json(out_dir / "iam" / file_name, document)
+
+
+def summary(render: Render, stack: str, out_dir: Path, seconds: float) -> str:
+    by_type = Counter(r.type for r in render.resources)
+    per_cluster = Counter(_cluster_of(r, render) for r in render.resources)
+    lines = [f"rendered stack {stack!r}: {len(render.resources)} resources in {seconds:.2f} s (mock runtime)"]
+    lines += [f"  {count:4d}  {type_}" for type_, count in sorted(by_type.items())]
+    lines.append("per cluster:")
+    lines += [f"  {count:4d}  {name}" for name, count in sorted(per_cluster.items(), key=lambda item: item[0] or "") if name]
+    lines.append(f"  {per_cluster[None]:4d}  (account-wide)")
+    lines.append(f"wrote {out_dir}/resources.json, outputs.json, iam/ ({len(iam_documents(render))} documents)")
+    return "\n".join(lines)
+
+
+def _cluster_of(resource: Registered, render: Render) -> str | None:
+    by_urn = {r.urn: r for r in render.resources}
+    current: Registered | None = resource
+    while current is not None:
+        if current.type == CLUSTER_COMPONENT:
+            return current.name
+        current = by_urn.get(current.parent_urn or "")
+    return None
+
+
+def _write_json(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, indent=2, sort_keys=False) + "\n")

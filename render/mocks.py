@@ -1,0 +1,106 @@
+"""Mocked provider answers that read like AWS's: ARNs from partition, account, path and name; S3 and CloudFront
+hostnames; a real (fixed, never deployed) RSA key for tls.PrivateKey so the JWKS is real and deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from cryptography.hazmat.primitives import serialization
+
+from foundation import naming
+
+MOCK_SIGNING_KEY = Path(__file__).with_name("mock_signing_key.pem")
+
+
+@dataclass(frozen=True)
+class MockAccount:
+    partition: str
+    account_id: str
+    region: str
+
+
+def _digest(text: str, length: int) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+class AccountMocks(pulumi.runtime.Mocks):
+    """Answers resource registrations as AWS would for `account`; refuses invokes (the program must not need any)."""
+
+    def __init__(self, account: MockAccount):
+        self.account = account
+        self._outputs: dict[str, Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]] = {
+            "aws:iam/role:Role": self._role,
+            "aws:iam/policy:Policy": self._policy,
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment": self._attachment,
+            "aws:iam/openIdConnectProvider:OpenIdConnectProvider": self._oidc_provider,
+            "aws:s3/bucket:Bucket": self._bucket,
+            "aws:secretsmanager/secret:Secret": self._secret,
+            "aws:cloudfront/distribution:Distribution": self._distribution,
+            "tls:index/privateKey:PrivateKey": self._private_key,
+        }
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        make = self._outputs.get(args.typ)
+        if make is None:
+            return f"{args.name}-{_digest(args.typ + args.name, 8)}", dict(args.inputs)
+        resource_id, computed = make(args.name, args.inputs)
+        return resource_id, {**args.inputs, **computed}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
+        raise RuntimeError(f"the offline render answers no invoke ({args.token}); the program must not need one")
+
+    def _iam_arn(self, kind: str, inputs: dict[str, Any]) -> str:
+        return naming.iam_arn(self.account.partition, self.account.account_id, kind, inputs.get("path", "/"), inputs["name"])
+
+    def _role(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        unique_id = "AROA" + _digest(inputs["name"], 17).upper()
+        return inputs["name"], {"arn": self._iam_arn("role", inputs), "uniqueId": unique_id}
+
+    def _policy(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        arn = self._iam_arn("policy", inputs)
+        return arn, {"arn": arn, "policyId": "ANPA" + _digest(arn, 17).upper()}
+
+    def _attachment(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return f"{inputs['role']}-{_digest(inputs['policyArn'], 20)}", {}
+
+    def _oidc_provider(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        host_path = naming.issuer_host_path(inputs["url"])
+        arn = naming.oidc_provider_arn(self.account.partition, self.account.account_id, host_path)
+        return arn, {"arn": arn}
+
+    def _bucket(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        bucket, region = inputs["bucket"], self.account.region
+        suffix = "amazonaws.com.cn" if self.account.partition == "aws-cn" else "amazonaws.com"
+        return bucket, {
+            "arn": naming.arn(self.account.partition, "s3", bucket),
+            "bucketDomainName": f"{bucket}.s3.{suffix}",
+            "bucketRegionalDomainName": f"{bucket}.s3.{region}.{suffix}",
+            "region": region,
+        }
+
+    def _secret(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        resource = f"secret:{inputs['name']}-{_digest(inputs['name'], 6)}"
+        arn = naming.arn(
+            self.account.partition, "secretsmanager", resource, account=self.account.account_id, region=self.account.region
+        )
+        return arn, {"arn": arn}
+
+    def _distribution(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        distribution_id = "E" + _digest(name, 13).upper()
+        return distribution_id, {
+            "arn": naming.arn(
+                self.account.partition, "cloudfront", f"distribution/{distribution_id}", account=self.account.account_id
+            ),
+            "domainName": f"d{_digest(name, 13)}.cloudfront.net",
+        }
+
+    def _private_key(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        pem = MOCK_SIGNING_KEY.read_bytes()
+        public = serialization.load_pem_private_key(pem, password=None).public_key()
+        public_pem = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        return f"{name}-key", {"privateKeyPem": pem.decode(), "publicKeyPem": public_pem.decode()}

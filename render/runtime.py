@@ -1,0 +1,159 @@
+"""Run a Pulumi program under the SDK's mock runtime and record what it registers, as the engine would see it.
+
+Used by `python -m render` and by the tests; no Pulumi CLI, credentials or network.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks, rpc, settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from render.mocks import AccountMocks, MockAccount
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT = "rosa-foundation"
+SECRET_MASK = "[secret]"
+
+
+@dataclass(frozen=True)
+class Registered:
+    """One resource as the engine received it."""
+
+    type: str
+    name: str
+    parent: str | None
+    inputs: dict[str, Any]
+    options: dict[str, Any]
+    urn: str
+    parent_urn: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, "name": self.name, "parent": self.parent, "inputs": self.inputs, "options": self.options}
+
+
+@dataclass
+class Render:
+    resources: list[Registered] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def in_tree_order(self) -> list[Registered]:
+        """Parents before children, siblings by type and name: stable whatever order registrations completed in."""
+        by_urn = {r.urn: r for r in self.resources}
+
+        def path(resource: Registered) -> tuple[tuple[str, str], ...]:
+            parent = by_urn.get(resource.parent_urn or "")
+            return (*(path(parent) if parent else ()), (resource.type, resource.name))
+
+        return sorted(self.resources, key=path)
+
+    def of_type(self, type_token: str) -> list[Registered]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def named(self, name: str) -> Registered:
+        matches = [r for r in self.resources if r.name == name]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} resources named {name!r}")
+        return matches[0]
+
+
+class RecordingMonitor(mocks.MockMonitor):
+    """The SDK's mock monitor, also keeping each registration's parent, inputs and options."""
+
+    def __init__(self, account_mocks: pulumi.runtime.Mocks, render: Render):
+        super().__init__(account_mocks)
+        self.render = render
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (the gRPC method's name)
+        response = super().RegisterResource(request)
+        inputs = rpc.deserialize_properties(request.object, keep_internal=False)
+        self.render.resources.append(
+            Registered(
+                type=request.type,
+                name=request.name,
+                parent=_urn_name(request.parent) if request.parent else None,
+                inputs=_mask_secrets(inputs),
+                options={
+                    "protect": bool(request.protect),
+                    "retainOnDelete": bool(request.retainOnDelete),
+                    "aliases": sorted(a.urn or a.spec.name for a in request.aliases),
+                },
+                urn=response.urn,
+                parent_urn=request.parent or None,
+            )
+        )
+        return response
+
+
+def run_program(program: Callable[[], None], config: Mapping[str, str], *, stack: str, account: MockAccount) -> Render:
+    """Run `program` as stack `stack` with raw Pulumi `config`; return what it registered and its stack outputs.
+
+    Errors the program raises (e.g. invalid settings) propagate unchanged.
+    """
+    render = Render()
+    settings.reset_options(project=PROJECT, stack=stack, preview=False)
+    pulumi.runtime.set_all_config(dict(config))
+    monitor = RecordingMonitor(AccountMocks(account), render)
+    mocks.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    _sync_await(run_pulumi_func(program))
+    root = settings.get_root_resource()
+    assert isinstance(root, pulumi.runtime.stack.Stack)
+    outputs = _sync_await(pulumi.Output.from_input(root.outputs).future(with_unknowns=False))
+    render.outputs = _mask_secrets(outputs or {})
+    return render
+
+
+def stack_config(stack: str, root: Path = PROJECT_ROOT) -> dict[str, str]:
+    """Raw config of `stacks/Pulumi.<stack>.yaml`, as the engine hands it to the program (structured values as JSON)."""
+    path = root / "stacks" / f"Pulumi.{stack}.yaml"
+    document = yaml.safe_load(path.read_text()) or {}
+    config: dict[str, str] = {}
+    for key, value in (document.get("config") or {}).items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            raise ValueError(f"{path.name}: {key} is encrypted; the offline render reads no secrets")
+        config[key] = value if isinstance(value, str) else json.dumps(value)
+    return config
+
+
+def mock_account(config: Mapping[str, str]) -> MockAccount:
+    """The account the mocks answer for; invalid values are the program's to report."""
+    return MockAccount(
+        partition=config.get(f"{PROJECT}:partition", "aws"),
+        account_id=config.get(f"{PROJECT}:accountId", "000000000000"),
+        region=config.get("aws:region", "us-east-1"),
+    )
+
+
+def run_main(config: Mapping[str, str], *, stack: str, root: Path = PROJECT_ROOT) -> Render:
+    """Run the project's `__main__.py` with `config`."""
+    main = str(root / "__main__.py")
+    return run_program(
+        lambda: runpy.run_path(main, run_name="__main__"), config, stack=stack, account=mock_account(config)
+    )
+
+
+def render_stack(stack: str, root: Path = PROJECT_ROOT) -> Render:
+    return run_main(stack_config(stack, root), stack=stack, root=root)
+
+
+def _urn_name(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1]
+
+
+def _mask_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return SECRET_MASK
+        return {k: _mask_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_secrets(v) for v in value]
+    return value
