@@ -16,9 +16,7 @@ account_roles = AccountRoles("account-roles", settings, in_account)
 
 # 3. Per cluster: OIDC provider and operator roles.
 clusters = {
-    cluster.name: ClusterFoundation(
-        cluster.name, ClusterFoundationArgs(cluster, settings, account_roles), in_account
-    )
+    cluster.name: ClusterFoundation(cluster.name, ClusterFoundationArgs(cluster, settings, account_roles), in_account)
     for cluster in settings.clusters
 }
 

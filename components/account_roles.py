@@ -59,7 +59,9 @@ class AccountRoles(pulumi.ComponentResource):
         )
         if topology == "hcp":
             assert spec.managed_policy
-            attach_policy(f"{logical}-policy", role, naming.aws_managed_policy_arn(settings.partition, spec.managed_policy))
+            attach_policy(
+                f"{logical}-policy", role, naming.aws_managed_policy_arn(settings.partition, spec.managed_policy)
+            )
         else:
             assert spec.policy and settings.classic_version
             policy = self._classic_policy(

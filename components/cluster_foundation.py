@@ -46,9 +46,9 @@ class ClusterFoundation(pulumi.ComponentResource):
             child,
         )
         account_roles = args.account_roles.role_arns[cluster.topology]
-        self.rosa_create_cluster_args = pulumi.Output.all(
-            account_roles, self.oidc.config_id
-        ).apply(lambda values: rosa_create_cluster_args(cluster, args.settings, values[0], values[1]))
+        self.rosa_create_cluster_args = pulumi.Output.all(account_roles, self.oidc.config_id).apply(
+            lambda values: rosa_create_cluster_args(cluster, args.settings, values[0], values[1])
+        )
         self.summary = pulumi.Output.all(
             topology=cluster.topology,
             openshiftVersion=cluster.openshift_version,

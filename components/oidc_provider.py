@@ -128,9 +128,7 @@ class OidcProvider(pulumi.ComponentResource):
             bucket=bucket.id,
             key=oidc_documents.DISCOVERY_KEY,
             content_type="application/json",
-            content=self.issuer_url.apply(
-                lambda url: oidc_documents.to_json(oidc_documents.discovery_document(url))
-            ),
+            content=self.issuer_url.apply(lambda url: oidc_documents.to_json(oidc_documents.discovery_document(url))),
             opts=child,
         )
         jwks = aws.s3.BucketObjectv2(

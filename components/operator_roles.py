@@ -57,7 +57,9 @@ class OperatorRoles(pulumi.ComponentResource):
             parent=self,
         )
         if spec.managed_policy:
-            policy_arn = pulumi.Output.from_input(naming.aws_managed_policy_arn(settings.partition, spec.managed_policy))
+            policy_arn = pulumi.Output.from_input(
+                naming.aws_managed_policy_arn(settings.partition, spec.managed_policy)
+            )
         else:
             policy_arn = args.classic_policy_arns[spec.slug]
         attach_policy(f"{logical}-policy", role, policy_arn)

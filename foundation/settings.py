@@ -44,7 +44,7 @@ class SettingsError(pulumi.RunError):
         )
 
 
-class _Problems(Exception):
+class _ProblemsError(Exception):
     """Cross-field problems found by a model validator, each already naming its key (pydantic passes it through)."""
 
     def __init__(self, problems: list[str]):
@@ -263,7 +263,7 @@ class StackSettings(_Model):
         problems = [*self._partition_problems(), *self._cluster_problems(), *self._tag_problems()]
         problems += self._name_collisions()
         if problems:
-            raise _Problems(problems)
+            raise _ProblemsError(problems)
         return self
 
     def _partition_problems(self) -> Iterator[str]:
@@ -403,7 +403,7 @@ def settings_from_config(config: Mapping[str, str]) -> StackSettings:
         raise SettingsError(problems)
     try:
         return StackSettings.model_validate(raw)
-    except _Problems as found:
+    except _ProblemsError as found:
         raise SettingsError(found.problems) from None
     except ValidationError as invalid:
         raise SettingsError([_describe(error) for error in invalid.errors()]) from None

@@ -11,21 +11,22 @@ from pathlib import Path
 
 from foundation.settings import SettingsError
 from render import artefacts
-from render.runtime import PROJECT_ROOT, render_stack
+from render.runtime import PROJECT_ROOT, StackFileError, render_stack, stack_file
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m render", description=__doc__)
     parser.add_argument("stack", help="stack name: reads stacks/Pulumi.<stack>.yaml")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "build", help="output root (default: build/)")
+    parser.add_argument("--stacks", type=Path, default=PROJECT_ROOT / "stacks", help="stack files (default: stacks/)")
     args = parser.parse_args(argv)
-    if not (PROJECT_ROOT / "stacks" / f"Pulumi.{args.stack}.yaml").is_file():
-        print(f"no stack {args.stack!r}: stacks/Pulumi.{args.stack}.yaml does not exist", file=sys.stderr)
+    if not stack_file(args.stack, args.stacks).is_file():
+        print(f"no stack {args.stack!r}: {stack_file(args.stack, args.stacks)} does not exist", file=sys.stderr)
         return 2
     started = time.perf_counter()
     try:
-        render = render_stack(args.stack)
-    except SettingsError as invalid:
+        render = render_stack(args.stack, args.stacks)
+    except (SettingsError, StackFileError) as invalid:
         print(f"stack {args.stack!r}: {invalid}", file=sys.stderr)
         return 2
     seconds = time.perf_counter() - started

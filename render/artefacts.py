@@ -47,7 +47,9 @@ def summary(render: Render, stack: str, out_dir: Path, seconds: float) -> str:
     lines = [f"rendered stack {stack!r}: {len(render.resources)} resources in {seconds:.2f} s (mock runtime)"]
     lines += [f"  {count:4d}  {type_}" for type_, count in sorted(by_type.items())]
     lines.append("per cluster:")
-    lines += [f"  {count:4d}  {name}" for name, count in sorted(per_cluster.items(), key=lambda item: item[0] or "") if name]
+    lines += [
+        f"  {count:4d}  {name}" for name, count in sorted(per_cluster.items(), key=lambda item: item[0] or "") if name
+    ]
     lines.append(f"  {per_cluster[None]:4d}  (account-wide)")
     lines.append(f"wrote {out_dir}/resources.json, outputs.json, iam/ ({len(iam_documents(render))} documents)")
     return "\n".join(lines)

@@ -55,7 +55,9 @@ class AccountMocks(pulumi.runtime.Mocks):
         raise RuntimeError(f"the offline render answers no invoke ({args.token}); the program must not need one")
 
     def _iam_arn(self, kind: str, inputs: dict[str, Any]) -> str:
-        return naming.iam_arn(self.account.partition, self.account.account_id, kind, inputs.get("path", "/"), inputs["name"])
+        return naming.iam_arn(
+            self.account.partition, self.account.account_id, kind, inputs.get("path", "/"), inputs["name"]
+        )
 
     def _role(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         unique_id = "AROA" + _digest(inputs["name"], 17).upper()
@@ -86,7 +88,11 @@ class AccountMocks(pulumi.runtime.Mocks):
     def _secret(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         resource = f"secret:{inputs['name']}-{_digest(inputs['name'], 6)}"
         arn = naming.arn(
-            self.account.partition, "secretsmanager", resource, account=self.account.account_id, region=self.account.region
+            self.account.partition,
+            "secretsmanager",
+            resource,
+            account=self.account.account_id,
+            region=self.account.region,
         )
         return arn, {"arn": arn}
 

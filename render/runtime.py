@@ -25,6 +25,10 @@ PROJECT = "rosa-foundation"
 SECRET_MASK = "[secret]"
 
 
+class StackFileError(Exception):
+    """A stack file the offline render cannot read."""
+
+
 @dataclass(frozen=True)
 class Registered:
     """One resource as the engine received it."""
@@ -38,7 +42,13 @@ class Registered:
     parent_urn: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, "name": self.name, "parent": self.parent, "inputs": self.inputs, "options": self.options}
+        return {
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "inputs": _sorted_keys(self.inputs),  # the engine's key order varies between runs; files must not
+            "options": self.options,
+        }
 
 
 @dataclass
@@ -94,12 +104,20 @@ class RecordingMonitor(mocks.MockMonitor):
         return response
 
 
-def run_program(program: Callable[[], None], config: Mapping[str, str], *, stack: str, account: MockAccount) -> Render:
+def run_program(
+    program: Callable[[], None],
+    config: Mapping[str, str],
+    *,
+    stack: str,
+    account: MockAccount,
+    into: Render | None = None,
+) -> Render:
     """Run `program` as stack `stack` with raw Pulumi `config`; return what it registered and its stack outputs.
 
-    Errors the program raises (e.g. invalid settings) propagate unchanged.
+    Errors the program raises (e.g. invalid settings) propagate unchanged; pass `into` to see what was registered
+    before the error.
     """
-    render = Render()
+    render = into if into is not None else Render()
     settings.reset_options(project=PROJECT, stack=stack, preview=False)
     pulumi.runtime.set_all_config(dict(config))
     monitor = RecordingMonitor(AccountMocks(account), render)
@@ -112,14 +130,17 @@ def run_program(program: Callable[[], None], config: Mapping[str, str], *, stack
     return render
 
 
-def stack_config(stack: str, root: Path = PROJECT_ROOT) -> dict[str, str]:
-    """Raw config of `stacks/Pulumi.<stack>.yaml`, as the engine hands it to the program (structured values as JSON)."""
-    path = root / "stacks" / f"Pulumi.{stack}.yaml"
+def stack_file(stack: str, stacks_dir: Path = PROJECT_ROOT / "stacks") -> Path:
+    return stacks_dir / f"Pulumi.{stack}.yaml"
+
+
+def stack_config(path: Path) -> dict[str, str]:
+    """Raw config of a stack file, as the engine hands it to the program (structured values as JSON text)."""
     document = yaml.safe_load(path.read_text()) or {}
     config: dict[str, str] = {}
     for key, value in (document.get("config") or {}).items():
         if isinstance(value, dict) and set(value) == {"secure"}:
-            raise ValueError(f"{path.name}: {key} is encrypted; the offline render reads no secrets")
+            raise StackFileError(f"{path.name}: {key} is encrypted; the offline render reads no secrets")
         config[key] = value if isinstance(value, str) else json.dumps(value)
     return config
 
@@ -133,20 +154,28 @@ def mock_account(config: Mapping[str, str]) -> MockAccount:
     )
 
 
-def run_main(config: Mapping[str, str], *, stack: str, root: Path = PROJECT_ROOT) -> Render:
+def run_main(config: Mapping[str, str], *, stack: str, into: Render | None = None) -> Render:
     """Run the project's `__main__.py` with `config`."""
-    main = str(root / "__main__.py")
+    main = str(PROJECT_ROOT / "__main__.py")
     return run_program(
-        lambda: runpy.run_path(main, run_name="__main__"), config, stack=stack, account=mock_account(config)
+        lambda: runpy.run_path(main, run_name="__main__"), config, stack=stack, account=mock_account(config), into=into
     )
 
 
-def render_stack(stack: str, root: Path = PROJECT_ROOT) -> Render:
-    return run_main(stack_config(stack, root), stack=stack, root=root)
+def render_stack(stack: str, stacks_dir: Path = PROJECT_ROOT / "stacks") -> Render:
+    return run_main(stack_config(stack_file(stack, stacks_dir)), stack=stack)
 
 
 def _urn_name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
+
+
+def _sorted_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value
 
 
 def _mask_secrets(value: Any) -> Any:

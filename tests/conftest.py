@@ -1,0 +1,63 @@
+"""Shared helpers: build raw Pulumi config the way the engine passes it, and run the program under the mocks."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from render.runtime import PROJECT_ROOT, Render, run_main
+
+ACCOUNT_ID = "123456789012"
+CONFIG_ID = "0123456789abcdefghijklmnopqrstuv"
+
+
+def cluster(name: str = "alpha", topology: str = "hcp", **fields: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": name, "topology": topology, "oidc": {"mode": "managed", "configId": CONFIG_ID}}
+    if topology == "classic":
+        entry["openshiftVersion"] = "4.20"
+    entry.update(fields)
+    return entry
+
+
+def config(**settings: Any) -> dict[str, str]:
+    """Raw config for the stack: `accountId` and `aws:region` filled in unless given; None drops a key."""
+    values: dict[str, Any] = {"accountId": ACCOUNT_ID, "region": "us-east-1", "clusters": [cluster()]}
+    values.update(settings)
+    raw = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        full_key = "aws:region" if key == "region" else f"rosa-foundation:{key}"
+        raw[full_key] = value if isinstance(value, str) else json.dumps(value)
+    return raw
+
+
+def run(**settings: Any) -> Render:
+    return run_main(config(**settings), stack="test")
+
+
+def inputs_of(render: Render, name: str) -> dict[str, Any]:
+    return render.named(name).inputs
+
+
+def document(render: Render, name: str, key: str) -> dict[str, Any]:
+    """An IAM document input of resource `name`, parsed."""
+    return json.loads(render.named(name).inputs[key])
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """Red Hat's published ROSA facts, beside the clone as CI lays them out (or $ROSA_REFERENCE_DIR)."""
+    path = Path(os.environ.get("ROSA_REFERENCE_DIR", PROJECT_ROOT.parent / "shared" / "reference" / "rosa"))
+    if not (path / "catalogue.json").is_file():
+        pytest.fail(f"ROSA reference data not found at {path}; set ROSA_REFERENCE_DIR")
+    return path
+
+
+@pytest.fixture(scope="session")
+def reference_catalogue(reference_dir: Path) -> dict[str, Any]:
+    return json.loads((reference_dir / "catalogue.json").read_text())

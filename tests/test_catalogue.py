@@ -1,0 +1,96 @@
+"""The project's ROSA data against Red Hat's published reference (../shared/reference/rosa)."""
+
+import json
+
+import pytest
+
+from foundation import tags
+from foundation.catalogue import CLASSIC_POLICY_DIR, load_catalogue
+
+
+def test_red_hat_ocm_accounts_match(reference_catalogue):
+    assert load_catalogue().ocm_account_ids == reference_catalogue["ocm_account_ids"]
+
+
+def test_oidc_client_ids_and_managed_issuer_match(reference_catalogue):
+    oidc = load_catalogue().oidc
+    assert list(oidc.client_ids) == reference_catalogue["oidc_client_ids"]
+    assert reference_catalogue["managed_oidc_issuer"] == f"https://{oidc.managed_issuer_host}/{{oidc_config_id}}"
+
+
+@pytest.mark.parametrize("topology", ["hcp", "classic"])
+def test_account_roles_match_names_types_trust_and_policies(reference_catalogue, topology):
+    catalogue = load_catalogue()
+    ours = catalogue.topology(topology).account_roles
+    theirs = reference_catalogue[topology]["account_roles"]
+    assert [r.role for r in ours] == [r["role"] for r in theirs]
+    for role, reference in zip(ours, theirs, strict=True):
+        assert role.role_type == reference["role_type"]
+        assert role.external_id == reference["external_id_allowed"]
+        if role.trust.service:
+            assert reference["trust"] == {"Service": role.trust.service}
+        else:
+            red_hat_role = catalogue.red_hat_roles[role.trust.red_hat_role]
+            assert reference["trust"] == {"AWS": f"arn:{{partition}}:iam::{{ocm_account_id}}:role/{red_hat_role}"}
+        assert role.managed_policy == reference.get("managed_policy")
+        assert role.policy == reference.get("policy_id")
+
+
+@pytest.mark.parametrize("topology", ["hcp", "classic"])
+def test_operator_roles_match_namespaces_service_accounts_and_policies(reference_catalogue, topology):
+    ours = load_catalogue().topology(topology).operator_roles
+    theirs = reference_catalogue[topology]["operator_roles"]
+    assert [(o.namespace, o.operator) for o in ours] == [(r["namespace"], r["operator"]) for r in theirs]
+    for operator, reference in zip(ours, theirs, strict=True):
+        assert list(operator.service_accounts) == reference["service_accounts"]
+        assert operator.managed_policy == reference.get("managed_policy")
+        assert operator.policy == reference.get("policy_id")
+
+
+def test_rosa_creates_eight_hcp_and_six_classic_operator_roles():
+    assert len(load_catalogue().hcp.operator_roles) == 8
+    assert len(load_catalogue().classic.operator_roles) == 6
+
+
+def test_operator_slugs_and_logical_names_are_unique():
+    for topology in ("hcp", "classic"):
+        operators = load_catalogue().topology(topology).operator_roles
+        assert len({o.slug for o in operators}) == len(operators)
+        assert len({f"{o.namespace}-{o.operator}" for o in operators}) == len(operators)
+
+
+def test_classic_versions_are_exactly_the_reference_versions(reference_catalogue):
+    assert list(load_catalogue().classic_versions) == reference_catalogue["classic"]["versions"]
+
+
+def test_vendored_classic_documents_equal_the_reference_action_for_action(reference_dir):
+    reference_files = sorted((reference_dir / "policies" / "classic").glob("*/*.json"))
+    vendored_files = sorted(CLASSIC_POLICY_DIR.glob("*/*.json"))
+    assert [p.relative_to(reference_dir / "policies" / "classic") for p in reference_files] == [
+        p.relative_to(CLASSIC_POLICY_DIR) for p in vendored_files
+    ]
+    for reference_file in reference_files:
+        version, name = reference_file.parent.name, reference_file.stem
+        assert load_catalogue().classic_policy(version, name) == json.loads(reference_file.read_text()), name
+
+
+def test_every_classic_policy_the_catalogue_names_exists_for_every_version():
+    catalogue = load_catalogue()
+    ids = [r.policy for r in catalogue.classic.account_roles] + [o.policy for o in catalogue.classic.operator_roles]
+    for version in catalogue.classic_versions:
+        for policy_id in ids:
+            assert (CLASSIC_POLICY_DIR / version / f"{policy_id}.json").is_file(), (version, policy_id)
+
+
+@pytest.mark.parametrize(
+    ("reference_key", "ours"),
+    [
+        ("hcp_account_role", tags.account_role_tags("hcp", "{prefix}", "{role_type}", None)),
+        ("classic_account_role", tags.account_role_tags("classic", "{prefix}", "{role_type}", "{x.y}")),
+        ("hcp_operator_role", tags.operator_role_tags("hcp", "{namespace}", "{operator}")),
+        ("classic_operator_role", tags.operator_role_tags("classic", "{namespace}", "{operator}")),
+    ],
+)
+def test_rosa_tags_match_the_reference(reference_catalogue, reference_key, ours):
+    assert tags.with_user_tags({}, ours) == reference_catalogue["tags"][reference_key]
+    assert set(reference_catalogue["tags"][reference_key]) <= tags.RESERVED_TAG_KEYS

@@ -1,0 +1,119 @@
+"""OidcProvider under the mock runtime: managed issuers, and self-hosted ones built in full."""
+
+import json
+
+import pytest
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+from render.mocks import MOCK_SIGNING_KEY
+from tests.conftest import ACCOUNT_ID, CONFIG_ID, cluster, document, inputs_of, run
+
+THUMBPRINT = "A9D53002E97E00E043244F3D170D6F4C414104FD"
+
+
+def self_hosted(**oidc):
+    return cluster("hosted", "classic", oidc={"mode": "self-hosted", **oidc})
+
+
+def test_managed_config_creates_only_the_iam_provider_with_rosas_client_ids():
+    stack = run(clusters=[cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "thumbprint": THUMBPRINT})])
+    provider = inputs_of(stack, "alpha-oidc-provider")
+    assert provider["url"] == f"https://oidc.op1.openshiftapps.com/{CONFIG_ID}"
+    assert provider["clientIdLists"] == ["openshift", "sts.amazonaws.com"]
+    assert provider["thumbprintLists"] == [THUMBPRINT.lower()]
+    assert not stack.of_type("aws:s3/bucket:Bucket")
+
+
+def test_thumbprint_is_optional_because_aws_trusts_public_cas():
+    assert "thumbprintLists" not in inputs_of(run(), "alpha-oidc-provider")
+
+
+def test_a_managed_config_may_name_its_issuer_url():
+    url = "https://oidc.os1.devshift.org/" + CONFIG_ID
+    stack = run(clusters=[cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "issuerUrl": url})])
+    assert inputs_of(stack, "alpha-oidc-provider")["url"] == url
+
+
+@pytest.fixture(scope="module")
+def public_bucket_stack():
+    return run(clusters=[self_hosted()])
+
+
+@pytest.fixture(scope="module")
+def cloudfront_stack():
+    return run(clusters=[self_hosted(publicAccess="cloudfront", bucketName="acme-issuer")])
+
+
+def test_self_hosted_issuer_is_the_buckets_https_endpoint(public_bucket_stack):
+    bucket = f"hosted-oidc-{ACCOUNT_ID}"
+    assert inputs_of(public_bucket_stack, "hosted-oidc-bucket")["bucket"] == bucket
+    issuer = f"https://{bucket}.s3.us-east-1.amazonaws.com"
+    assert inputs_of(public_bucket_stack, "hosted-oidc-provider")["url"] == issuer
+    discovery = json.loads(inputs_of(public_bucket_stack, "hosted-oidc-discovery")["content"])
+    assert discovery["issuer"] == issuer
+    assert discovery["jwks_uri"] == f"{issuer}/keys.json"
+    assert discovery["id_token_signing_alg_values_supported"] == ["RS256"]
+
+
+def test_jwks_is_derived_from_the_signing_key_and_verifies_its_tokens(public_bucket_stack):
+    jwks = json.loads(inputs_of(public_bucket_stack, "hosted-oidc-jwks")["content"])
+    (public_jwk,) = jwks["keys"]
+    assert public_jwk["use"] == "sig" and public_jwk["alg"] == "RS256" and "d" not in public_jwk
+    signer = RSAKey.import_key(MOCK_SIGNING_KEY.read_bytes())
+    assert public_jwk["kid"] == signer.thumbprint()
+    token = jwt.encode({"alg": "RS256", "kid": public_jwk["kid"]}, {"sub": "system:serviceaccount:a:b"}, signer)
+    assert jwt.decode(token, RSAKey.import_key(public_jwk)).claims["sub"] == "system:serviceaccount:a:b"
+
+
+def test_only_the_two_issuer_documents_are_public_and_only_over_tls(public_bucket_stack):
+    policy = document(public_bucket_stack, "hosted-oidc-bucket-policy", "policy")
+    allow, deny = policy["Statement"]
+    bucket_arn = f"arn:aws:s3:::hosted-oidc-{ACCOUNT_ID}"
+    assert allow["Effect"] == "Allow" and allow["Action"] == "s3:GetObject"
+    assert allow["Resource"] == [f"{bucket_arn}/.well-known/openid-configuration", f"{bucket_arn}/keys.json"]
+    assert deny["Effect"] == "Deny" and deny["Action"] == "s3:*"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    block = inputs_of(public_bucket_stack, "hosted-oidc-bucket-access")
+    assert block["blockPublicAcls"] is True and block["ignorePublicAcls"] is True
+    ownership = inputs_of(public_bucket_stack, "hosted-oidc-bucket-ownership")
+    assert ownership["rule"]["objectOwnership"] == "BucketOwnerEnforced"
+
+
+def test_private_key_goes_to_secrets_manager_and_never_into_the_render(public_bucket_stack):
+    version = inputs_of(public_bucket_stack, "hosted-oidc-private-key-version")
+    assert version["secretString"] == "[secret]"
+    assert "PRIVATE KEY" not in json.dumps([r.inputs for r in public_bucket_stack.resources])
+    secret = inputs_of(public_bucket_stack, "hosted-oidc-private-key")
+    assert secret["recoveryWindowInDays"] == 30
+    summary = public_bucket_stack.outputs["clusters"]["hosted"]
+    assert summary["oidcPrivateKeySecretArn"].startswith(f"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:secret:")
+
+
+def test_stateful_issuer_resources_are_protected(public_bucket_stack):
+    for name in ("hosted-oidc-bucket", "hosted-oidc-signing-key", "hosted-oidc-private-key"):
+        assert public_bucket_stack.named(name).options["protect"] is True, name
+    assert "forceDestroy" not in inputs_of(public_bucket_stack, "hosted-oidc-bucket")
+
+
+def test_cloudfront_option_keeps_the_bucket_private_and_serves_through_origin_access_control(cloudfront_stack):
+    block = inputs_of(cloudfront_stack, "hosted-oidc-bucket-access")
+    assert all(
+        block[k] is True for k in ("blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets")
+    )
+    distribution = cloudfront_stack.named("hosted-oidc-distribution")
+    (origin,) = distribution.inputs["origins"]
+    assert origin["domainName"] == "acme-issuer.s3.us-east-1.amazonaws.com"
+    assert distribution.inputs["defaultCacheBehavior"]["viewerProtocolPolicy"] == "https-only"
+    assert distribution.inputs["defaultCacheBehavior"]["allowedMethods"] == ["GET", "HEAD"]
+    allow = document(cloudfront_stack, "hosted-oidc-bucket-policy", "policy")["Statement"][0]
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Condition"]["StringEquals"]["AWS:SourceArn"].startswith(
+        f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/"
+    )
+    issuer = inputs_of(cloudfront_stack, "hosted-oidc-provider")["url"]
+    assert issuer.startswith("https://d") and issuer.endswith(".cloudfront.net")
+    trust = document(
+        cloudfront_stack, "hosted-operator-roles-openshift-ingress-operator-cloud-credentials", "assumeRolePolicy"
+    )
+    assert f"{issuer.removeprefix('https://')}:sub" in trust["Statement"][0]["Condition"]["StringEquals"]

@@ -1,0 +1,55 @@
+"""Stack outputs: every ARN, prefix and OIDC fact, and `rosa create cluster` arguments that use exactly them."""
+
+import shlex
+
+from tests.conftest import ACCOUNT_ID, CONFIG_ID, cluster, run
+
+
+def test_hcp_cluster_gets_ready_rosa_create_cluster_arguments():
+    outputs = run(clusters=[cluster("pay", operatorRolePrefix="prod-pay")]).outputs
+    summary = outputs["clusters"]["pay"]
+    role = f"arn:aws:iam::{ACCOUNT_ID}:role/ManagedOpenShift-HCP-ROSA"
+    assert summary["rosaCreateClusterArgs"] == [
+        "rosa", "create", "cluster", "--cluster-name", "pay", "--region", "us-east-1", "--hosted-cp",
+        "--role-arn", f"{role}-Installer-Role", "--support-role-arn", f"{role}-Support-Role",
+        "--worker-iam-role", f"{role}-Worker-Role",
+        "--operator-roles-prefix", "prod-pay", "--oidc-config-id", CONFIG_ID,
+    ]  # fmt: skip
+    assert shlex.split(summary["rosaCreateClusterCommand"]) == summary["rosaCreateClusterArgs"]
+
+
+def test_classic_cluster_arguments_add_sts_and_the_control_plane_role():
+    args = run(clusters=[cluster("ledger", "classic")]).outputs["clusters"]["ledger"]["rosaCreateClusterArgs"]
+    assert "--sts" in args and "--hosted-cp" not in args
+    plane = args[args.index("--controlplane-iam-role") + 1]
+    assert plane == f"arn:aws:iam::{ACCOUNT_ID}:role/ManagedOpenShift-ControlPlane-Role"
+
+
+def test_self_hosted_cluster_gets_a_config_id_argument_only_once_registered():
+    unregistered = run(clusters=[cluster("h", oidc={"mode": "self-hosted"})]).outputs["clusters"]["h"]
+    assert "--oidc-config-id" not in unregistered["rosaCreateClusterArgs"]
+    assert unregistered["oidcConfigId"] is None
+    registered = run(clusters=[cluster("h", oidc={"mode": "self-hosted", "configId": CONFIG_ID})]).outputs
+    assert registered["clusters"]["h"]["rosaCreateClusterArgs"][-2:] == ["--oidc-config-id", CONFIG_ID]
+
+
+def test_outputs_name_every_role_arn_prefix_and_oidc_fact():
+    outputs = run(accountRolePrefix="Acme").outputs
+    assert outputs["accountRolePrefix"] == "Acme"
+    assert set(outputs["accountRoleArns"]["hcp"]) == {"installer", "support", "instance-worker"}
+    summary = outputs["clusters"]["alpha"]
+    assert summary["operatorRolePrefix"] == "alpha"
+    assert len(summary["operatorRoleArns"]) == 8
+    assert (
+        summary["oidcProviderArn"] == f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/oidc.op1.openshiftapps.com/{CONFIG_ID}"
+    )
+    assert summary["oidcIssuerUrl"] == f"https://oidc.op1.openshiftapps.com/{CONFIG_ID}"
+    assert summary["oidcConfigId"] == CONFIG_ID
+    assert summary["accountRoleArns"] == outputs["accountRoleArns"]["hcp"]
+
+
+def test_the_provider_refuses_any_account_but_the_configured_one():
+    provider = run().named("aws")
+    assert provider.type == "pulumi:providers:aws"
+    assert provider.inputs["allowedAccountIds"] == f'["{ACCOUNT_ID}"]'
+    assert provider.inputs["region"] == "us-east-1"

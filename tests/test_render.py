@@ -1,0 +1,124 @@
+"""The offline render contract (`make render STACK=<name>` -> build/<name>/), exercised as users run it."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from render.graph import mermaid
+from render.runtime import PROJECT_ROOT
+
+STACKS = sorted(
+    p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (PROJECT_ROOT / "stacks").glob("Pulumi.*.yaml")
+)
+
+
+def render_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "render", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    for stack in STACKS:
+        result = render_cli(stack, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_the_example_stacks_are_dev_staging_and_prod_at_least():
+    assert {"dev", "staging", "prod"} <= set(STACKS)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_resources_json_lists_every_resource_with_the_contract_keys(rendered, stack):
+    resources = json.loads((rendered / stack / "resources.json").read_text())
+    assert resources[0] == {
+        "type": "pulumi:pulumi:Stack",
+        "name": f"rosa-foundation-{stack}",
+        "parent": None,
+        "inputs": {},
+        "options": {"protect": False, "retainOnDelete": False, "aliases": []},
+    }
+    names = {r["name"] for r in resources}
+    for resource in resources:
+        assert set(resource) == {"type", "name", "parent", "inputs", "options"}
+        assert re.fullmatch(r"[\w-]+:[\w/-]*:\w+", resource["type"]) or resource["type"].startswith("pulumi:")
+        assert resource["parent"] is None or resource["parent"] in names
+    types = {r["type"] for r in resources}
+    assert {"rosa-foundation:iam:AccountRoles", "rosa-foundation:cluster:ClusterFoundation"} <= types
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_inputs_are_camel_case_and_iam_documents_are_json_strings(rendered, stack):
+    resources = json.loads((rendered / stack / "resources.json").read_text())
+    role = next(r for r in resources if r["type"] == "aws:iam/role:Role")
+    assert {"assumeRolePolicy", "maxSessionDuration", "permissionsBoundary"} & set(role["inputs"])
+    assert isinstance(role["inputs"]["assumeRolePolicy"], str)
+    assert json.loads(role["inputs"]["assumeRolePolicy"])["Version"] == "2012-10-17"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_iam_document_is_written_pretty_printed_one_file_each(rendered, stack):
+    resources = json.loads((rendered / stack / "resources.json").read_text())
+    expected = {f"{r['name']}.trust.json" for r in resources if r["type"] == "aws:iam/role:Role"}
+    expected |= {f"{r['name']}.policy.json" for r in resources if r["type"] == "aws:iam/policy:Policy"}
+    expected |= {
+        f"{r['name']}.bucket-policy.json" for r in resources if r["type"] == "aws:s3/bucketPolicy:BucketPolicy"
+    }
+    files = {p.name for p in (rendered / stack / "iam").iterdir()}
+    assert files == expected
+    for name in files:
+        text = (rendered / stack / "iam" / name).read_text()
+        assert text.startswith("{\n  ") and json.loads(text)["Statement"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_outputs_json_holds_the_stack_outputs(rendered, stack):
+    outputs = json.loads((rendered / stack / "outputs.json").read_text())
+    assert {"accountId", "accountRolePrefix", "accountRoleArns", "clusters"} <= set(outputs)
+    for summary in outputs["clusters"].values():
+        assert summary["rosaCreateClusterArgs"][:3] == ["rosa", "create", "cluster"]
+
+
+def test_rendering_twice_gives_identical_files(rendered, tmp_path):
+    assert render_cli("prod", "--out", str(tmp_path)).returncode == 0
+    for path in sorted((tmp_path / "prod").rglob("*.json")):
+        assert path.read_text() == (rendered / "prod" / path.relative_to(tmp_path / "prod")).read_text(), path.name
+
+
+def test_the_summary_counts_resources_per_type_and_cluster(tmp_path):
+    result = render_cli("prod", "--out", str(tmp_path))
+    assert "rendered stack 'prod':" in result.stdout
+    assert "aws:iam/role:Role" in result.stdout
+    assert "payments" in result.stdout and "(account-wide)" in result.stdout
+    assert str(tmp_path / "prod") in result.stdout
+
+
+def test_invalid_config_exits_non_zero_with_the_message_and_writes_nothing(tmp_path):
+    stacks = tmp_path / "stacks"
+    stacks.mkdir()
+    (stacks / "Pulumi.broken.yaml").write_text(
+        'config:\n  aws:region: us-east-1\n  rosa-foundation:accountId: "12"\n  rosa-foundation:clusters: []\n'
+    )
+    result = render_cli("broken", "--out", str(tmp_path / "build"), "--stacks", str(stacks))
+    assert result.returncode != 0
+    assert "rosa-foundation:accountId = '12': must be a 12-digit AWS account id" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "build").exists() or not any((tmp_path / "build").iterdir())
+
+
+def test_an_unknown_stack_is_refused_with_the_file_it_looked_for(tmp_path):
+    result = render_cli("nope", "--out", str(tmp_path))
+    assert result.returncode != 0 and "Pulumi.nope.yaml does not exist" in result.stderr
+
+
+def test_the_readme_diagram_is_the_dev_render(rendered):
+    graph = mermaid(json.loads((rendered / "dev" / "resources.json").read_text()))
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    assert f"```mermaid\n{graph}```" in readme, "README diagram is stale: run `make graph STACK=dev` and paste it"

@@ -1,0 +1,199 @@
+"""Every settings rule: bad input fails before any resource is registered, with one message naming key and value."""
+
+import json
+
+import pytest
+
+from foundation.settings import SettingsError, settings_from_config
+from render.runtime import Render, run_main
+from tests.conftest import CONFIG_ID, cluster, config
+
+
+def problems(**settings) -> str:
+    with pytest.raises(SettingsError) as failure:
+        settings_from_config(config(**settings))
+    return str(failure.value)
+
+
+def test_valid_settings_fill_rosa_defaults():
+    settings = settings_from_config(config())
+    assert settings.account_role_prefix == "ManagedOpenShift"
+    assert settings.iam_path == "/"
+    assert settings.ocm_environment == "production"
+    assert settings.ocm_account_id == "710019948333"
+    assert settings.topologies == ("hcp",)
+    assert settings.clusters[0].operator_prefix == "alpha"
+    assert settings.clusters[0].oidc.issuer == f"https://oidc.op1.openshiftapps.com/{CONFIG_ID}"
+
+
+def test_staging_ocm_environment_trusts_red_hats_staging_account():
+    assert settings_from_config(config(ocmEnvironment="staging")).ocm_account_id == "644306948063"
+
+
+def test_invalid_settings_register_nothing_and_say_so():
+    recorded = Render()
+    with pytest.raises(SettingsError, match="nothing was registered"):
+        run_main(config(accountId="12345"), stack="test", into=recorded)
+    assert [r.type for r in recorded.resources] == ["pulumi:pulumi:Stack"]  # the SDK's own root, nothing of ours
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"accountId": "12345"}, ["rosa-foundation:accountId = '12345'", "12-digit"]),
+        ({"region": "mars-1"}, ["aws:region = 'mars-1'", "region"]),
+        ({"region": None}, ["aws:region is missing"]),
+        ({"partition": "aws-mars"}, ["rosa-foundation:partition = 'aws-mars'", "'aws'"]),
+        ({"partition": "aws-cn"}, ["rosa-foundation:partition = 'aws-cn'", "set partition to 'aws'"]),
+        ({"accountRolePrefix": "Bad Prefix!"}, ["accountRolePrefix = 'Bad Prefix!'", "1 to 32"]),
+        ({"accountRolePrefix": "x" * 33}, ["accountRolePrefix", "1 to 32"]),
+        ({"iamPath": "rosa/"}, ["iamPath = 'rosa/'", "'/a/b/'"]),
+        ({"iamPath": "/rosa"}, ["iamPath = '/rosa'", "'/a/b/'"]),
+        ({"iamPath": "/a//b/"}, ["iamPath = '/a//b/'"]),
+        ({"permissionsBoundary": "arn:aws:iam::123:policy/x"}, ["permissionsBoundary", "IAM policy ARN"]),
+        ({"permissionsBoundary": "arn:aws-us-gov:iam::123456789012:policy/b"}, ["permissionsBoundary", "partition"]),
+        ({"trustExternalId": "x"}, ["trustExternalId = 'x'", "2 to 1224"]),
+        ({"ocmEnvironment": "integration"}, ["ocmEnvironment = 'integration'", "'production' or 'staging'"]),
+        ({"classicPolicyVersion": "4.9"}, ["classicPolicyVersion = '4.9'", "4.18, 4.19, 4.20, 4.21, 4.22"]),
+        ({"accountRoleTopologies": ["hcp", "gke"]}, ["accountRoleTopologies[1] = 'gke'"]),
+        ({"acountId": "123456789012"}, ["rosa-foundation:acountId: unknown key", "allowed: accountId"]),
+        ({"clusters": "alpha"}, ["rosa-foundation:clusters = 'alpha'", "YAML list"]),
+        ({"clusters": {"name": "alpha"}}, ["rosa-foundation:clusters", "tuple"]),
+    ],
+)
+def test_bad_stack_setting_is_named_with_its_value_and_what_is_allowed(settings, expected):
+    message = problems(**settings)
+    for fragment in expected:
+        assert fragment in message
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        ({"aws:owner": "me"}, "tags.aws:owner = 'aws:owner': must be a tag key not starting with 'aws:'"),
+        ({"k" * 129: "v"}, "1 to 128 characters"),
+        ({"team": "v" * 257}, "0 to 256 characters"),
+        ({"team": "a;b"}, "tags.team = 'a;b'"),
+        ({"red-hat-managed": "false"}, "tags.red-hat-managed: a tag key ROSA sets itself"),
+        ({f"k{i}": "v" for i in range(46)}, "46 tags; at most 45"),
+        ({"team": 7}, "tags.team = 7: expected a valid string"),
+    ],
+)
+def test_tags_outside_aws_rules_are_refused(tags, expected):
+    assert expected in problems(tags=tags)
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (cluster(name="Prod_1"), "clusters[0].name = 'Prod_1': must be 1 to 54 lower-case"),
+        (cluster(name="1prod"), "clusters[0].name = '1prod'"),
+        (cluster(name="prod-"), "clusters[0].name = 'prod-'"),
+        (cluster(name="p" * 55), "ROSA's cluster name rule"),
+        (cluster(name=5), "clusters[0].name = 5: expected a valid string"),
+        (cluster(topology="gke"), "clusters[0].topology = 'gke': must be 'hcp' or 'classic'"),
+        (cluster(openshiftVersion="4.17"), "clusters[0].openshiftVersion = '4.17'"),
+        (cluster(operatorRolePrefix="x" * 33), "clusters[0].operatorRolePrefix"),
+        (cluster(colour="blue"), "clusters[0].colour: unknown key (a typo?); allowed: name, oidc, openshiftVersion"),
+        (cluster(oidc={"mode": "managed"}), "clusters[0].oidc.configId is missing"),
+        (cluster(oidc={"mode": "managed", "configId": "ABC"}), "clusters[0].oidc.configId = 'ABC'"),
+        (cluster(oidc={"mode": "hosted"}), "clusters[0].oidc = {'mode': 'hosted'}: mode must be 'managed' or"),
+        (
+            cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "issuerUrl": "http://oidc.example.com/x"}),
+            "clusters[0].oidc.issuerUrl = 'http://oidc.example.com/x': must be an https:// issuer URL",
+        ),
+        (
+            cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "issuerUrl": "https://oidc.example.com/x/"}),
+            "no trailing '/'",
+        ),
+        (
+            cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "thumbprint": "abc"}),
+            "clusters[0].oidc.thumbprint = 'abc': must be a certificate thumbprint: 40 hex digits",
+        ),
+        (
+            cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "publicAccess": "cloudfront"}),
+            "clusters[0].oidc.publicAccess: unknown key (a typo?); allowed: configId, issuerUrl, mode, thumbprint",
+        ),
+        (
+            cluster(oidc={"mode": "self-hosted", "bucketName": "My.Bucket"}),
+            "clusters[0].oidc.bucketName = 'My.Bucket'",
+        ),
+        (
+            cluster(oidc={"mode": "self-hosted", "publicAccess": "website"}),
+            "clusters[0].oidc.publicAccess = 'website': must be 'bucket-policy' or 'cloudfront'",
+        ),
+        (cluster(topology="classic", openshiftVersion=None), "clusters[0].openshiftVersion is missing"),
+        (
+            cluster(name="a" * 50, oidc={"mode": "self-hosted"}),
+            "clusters[0].oidc.bucketName: the default name",
+        ),
+    ],
+)
+def test_bad_cluster_setting_is_named_with_its_index_and_value(entry, expected):
+    if entry.get("openshiftVersion") is None:
+        entry.pop("openshiftVersion", None)
+    assert expected in problems(clusters=[entry])
+
+
+def test_duplicate_cluster_names_are_refused():
+    assert "clusters[1].name = 'alpha': already used by clusters[0]" in problems(clusters=[cluster(), cluster()])
+
+
+def test_duplicate_operator_role_prefixes_are_refused():
+    message = problems(clusters=[cluster("a", operatorRolePrefix="shared"), cluster("b", operatorRolePrefix="shared")])
+    assert "clusters[1].operatorRolePrefix = 'shared': already used by clusters[0]" in message
+
+
+def test_a_cluster_named_like_another_clusters_prefix_collides_too():
+    message = problems(clusters=[cluster("a", operatorRolePrefix="b"), cluster("b")])
+    assert "clusters[1].operatorRolePrefix = 'b': already used by clusters[0]" in message
+
+
+def test_classic_cluster_newer_than_the_account_policies_is_refused():
+    message = problems(classicPolicyVersion="4.19", clusters=[cluster(topology="classic", openshiftVersion="4.21")])
+    assert "clusters[0].openshiftVersion = '4.21': newer than rosa-foundation:classicPolicyVersion '4.19'" in message
+
+
+def test_classic_account_policies_follow_the_newest_classic_cluster_by_default():
+    settings = settings_from_config(
+        config(clusters=[cluster("a", "classic", openshiftVersion="4.19"), cluster("b", "classic")])
+    )
+    assert settings.classic_version == "4.20"
+
+
+def test_classic_account_roles_without_any_version_are_refused():
+    assert "classicPolicyVersion is missing" in problems(accountRoleTopologies=["classic"], clusters=[])
+
+
+def test_cluster_of_a_topology_without_account_roles_is_refused():
+    message = problems(accountRoleTopologies=["classic"], classicPolicyVersion="4.20", clusters=[cluster()])
+    assert "clusters[0].topology = 'hcp'" in message
+
+
+def test_names_equal_only_after_the_64_character_cut_are_refused(monkeypatch):
+    # ROSA's catalogue has no such pair; a future operator whose name runs past the cut into another's would.
+    from foundation import catalogue as catalogue_module
+    from foundation.catalogue import OperatorRoleSpec
+
+    real = catalogue_module.load_catalogue()
+    twins = (
+        OperatorRoleSpec(namespace="ns", operator="o" * 70 + "-a", service_accounts=("a",), managed_policy="P"),
+        OperatorRoleSpec(namespace="ns", operator="o" * 70 + "-b", service_accounts=("b",), managed_policy="P"),
+    )
+    patched = real.model_copy(update={"hcp": real.hcp.model_copy(update={"operator_roles": twins})})
+    monkeypatch.setattr("foundation.settings.load_catalogue", lambda: patched)
+    monkeypatch.setattr("foundation.catalogue.load_catalogue", lambda: patched)
+    message = problems()
+    assert "after the 64-character cut" in message
+    assert "operator role ns/" + "o" * 70 + "-b" in message
+
+
+def test_all_problems_are_reported_at_once():
+    message = problems(accountId="1", iamPath="x", clusters=[cluster(name="A")])
+    assert "3 problems" in message
+
+
+def test_structured_config_arrives_as_json_text_like_the_engine_sends_it():
+    raw = config(tags={"team": "platform"})
+    assert json.loads(raw["rosa-foundation:tags"]) == {"team": "platform"}
+    assert settings_from_config(raw).tags == {"team": "platform"}
