@@ -91,7 +91,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 type=request.type,
                 name=request.name,
                 parent=_urn_name(request.parent) if request.parent else None,
-                inputs=_mask_secrets(inputs),
+                inputs=_plain(inputs),
                 options={
                     "protect": bool(request.protect),
                     "retainOnDelete": bool(request.retainOnDelete),
@@ -126,7 +126,7 @@ def run_program(
     root = settings.get_root_resource()
     assert isinstance(root, pulumi.runtime.stack.Stack)
     outputs = _sync_await(pulumi.Output.from_input(root.outputs).future(with_unknowns=False))
-    render.outputs = _mask_secrets(outputs or {})
+    render.outputs = _plain(outputs or {})
     return render
 
 
@@ -178,11 +178,14 @@ def _sorted_keys(value: Any) -> Any:
     return value
 
 
-def _mask_secrets(value: Any) -> Any:
+def _plain(value: Any) -> Any:
+    """Values as the engine shows them: secrets masked, protobuf's doubles back to integers where integral."""
     if isinstance(value, dict):
         if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
             return SECRET_MASK
-        return {k: _mask_secrets(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_mask_secrets(v) for v in value]
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
