@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 DATA_DIR = Path(__file__).parent / "data"
 CLASSIC_POLICY_DIR = DATA_DIR / "policies" / "classic"
@@ -29,6 +29,12 @@ class RoleTrust(_Data):
 
     red_hat_role: RedHatRole | None = None
     service: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_principal(self) -> RoleTrust:
+        if (self.red_hat_role is None) == (self.service is None):
+            raise ValueError("a role trusts either one Red Hat role or one AWS service")
+        return self
 
 
 class AccountRoleSpec(_Data):
@@ -79,6 +85,17 @@ class Catalogue(_Data):
     max_session_seconds: int
     hcp: TopologySpec
     classic: TopologySpec
+
+    @model_validator(mode="after")
+    def _policies_fit_the_topology(self) -> Catalogue:
+        """HCP attaches AWS-managed policies; classic creates its own from vendored documents. Never both."""
+        for entry in (*self.hcp.account_roles, *self.hcp.operator_roles):
+            if not entry.managed_policy or entry.policy:
+                raise ValueError(f"hcp entry {entry} must name a managed_policy and no policy document")
+        for entry in (*self.classic.account_roles, *self.classic.operator_roles):
+            if not entry.policy or entry.managed_policy:
+                raise ValueError(f"classic entry {entry} must name a policy document and no managed_policy")
+        return self
 
     def topology(self, topology: Topology) -> TopologySpec:
         return self.hcp if topology == "hcp" else self.classic

@@ -15,7 +15,7 @@ from typing import Any
 from render.runtime import PROJECT_ROOT
 
 # Resources too numerous to help a reader: folded into a count on their parent's node.
-FOLDED_TYPES = {"aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policy attachment"}
+FOLDED_TYPE = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 
 def mermaid(resources: list[dict[str, Any]]) -> str:
@@ -24,7 +24,7 @@ def mermaid(resources: list[dict[str, Any]]) -> str:
     folded: dict[str, int] = {}
     shown = []
     for resource in resources:
-        if resource["type"] in FOLDED_TYPES:
+        if resource["type"] == FOLDED_TYPE:
             folded[resource["parent"]] = folded.get(resource["parent"], 0) + 1
         else:
             shown.append(resource)
@@ -33,17 +33,14 @@ def mermaid(resources: list[dict[str, Any]]) -> str:
     for resource in shown:
         kind = resource["type"].rsplit(":", 1)[-1]
         extra = folded.get(resource["name"])
-        label = f"{resource['name']}<br/><i>{kind}</i>" + (f"<br/>+{extra} {_plural(extra)}" if extra else "")
+        attachments = f"<br/>+{extra} policy attachment{'s' if extra > 1 else ''}" if extra else ""
+        label = f"{resource['name']}<br/><i>{kind}</i>{attachments}"
         shape = ('(["', '"])') if resource["type"].startswith(("rosa-foundation:", "pulumi:pulumi:")) else ('["', '"]')
         lines.append(f"  {ids[resource['name']]}{shape[0]}{_escape(label)}{shape[1]}")
     for resource in shown:
         if resource["parent"] in ids:
             lines.append(f"  {ids[resource['parent']]} --> {ids[resource['name']]}")
     return "\n".join(lines) + "\n"
-
-
-def _plural(count: int) -> str:
-    return "policy attachment" if count == 1 else "policy attachments"
 
 
 def _escape(text: str) -> str:

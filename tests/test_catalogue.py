@@ -94,3 +94,14 @@ def test_every_classic_policy_the_catalogue_names_exists_for_every_version():
 def test_rosa_tags_match_the_reference(reference_catalogue, reference_key, ours):
     assert tags.with_user_tags({}, ours) == reference_catalogue["tags"][reference_key]
     assert set(reference_catalogue["tags"][reference_key]) <= tags.RESERVED_TAG_KEYS
+
+
+def test_catalogue_refuses_an_hcp_role_without_its_managed_policy():
+    from pydantic import ValidationError
+
+    from foundation.catalogue import Catalogue
+
+    data = load_catalogue().model_dump()
+    data["hcp"]["account_roles"][0]["managed_policy"] = None
+    with pytest.raises(ValidationError, match="must name a managed_policy"):
+        Catalogue.model_validate(data)
