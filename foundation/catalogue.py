@@ -103,14 +103,14 @@ class Catalogue(_Data):
     @property
     def classic_versions(self) -> tuple[str, ...]:
         """The classic OpenShift minor versions with vendored policy documents, oldest first."""
-        return tuple(sorted((p.name for p in CLASSIC_POLICY_DIR.iterdir() if p.is_dir()), key=_version_key))
+        return tuple(sorted((p.name for p in CLASSIC_POLICY_DIR.iterdir() if p.is_dir()), key=version_key))
 
     def classic_policy(self, version: str, policy_id: str) -> dict:
         """The vendored permission document `policy_id` for classic OpenShift `version`, as a dict."""
         return json.loads((CLASSIC_POLICY_DIR / version / f"{policy_id}.json").read_text())
 
 
-def _version_key(version: str) -> tuple[int, ...]:
+def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 

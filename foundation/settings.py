@@ -24,10 +24,14 @@ from foundation.catalogue import (
     OperatorRoleSpec,
     Topology,
     load_catalogue,
+    version_key,
 )
 
 PROJECT = "rosa-foundation"
 REGION_KEY = "aws:region"
+# Config namespaces this program reads: its own, its providers' and Pulumi's. Any other is a typo, never ignored.
+KNOWN_NAMESPACES = frozenset({PROJECT, "aws", "tls", "pulumi"})
+MAX_PREFIX = 32  # rosa's limit for --prefix and --operator-roles-prefix
 Partition = Literal["aws", "aws-us-gov", "aws-cn"]
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
 
@@ -86,6 +90,17 @@ def _tag_text(kind: str, maximum: int, minimum: int) -> Callable[[str], str]:
     return check
 
 
+def _bucket_name(value: str) -> str:
+    reserved = value.startswith(("xn--", "sthree-")) or value.endswith(("-s3alias", "--ol-s3", "--x-s3"))
+    if reserved or not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]", value):
+        raise ValueError(
+            "an S3 bucket name of 3 to 63 lower-case letters, digits or '-' starting and ending with a letter or "
+            "digit, without S3's reserved prefixes (xn--, sthree-) and suffixes (-s3alias, --ol-s3, --x-s3); no dots: "
+            "STS fetches the issuer over TLS, and dotted names break the certificate match"
+        )
+    return value
+
+
 def _version(value: str) -> str:
     known = load_catalogue().classic_versions
     if value not in known:
@@ -97,7 +112,12 @@ AccountId = Annotated[str, AfterValidator(_rule(r"\d{12}", "a 12-digit AWS accou
 Region = Annotated[str, AfterValidator(_rule(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}", "an AWS region id"))]
 RolePrefix = Annotated[
     str,
-    AfterValidator(_rule(r"[A-Za-z0-9_+=,.@-]{1,32}", "1 to 32 letters, digits or _+=,.@- (rosa's prefix rule)")),
+    AfterValidator(
+        _rule(
+            rf"[A-Za-z0-9_+=.@-]{{1,{MAX_PREFIX}}}",
+            "1 to 32 letters, digits or _+=.@- (rosa's prefix rule, less ',' which the rosa_role_prefix tag refuses)",
+        )
+    ),
 ]
 ClusterName = Annotated[
     str,
@@ -140,16 +160,7 @@ IssuerUrl = Annotated[
         )
     ),
 ]
-BucketName = Annotated[
-    str,
-    AfterValidator(
-        _rule(
-            r"[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]",
-            "an S3 bucket name of 3 to 63 lower-case letters, digits or '-' starting and ending with a letter or "
-            "digit (no dots: STS fetches the issuer over TLS, and dotted names break the certificate match)",
-        )
-    ),
-]
+BucketName = Annotated[str, AfterValidator(_bucket_name)]
 
 
 class _Model(BaseModel):
@@ -231,7 +242,7 @@ class StackSettings(_Model):
         if self.classic_policy_version:
             return self.classic_policy_version
         versions = [c.openshift_version for c in self.clusters if c.topology == "classic" and c.openshift_version]
-        return max(versions, key=lambda v: tuple(map(int, v.split(".")))) if versions else None
+        return max(versions, key=version_key) if versions else None
 
     @property
     def ocm_account_id(self) -> str:
@@ -302,16 +313,20 @@ class StackSettings(_Model):
                 )
             if isinstance(cluster.oidc, SelfHostedOidc) and cluster.oidc.bucket_name is None:
                 bucket = self.self_hosted_bucket(cluster)
-                if len(bucket) > 63:
-                    yield (
-                        f"{here}.oidc.bucketName: the default name {bucket!r} is {len(bucket)} characters, over "
-                        f"S3's 63; set bucketName"
-                    )
+                try:
+                    _bucket_name(bucket)
+                except ValueError as unfit:
+                    yield f"{here}.oidc.bucketName: the default name {bucket!r} is not {unfit}; set bucketName"
+            if cluster.operator_role_prefix is None and len(cluster.name) > MAX_PREFIX:
+                yield (
+                    f"{here}.operatorRolePrefix: defaults to the cluster name {cluster.name!r} ({len(cluster.name)} "
+                    f"characters), over rosa's {MAX_PREFIX} for --operator-roles-prefix; set operatorRolePrefix"
+                )
             newer = (
                 cluster.openshift_version
                 and self.classic_version
                 and cluster.topology == "classic"
-                and _version_tuple(cluster.openshift_version) > _version_tuple(self.classic_version)
+                and version_key(cluster.openshift_version) > version_key(self.classic_version)
             )
             if newer:
                 yield (
@@ -367,10 +382,6 @@ def _key(name: str) -> str:
     return REGION_KEY if name == "region" else f"{PROJECT}:{name}"
 
 
-def _version_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split("."))
-
-
 # --- reading Pulumi config --------------------------------------------------------------------------------------
 
 _STRUCTURED = {"tags", "clusters", "accountRoleTopologies"}
@@ -386,7 +397,12 @@ def settings_from_config(config: Mapping[str, str]) -> StackSettings:
     problems: list[str] = []
     for full_key, text in config.items():
         namespace, _, key = full_key.partition(":")
-        if full_key == REGION_KEY:
+        if namespace not in KNOWN_NAMESPACES:
+            problems.append(
+                f"{full_key}: unknown config namespace {namespace!r} (a typo?); this stack reads "
+                f"{', '.join(sorted(n + ':*' for n in KNOWN_NAMESPACES))}"
+            )
+        elif full_key == REGION_KEY:
             raw["region"] = text
         elif namespace == PROJECT:
             if key in _STRUCTURED:

@@ -1,7 +1,5 @@
 """Every settings rule: bad input fails before any resource is registered, with one message naming key and value."""
 
-import json
-
 import pytest
 
 from foundation.settings import SettingsError, settings_from_config
@@ -47,6 +45,7 @@ def test_invalid_settings_register_nothing_and_say_so():
         ({"partition": "aws-cn"}, ["rosa-foundation:partition = 'aws-cn'", "set partition to 'aws'"]),
         ({"accountRolePrefix": "Bad Prefix!"}, ["accountRolePrefix = 'Bad Prefix!'", "1 to 32"]),
         ({"accountRolePrefix": "x" * 33}, ["accountRolePrefix", "1 to 32"]),
+        ({"accountRolePrefix": "a,b"}, ["accountRolePrefix = 'a,b'", "rosa_role_prefix tag refuses"]),
         ({"iamPath": "rosa/"}, ["iamPath = 'rosa/'", "'/a/b/'"]),
         ({"iamPath": "/rosa"}, ["iamPath = '/rosa'", "'/a/b/'"]),
         ({"iamPath": "/a//b/"}, ["iamPath = '/a//b/'"]),
@@ -124,8 +123,20 @@ def test_tags_outside_aws_rules_are_refused(tags, expected):
         ),
         (cluster(topology="classic", openshiftVersion=None), "clusters[0].openshiftVersion is missing"),
         (
-            cluster(name="a" * 50, oidc={"mode": "self-hosted"}),
+            cluster(name="a" * 50, operatorRolePrefix="a", oidc={"mode": "self-hosted"}),
             "clusters[0].oidc.bucketName: the default name",
+        ),
+        (
+            cluster(oidc={"mode": "self-hosted", "bucketName": "xn--issuer"}),
+            "clusters[0].oidc.bucketName = 'xn--issuer': must be an S3 bucket name",
+        ),
+        (
+            cluster(name="xn--issuer", oidc={"mode": "self-hosted"}),
+            "clusters[0].oidc.bucketName: the default name 'xn--issuer-oidc-123456789012' is not",
+        ),
+        (
+            cluster(name="a" * 33),
+            "clusters[0].operatorRolePrefix: defaults to the cluster name",
         ),
     ],
 )
@@ -193,7 +204,17 @@ def test_all_problems_are_reported_at_once():
     assert "3 problems" in message
 
 
-def test_structured_config_arrives_as_json_text_like_the_engine_sends_it():
-    raw = config(tags={"team": "platform"})
-    assert json.loads(raw["rosa-foundation:tags"]) == {"team": "platform"}
-    assert settings_from_config(raw).tags == {"team": "platform"}
+def test_a_typo_in_the_config_namespace_is_refused_not_ignored():
+    raw = {**config(), "rosa-fundation:iamPath": "/rosa/"}
+    with pytest.raises(SettingsError, match="rosa-fundation:iamPath: unknown config namespace 'rosa-fundation'"):
+        settings_from_config(raw)
+
+
+def test_provider_and_pulumi_namespaces_are_accepted():
+    raw = {**config(), "aws:profile": "prod", "pulumi:tags": "{}"}
+    assert settings_from_config(raw).account_id == "123456789012"
+
+
+def test_a_long_cluster_name_is_fine_with_an_explicit_operator_prefix():
+    settings = settings_from_config(config(clusters=[cluster(name="a" * 54, operatorRolePrefix="short")]))
+    assert settings.clusters[0].operator_prefix == "short"
