@@ -58,7 +58,9 @@ class OidcProvider(pulumi.ComponentResource):
             client_id_lists=list(load_catalogue().oidc.client_ids),
             thumbprint_lists=[cluster.oidc.thumbprint.lower()] if cluster.oidc.thumbprint else None,
             tags=self._tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
+            # Every operator of a live cluster authenticates through it: a dropped or mistyped cluster entry
+            # must not delete it. Retiring a cluster is deliberate: `pulumi state unprotect` first (README).
+            opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on, protect=True),
         )
         self.provider_arn = provider.arn
         self.register_outputs(

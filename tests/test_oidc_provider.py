@@ -90,8 +90,12 @@ def test_private_key_goes_to_secrets_manager_and_never_into_the_render(public_bu
     assert summary["oidcPrivateKeySecretArn"].startswith(f"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:secret:")
 
 
+def test_the_iam_oidc_provider_of_a_managed_config_is_protected():
+    assert run().named("alpha-oidc-provider").options["protect"] is True
+
+
 def test_stateful_issuer_resources_are_protected(public_bucket_stack):
-    for name in ("hosted-oidc-bucket", "hosted-oidc-signing-key", "hosted-oidc-private-key"):
+    for name in ("hosted-oidc-bucket", "hosted-oidc-signing-key", "hosted-oidc-private-key", "hosted-oidc-provider"):
         assert public_bucket_stack.named(name).options["protect"] is True, name
     assert "forceDestroy" not in inputs_of(public_bucket_stack, "hosted-oidc-bucket")
 
