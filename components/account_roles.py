@@ -68,11 +68,9 @@ class AccountRoles(pulumi.ComponentResource):
                 f"{logical}-policy",
                 policy_name=settings.classic_account_policy_name(spec),
                 document=load_catalogue().classic_policy(settings.classic_version, spec.policy),
-                policy_tags={
-                    "rosa_role_prefix": settings.account_role_prefix,
-                    "rosa_role_type": spec.role_type,
-                    "rosa_openshift_version": settings.classic_version,
-                },
+                policy_tags=tags.classic_account_policy_tags(
+                    settings.account_role_prefix, settings.classic_version, spec.role_type
+                ),
             )
             attach_policy(f"{logical}-attachment", role, policy.arn)
         return role

@@ -40,6 +40,10 @@ def operator_role_tags(topology: str, namespace: str, operator: str) -> dict[str
     return {**tags, **_HCP_POLICIES} if topology == "hcp" else tags
 
 
+def classic_account_policy_tags(prefix: str, version: str, role_type: str) -> dict[str, str]:
+    return {"rosa_role_prefix": prefix, "rosa_role_type": role_type, "rosa_openshift_version": version}
+
+
 def classic_operator_policy_tags(prefix: str, version: str, namespace: str, operator: str) -> dict[str, str]:
     return {
         "rosa_role_prefix": prefix,

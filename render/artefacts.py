@@ -43,7 +43,8 @@ def write(render: Render, out_dir: Path) -> None:
 
 def summary(render: Render, stack: str, out_dir: Path, seconds: float) -> str:
     by_type = Counter(r.type for r in render.resources)
-    per_cluster = Counter(_cluster_of(r, render) for r in render.resources)
+    parents = render.parents()
+    per_cluster = Counter(_cluster_of(render.ancestry(r, parents)) for r in render.resources)
     lines = [f"rendered stack {stack!r}: {len(render.resources)} resources in {seconds:.2f} s (mock runtime)"]
     lines += [f"  {count:4d}  {type_}" for type_, count in sorted(by_type.items())]
     lines.append("per cluster:")
@@ -55,14 +56,8 @@ def summary(render: Render, stack: str, out_dir: Path, seconds: float) -> str:
     return "\n".join(lines)
 
 
-def _cluster_of(resource: Registered, render: Render) -> str | None:
-    by_urn = {r.urn: r for r in render.resources}
-    current: Registered | None = resource
-    while current is not None:
-        if current.type == CLUSTER_COMPONENT:
-            return current.name
-        current = by_urn.get(current.parent_urn or "")
-    return None
+def _cluster_of(ancestry: list[Registered]) -> str | None:
+    return next((a.name for a in ancestry if a.type == CLUSTER_COMPONENT), None)
 
 
 def _write_json(path: Path, value: Any) -> None:

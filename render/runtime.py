@@ -56,15 +56,22 @@ class Render:
     resources: list[Registered] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
 
+    def parents(self) -> dict[str, Registered]:
+        """URN -> parent resource, for walking up the tree (build once, then look up)."""
+        by_urn = {r.urn: r for r in self.resources}
+        return {r.urn: by_urn[r.parent_urn] for r in self.resources if r.parent_urn in by_urn}
+
+    def ancestry(self, resource: Registered, parents: dict[str, Registered]) -> list[Registered]:
+        """`resource` and its ancestors, root first."""
+        chain = [resource]
+        while chain[-1].urn in parents:
+            chain.append(parents[chain[-1].urn])
+        return chain[::-1]
+
     def in_tree_order(self) -> list[Registered]:
         """Parents before children, siblings by type and name: stable whatever order registrations completed in."""
-        by_urn = {r.urn: r for r in self.resources}
-
-        def path(resource: Registered) -> tuple[tuple[str, str], ...]:
-            parent = by_urn.get(resource.parent_urn or "")
-            return (*(path(parent) if parent else ()), (resource.type, resource.name))
-
-        return sorted(self.resources, key=path)
+        parents = self.parents()
+        return sorted(self.resources, key=lambda r: [(a.type, a.name) for a in self.ancestry(r, parents)])
 
     def of_type(self, type_token: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_token]

@@ -57,10 +57,13 @@ def test_resources_json_lists_every_resource_with_the_contract_keys(rendered, st
 @pytest.mark.parametrize("stack", STACKS)
 def test_inputs_are_camel_case_and_iam_documents_are_json_strings(rendered, stack):
     resources = json.loads((rendered / stack / "resources.json").read_text())
-    role = next(r for r in resources if r["type"] == "aws:iam/role:Role")
-    assert {"assumeRolePolicy", "maxSessionDuration", "permissionsBoundary"} & set(role["inputs"])
-    assert isinstance(role["inputs"]["assumeRolePolicy"], str)
-    assert json.loads(role["inputs"]["assumeRolePolicy"])["Version"] == "2012-10-17"
+    for resource in resources:
+        snake = [key for key in resource["inputs"] if not re.fullmatch(r"[a-z][A-Za-z0-9]*", key)]
+        assert not snake, (resource["name"], snake)
+    for role in (r for r in resources if r["type"] == "aws:iam/role:Role"):
+        assert isinstance(role["inputs"]["assumeRolePolicy"], str)
+        assert json.loads(role["inputs"]["assumeRolePolicy"])["Version"] == "2012-10-17"
+        assert isinstance(role["inputs"]["maxSessionDuration"], int)
 
 
 @pytest.mark.parametrize("stack", STACKS)
