@@ -18,6 +18,8 @@ CLASSIC_POLICY_DIR = DATA_DIR / "policies" / "classic"
 Topology = Literal["hcp", "classic"]
 OcmEnvironment = Literal["production", "staging"]
 RedHatRole = Literal["installer", "support"]
+BackupFrequency = Literal["hourly", "daily", "weekly"]
+BACKUP_FREQUENCIES: tuple[BackupFrequency, ...] = ("hourly", "daily", "weekly")
 
 
 class _Data(BaseModel):
@@ -78,6 +80,65 @@ class OidcSpec(_Data):
     managed_issuer_host: str
 
 
+class BackupScheduleSpec(_Data):
+    """One of ROSA's SRE backup schedules (service definition): when it runs (cron, UTC) and how long it is kept."""
+
+    frequency: BackupFrequency
+    cron: str
+    retention_days: int
+
+
+class OadpSpec(_Data):
+    """The OpenShift API for Data Protection operator: where it runs, its service accounts and token audience."""
+
+    namespace: str
+    service_accounts: tuple[str, ...]
+    token_audience: str
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        return tuple(f"system:serviceaccount:{self.namespace}:{sa}" for sa in self.service_accounts)
+
+
+class BackupSpec(_Data):
+    schedules: tuple[BackupScheduleSpec, ...]
+    oadp: OadpSpec
+
+    @model_validator(mode="after")
+    def _one_schedule_per_frequency(self) -> BackupSpec:
+        frequencies = [s.frequency for s in self.schedules]
+        if sorted(frequencies) != sorted(BACKUP_FREQUENCIES):
+            raise ValueError(f"backup schedules must be exactly {BACKUP_FREQUENCIES}, not {frequencies}")
+        return self
+
+    def schedule(self, frequency: BackupFrequency) -> BackupScheduleSpec:
+        return next(s for s in self.schedules if s.frequency == frequency)
+
+
+class KeyGrantSpec(_Data):
+    """One key policy statement ROSA documents for a customer-managed key: who may use it, for what."""
+
+    sid: str
+    account_roles: tuple[str, ...] = ()  # account role slugs
+    operator_roles: tuple[str, ...] = ()  # operator role slugs
+    actions: tuple[str, ...]
+    aws_resource_grants_only: bool = False  # kms:GrantIsForAWSResource: grants only to AWS services (EBS, EC2)
+
+
+class TopologyKeysSpec(_Data):
+    key_tags: dict[str, str]  # HCP's managed policies use keys tagged red-hat=true only
+    volumes: tuple[KeyGrantSpec, ...]  # EBS volumes: `rosa create cluster --kms-key-arn`
+    etcd: tuple[KeyGrantSpec, ...] = ()  # HCP etcd: `--etcd-encryption-kms-arn`
+
+
+class KmsSpec(_Data):
+    hcp: TopologyKeysSpec
+    classic: TopologyKeysSpec
+
+    def topology(self, topology: Topology) -> TopologyKeysSpec:
+        return self.hcp if topology == "hcp" else self.classic
+
+
 class Catalogue(_Data):
     ocm_account_ids: dict[OcmEnvironment, str]
     red_hat_roles: dict[RedHatRole, str]
@@ -85,6 +146,9 @@ class Catalogue(_Data):
     max_session_seconds: int
     hcp: TopologySpec
     classic: TopologySpec
+    workload_token_audience: str
+    backup: BackupSpec
+    kms: KmsSpec
 
     @model_validator(mode="after")
     def _policies_fit_the_topology(self) -> Catalogue:
@@ -95,6 +159,18 @@ class Catalogue(_Data):
         for entry in (*self.classic.account_roles, *self.classic.operator_roles):
             if not entry.policy or entry.managed_policy:
                 raise ValueError(f"classic entry {entry} must name a policy document and no managed_policy")
+        return self
+
+    @model_validator(mode="after")
+    def _key_grants_name_known_roles(self) -> Catalogue:
+        for topology in ("hcp", "classic"):
+            spec, keys = self.topology(topology), self.kms.topology(topology)
+            account = {r.slug for r in spec.account_roles}
+            operator = {r.slug for r in spec.operator_roles}
+            for grant in (*keys.volumes, *keys.etcd):
+                unknown = (set(grant.account_roles) - account) | (set(grant.operator_roles) - operator)
+                if unknown or not (grant.account_roles or grant.operator_roles):
+                    raise ValueError(f"{topology} key grant {grant.sid} names unknown or no roles: {sorted(unknown)}")
         return self
 
     def topology(self, topology: Topology) -> TopologySpec:

@@ -25,14 +25,20 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True)
 class Principal:
-    """One principal of a statement: `AWS` (an ARN), `Service` (a service name) or `Federated` (an IdP ARN)."""
+    """The principal of a statement: `AWS` (ARNs), `Service` (a service name) or `Federated` (an IdP ARN)."""
 
     kind: Literal["AWS", "Service", "Federated"]
-    identifier: str
+    identifier: str | tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.identifier, tuple) and (
+            not self.identifier or len(set(self.identifier)) != len(self.identifier)
+        ):
+            raise PolicyError(f"a {self.kind} principal needs distinct identifiers, not {self.identifier}")
 
     @classmethod
-    def aws(cls, arn: str) -> Principal:
-        return cls("AWS", arn)
+    def aws(cls, *arns: str) -> Principal:
+        return cls("AWS", arns[0] if len(arns) == 1 else tuple(arns))
 
     @classmethod
     def service(cls, name: str) -> Principal:
@@ -79,7 +85,8 @@ class Statement:
         if self.sid:
             out["Sid"] = self.sid
         if self.principal:
-            out["Principal"] = {self.principal.kind: self.principal.identifier}
+            identifier = self.principal.identifier
+            out["Principal"] = {self.principal.kind: identifier if isinstance(identifier, str) else list(identifier)}
         if self.resources:
             out["Resource"] = _one_or_many(self.resources)
         if self.conditions:
