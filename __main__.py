@@ -3,6 +3,7 @@
 import pulumi
 
 from components.account_roles import AccountRoles
+from components.backup_vault import BackupVault, BackupVaultArgs
 from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
 from components.provider import account_provider
 from foundation.settings import load_settings
@@ -14,15 +15,24 @@ in_account = pulumi.ResourceOptions(providers=[account_provider(settings)])
 # 2. Account-wide roles and policies, for each topology the clusters use.
 account_roles = AccountRoles("account-roles", settings, in_account)
 
-# 3. Per cluster: OIDC provider and operator roles.
+# 3. Per cluster: OIDC provider, operator roles, KMS keys, security groups, workload and backup roles.
 clusters = {
     cluster.name: ClusterFoundation(cluster.name, ClusterFoundationArgs(cluster, settings, account_roles), in_account)
     for cluster in settings.clusters
 }
 
-# 4. Outputs: what `rosa create cluster` and the next pipeline step need.
+# 4. The shared backup vault, whose key admits every cluster's backup role (per-cluster vaults live in step 3).
+shared_vault = None
+if settings.backup and settings.backup.vault == "shared":
+    writers = {name: f.backup_role_arn for name, f in clusters.items() if f.backup_role_arn}
+    shared_vault = BackupVault(
+        "backup-vault", BackupVaultArgs(settings, settings.backup_bucket(None), writers), in_account
+    )
+
+# 5. Outputs: what `rosa create cluster` and the next pipeline step need.
 pulumi.export("accountId", settings.account_id)
 pulumi.export("accountRolePrefix", settings.account_role_prefix)
 pulumi.export("accountRoleArns", account_roles.role_arns)
 pulumi.export("classicOperatorPolicyArns", account_roles.classic_operator_policy_arns)
 pulumi.export("clusters", {name: foundation.summary for name, foundation in clusters.items()})
+pulumi.export("backupVault", shared_vault.summary if shared_vault else None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components.role import attach_policy, rosa_role
+from components.role import attach_policy, stack_role
 from foundation import iam, naming, tags
 from foundation.catalogue import AccountRoleSpec, Topology, load_catalogue
 from foundation.settings import StackSettings
@@ -46,14 +46,17 @@ class AccountRoles(pulumi.ComponentResource):
     def _account_role(self, topology: Topology, spec: AccountRoleSpec) -> aws.iam.Role:
         settings = self._settings
         logical = f"{self._name}-{topology}-{spec.slug}"
-        role = rosa_role(
+        role = stack_role(
             logical,
             role_name=settings.account_role_name(spec),
             description=f"ROSA {topology} {spec.role} role (prefix {settings.account_role_prefix})",
             trust_policy=self._trust(spec).to_json(),
             settings=settings,
-            rosa_tags=tags.account_role_tags(
-                topology, settings.account_role_prefix, spec.role_type, settings.classic_version
+            tags=tags.with_user_tags(
+                settings.tags,
+                tags.account_role_tags(
+                    topology, settings.account_role_prefix, spec.role_type, settings.classic_version
+                ),
             ),
             parent=self,
         )

@@ -8,8 +8,14 @@ from dataclasses import dataclass
 import pulumi
 
 from components.account_roles import AccountRoles
+from components.backup_vault import BackupVault, BackupVaultArgs, backup_role
+from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, cluster_key_specs
 from components.oidc_provider import OidcProvider
 from components.operator_roles import OperatorRoles, OperatorRolesArgs
+from components.security_groups import SecurityGroups, SecurityGroupsArgs
+from components.workload_roles import WorkloadRoles, WorkloadRolesArgs, application_role
+from foundation import backup_plan
+from foundation.catalogue import BACKUP_FREQUENCIES
 from foundation.settings import ClusterSettings, StackSettings
 
 
@@ -21,44 +27,97 @@ class ClusterFoundationArgs:
 
 
 class ClusterFoundation(pulumi.ComponentResource):
-    """One cluster's OIDC provider and operator roles.
+    """One cluster's OIDC provider, operator roles, KMS keys, security groups, workload and backup roles (and its
+    backup vault when vaults are per cluster).
 
-    Outputs: oidc (OidcProvider), operator_roles (OperatorRoles), rosa_create_cluster_args (the `rosa create cluster`
-    arguments that use exactly these resources), summary (the cluster's stack output).
+    Outputs: backup_role_arn (None without backups), rosa_create_cluster_args (the `rosa create cluster` arguments
+    that use exactly these resources), summary (the cluster's stack output).
     """
 
+    backup_role_arn: pulumi.Output[str] | None
     rosa_create_cluster_args: pulumi.Output[list[str]]
     summary: pulumi.Output[dict]
 
     def __init__(self, name: str, args: ClusterFoundationArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("rosa-foundation:cluster:ClusterFoundation", name, None, opts)
-        cluster, child = args.cluster, pulumi.ResourceOptions(parent=self)
-        self.oidc = OidcProvider(f"{name}-oidc", cluster, args.settings, child)
-        self.operator_roles = OperatorRoles(
+        cluster, settings, child = args.cluster, args.settings, pulumi.ResourceOptions(parent=self)
+        account_role_arns = args.account_roles.role_arns[cluster.topology]
+        oidc = OidcProvider(f"{name}-oidc", cluster, settings, child)
+        operator_roles = OperatorRoles(
             f"{name}-operator-roles",
             OperatorRolesArgs(
                 cluster=cluster,
-                settings=args.settings,
-                oidc_provider_arn=self.oidc.provider_arn,
-                issuer_host_path=self.oidc.issuer_host_path,
+                settings=settings,
+                oidc_provider_arn=oidc.provider_arn,
+                issuer_host_path=oidc.issuer_host_path,
                 classic_policy_arns=args.account_roles.classic_operator_policy_arns,
             ),
             child,
         )
-        account_roles = args.account_roles.role_arns[cluster.topology]
-        self.rosa_create_cluster_args = pulumi.Output.all(account_roles, self.oidc.config_id).apply(
-            lambda values: rosa_create_cluster_args(cluster, args.settings, values[0], values[1])
+        keys = EncryptionKeys(
+            f"{name}-keys",
+            EncryptionKeysArgs(settings, cluster_key_specs(cluster, account_role_arns, operator_roles.role_arns)),
+            child,
         )
+        security_groups = (
+            SecurityGroups(f"{name}-security-groups", SecurityGroupsArgs(cluster, cluster.network, settings), child)
+            if cluster.network
+            else None
+        )
+        irsa_roles = tuple(application_role(cluster, workload) for workload in cluster.workload_roles)
+        vault_bucket = None
+        if settings.backup:
+            vault_bucket = settings.backup_bucket(cluster if settings.backup.vault == "per-cluster" else None)
+            irsa_roles += (backup_role(cluster, settings, vault_bucket),)
+        workload_roles = WorkloadRoles(
+            f"{name}-workload-roles",
+            WorkloadRolesArgs(settings, oidc.provider_arn, oidc.issuer_host_path, irsa_roles),
+            child,
+        )
+        self.backup_role_arn = workload_roles.role_arns.get("openshift-adp/backup")
+        vault = (
+            BackupVault(
+                f"{name}-backup-vault", BackupVaultArgs(settings, vault_bucket, {name: self.backup_role_arn}), child
+            )
+            if settings.backup and settings.backup.vault == "per-cluster" and self.backup_role_arn
+            else None
+        )
+
+        group_ids = security_groups.group_ids if security_groups else {}
+        self.rosa_create_cluster_args = pulumi.Output.all(
+            roles=account_role_arns, config_id=oidc.config_id, keys=keys.key_arns, groups=group_ids
+        ).apply(
+            lambda v: rosa_create_cluster_args(cluster, settings, v["roles"], v["config_id"], v["keys"], v["groups"])
+        )
+        backup = None
+        if vault_bucket and self.backup_role_arn:
+            plan = backup_plan.BackupPlan(
+                cluster=name,
+                bucket=vault_bucket,
+                region=settings.region,
+                retention_days={f: settings.backup.retention_days.of(f) for f in BACKUP_FREQUENCIES},
+            )
+            backup = pulumi.Output.all(
+                bucket=vault_bucket,
+                prefixes={f: plan.prefix(f) for f in BACKUP_FREQUENCIES},
+                roleArn=self.backup_role_arn,
+                vault=vault.summary if vault else None,
+                manifests=self.backup_role_arn.apply(lambda arn: backup_plan.manifests(plan, arn)),
+            )
         self.summary = pulumi.Output.all(
             topology=cluster.topology,
             openshiftVersion=cluster.openshift_version,
-            accountRoleArns=account_roles,
-            operatorRolePrefix=self.operator_roles.prefix,
-            operatorRoleArns=self.operator_roles.role_arns,
-            oidcProviderArn=self.oidc.provider_arn,
-            oidcIssuerUrl=self.oidc.issuer_url,
-            oidcConfigId=self.oidc.config_id,
-            oidcPrivateKeySecretArn=self.oidc.private_key_secret_arn,
+            accountRoleArns=account_role_arns,
+            operatorRolePrefix=operator_roles.prefix,
+            operatorRoleArns=operator_roles.role_arns,
+            oidcProviderArn=oidc.provider_arn,
+            oidcIssuerUrl=oidc.issuer_url,
+            oidcConfigId=oidc.config_id,
+            oidcPrivateKeySecretArn=oidc.private_key_secret_arn,
+            kmsKeyArns=keys.key_arns,
+            securityGroupIds=group_ids,
+            workloadRoleArns={k: v for k, v in workload_roles.role_arns.items() if k != "openshift-adp/backup"},
+            backup=backup,
             rosaCreateClusterArgs=self.rosa_create_cluster_args,
             rosaCreateClusterCommand=self.rosa_create_cluster_args.apply(shlex.join),
         )
@@ -66,9 +125,15 @@ class ClusterFoundation(pulumi.ComponentResource):
 
 
 def rosa_create_cluster_args(
-    cluster: ClusterSettings, settings: StackSettings, role_arns: dict[str, str], config_id: str | None
+    cluster: ClusterSettings,
+    settings: StackSettings,
+    role_arns: dict[str, str],
+    config_id: str | None,
+    key_arns: dict[str, str],
+    group_ids: dict[str, str],
 ) -> list[str]:
-    """`rosa create cluster` with the roles, prefix and OIDC config of this stack (network flags are the user's)."""
+    """`rosa create cluster` with the roles, prefix, OIDC config, keys and security groups of this stack (subnets
+    and other network flags are the user's)."""
     args = ["rosa", "create", "cluster", "--cluster-name", cluster.name, "--region", settings.region]
     args += ["--hosted-cp"] if cluster.topology == "hcp" else ["--sts"]
     args += ["--role-arn", role_arns["installer"], "--support-role-arn", role_arns["support"]]
@@ -78,4 +143,9 @@ def rosa_create_cluster_args(
     args += ["--operator-roles-prefix", cluster.operator_prefix]
     if config_id:  # a self-hosted config has an id only once registered with OCM
         args += ["--oidc-config-id", config_id]
+    args += ["--kms-key-arn", key_arns["volumes"]]
+    if "etcd" in key_arns:
+        args += ["--etcd-encryption", "--etcd-encryption-kms-arn", key_arns["etcd"]]
+    for node_role, group_id in sorted(group_ids.items()):
+        args += [f"--additional-{node_role}-security-group-ids", group_id]
     return args

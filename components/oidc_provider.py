@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_tls as tls
 
+from components.bucket import guard_bucket
 from foundation import iam, naming, oidc_documents
 from foundation.catalogue import load_catalogue
 from foundation.settings import ClusterSettings, ManagedOidc, SelfHostedOidc, StackSettings
@@ -76,55 +77,33 @@ class OidcProvider(pulumi.ComponentResource):
     def _self_hosted(self, bucket_name: str, oidc: SelfHostedOidc) -> list[pulumi.Resource]:
         """Create the issuer; return what the IAM provider must wait for (the published documents)."""
         name, child = self._name, pulumi.ResourceOptions(parent=self)
-        stateful = pulumi.ResourceOptions(parent=self, protect=True)  # losing these breaks the cluster's identity
+        # Losing these breaks the cluster's identity: protected, and kept in AWS if the stack is ever destroyed.
+        stateful = pulumi.ResourceOptions(
+            parent=self, protect=True, retain_on_delete=self._settings.retain_stateful_on_delete
+        )
         signing_key = tls.PrivateKey(f"{name}-signing-key", algorithm="RSA", rsa_bits=4096, opts=stateful)
-        bucket = aws.s3.Bucket(f"{name}-bucket", bucket=bucket_name, tags=self._tags, opts=stateful)
-        aws.s3.BucketOwnershipControls(
-            f"{name}-bucket-ownership",
-            bucket=bucket.id,
-            rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=child,
-        )
-        aws.s3.BucketVersioning(
-            f"{name}-bucket-versioning",
-            bucket=bucket.id,
-            versioning_configuration={"status": "Enabled"},
-            opts=child,
-        )
-        # SSE-S3, not KMS: STS reads anonymously and an anonymous caller cannot use a KMS key.
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-bucket-encryption",
-            bucket=bucket.id,
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-            opts=child,
+        bucket = aws.s3.Bucket(
+            f"{name}-bucket", bucket=bucket_name, force_destroy=False, tags=self._tags, opts=stateful
         )
         via_cloudfront = oidc.public_access == "cloudfront"
-        access_block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-bucket-access",
-            bucket=bucket.id,
-            block_public_acls=True,
-            ignore_public_acls=True,
-            # A public bucket policy is how STS reads the two documents, unless CloudFront fronts the bucket.
-            block_public_policy=via_cloudfront,
-            restrict_public_buckets=via_cloudfront,
-            opts=child,
-        )
         if via_cloudfront:
             distribution = self._cloudfront(bucket)
             self.issuer_url = pulumi.Output.concat("https://", distribution.domain_name)
             reader = iam.Principal.service("cloudfront.amazonaws.com")
-            policy = pulumi.Output.all(bucket.arn, distribution.arn).apply(
-                lambda args: _bucket_policy(args[0], reader, source_arn=args[1])
-            )
+
+            def grants(arn: pulumi.Output[str]) -> pulumi.Output[tuple[iam.Statement, ...]]:
+                return pulumi.Output.all(arn, distribution.arn).apply(
+                    lambda args: (_read_issuer_documents(args[0], reader, source_arn=args[1]),)
+                )
         else:
             self.issuer_url = bucket.bucket_regional_domain_name.apply(lambda host: f"https://{host}")
-            policy = bucket.arn.apply(lambda arn: _bucket_policy(arn, iam.Principal.aws("*")))
-        aws.s3.BucketPolicy(
-            f"{name}-bucket-policy",
-            bucket=bucket.id,
-            policy=policy,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[access_block]),
-        )
+
+            def grants(arn: pulumi.Output[str]) -> pulumi.Output[tuple[iam.Statement, ...]]:
+                return arn.apply(lambda bucket_arn: (_read_issuer_documents(bucket_arn, iam.Principal.aws("*")),))
+
+        # SSE-S3, not KMS: STS reads anonymously and an anonymous caller cannot use a KMS key. A public bucket
+        # policy is how STS reads the two documents, unless CloudFront fronts the bucket.
+        guard_bucket(f"{name}-bucket", bucket, parent=self, public_policy=not via_cloudfront, grants=grants)
         discovery = aws.s3.BucketObjectv2(
             f"{name}-discovery",
             bucket=bucket.id,
@@ -199,9 +178,9 @@ class OidcProvider(pulumi.ComponentResource):
         )
 
 
-def _bucket_policy(bucket_arn: str, reader: iam.Principal, source_arn: str | None = None) -> str:
-    """Read access to exactly the two issuer documents; no access at all without TLS."""
-    read = iam.Statement(
+def _read_issuer_documents(bucket_arn: str, reader: iam.Principal, source_arn: str | None = None) -> iam.Statement:
+    """Read access to exactly the two issuer documents."""
+    return iam.Statement(
         "Allow",
         ("s3:GetObject",),
         resources=tuple(f"{bucket_arn}/{key}" for key in PUBLIC_DOCUMENTS),
@@ -209,12 +188,3 @@ def _bucket_policy(bucket_arn: str, reader: iam.Principal, source_arn: str | Non
         conditions=(iam.Condition("StringEquals", "AWS:SourceArn", (source_arn,)),) if source_arn else (),
         sid="ReadIssuerDocuments",
     )
-    deny_plain_http = iam.Statement(
-        "Deny",
-        ("s3:*",),
-        resources=(bucket_arn, f"{bucket_arn}/*"),
-        principal=iam.Principal.aws("*"),
-        conditions=(iam.Condition("Bool", "aws:SecureTransport", ("false",)),),
-        sid="DenyInsecureTransport",
-    )
-    return iam.PolicyDocument((read, deny_plain_http), use="resource").to_json()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.role import attach_policy, rosa_role
+from components.role import attach_policy, stack_role
 from foundation import iam, naming, tags
 from foundation.catalogue import OperatorRoleSpec
 from foundation.settings import ClusterSettings, StackSettings
@@ -47,13 +47,15 @@ class OperatorRoles(pulumi.ComponentResource):
         trust = pulumi.Output.all(args.oidc_provider_arn, args.issuer_host_path).apply(
             lambda values: iam.web_identity_trust(values[0], values[1], spec.subjects).to_json()
         )
-        role = rosa_role(
+        role = stack_role(
             logical,
             role_name=cluster.operator_role_name(spec),
             description=f"ROSA operator {spec.slug} of cluster {cluster.name}",
             trust_policy=trust,
             settings=settings,
-            rosa_tags=tags.operator_role_tags(cluster.topology, spec.namespace, spec.operator),
+            tags=tags.with_user_tags(
+                settings.tags, tags.operator_role_tags(cluster.topology, spec.namespace, spec.operator)
+            ),
             parent=self,
         )
         if spec.managed_policy:

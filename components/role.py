@@ -1,4 +1,4 @@
-"""One IAM role as ROSA wants every role: the stack's path and boundary, a one-hour session cap, ROSA's tags."""
+"""One IAM role as this stack makes every role: the stack's path and boundary, a one-hour session cap, given tags."""
 
 from __future__ import annotations
 
@@ -9,17 +9,16 @@ import pulumi_aws as aws
 
 from foundation.catalogue import load_catalogue
 from foundation.settings import StackSettings
-from foundation.tags import with_user_tags
 
 
-def rosa_role(
+def stack_role(
     logical_name: str,
     *,
     role_name: str,
     description: str,
     trust_policy: pulumi.Input[str],
     settings: StackSettings,
-    rosa_tags: Mapping[str, str],
+    tags: Mapping[str, str],
     parent: pulumi.Resource,
 ) -> aws.iam.Role:
     return aws.iam.Role(
@@ -30,7 +29,7 @@ def rosa_role(
         permissions_boundary=settings.permissions_boundary,
         assume_role_policy=trust_policy,
         max_session_duration=load_catalogue().max_session_seconds,
-        tags=with_user_tags(settings.tags, rosa_tags),
+        tags=dict(tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )
 

@@ -6,20 +6,23 @@ each offending key (as written in `stacks/Pulumi.<stack>.yaml`), its value and w
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import pulumi
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
 
-from foundation import naming, tags
+from foundation import iam, naming, tags
 from foundation.catalogue import (
+    BACKUP_FREQUENCIES,
     AccountRoleSpec,
+    BackupFrequency,
     OcmEnvironment,
     OperatorRoleSpec,
     Topology,
@@ -32,6 +35,7 @@ REGION_KEY = "aws:region"
 # Config namespaces this program reads: its own, its providers' and Pulumi's. Any other is a typo, never ignored.
 KNOWN_NAMESPACES = frozenset({PROJECT, "aws", "tls", "pulumi"})
 MAX_PREFIX = 32  # rosa's limit for --prefix and --operator-roles-prefix
+MAX_MANAGED_POLICIES_PER_ROLE = 10  # IAM's default quota
 Partition = Literal["aws", "aws-us-gov", "aws-cn"]
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
 
@@ -163,6 +167,47 @@ IssuerUrl = Annotated[
 BucketName = Annotated[str, AfterValidator(_bucket_name)]
 
 
+def _cidr(value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        raise ValueError(
+            "a CIDR block in canonical form, e.g. 10.0.0.0/16 or 2001:db8::/56 (no host bits set)"
+        ) from None
+    if str(network) != value:
+        raise ValueError(f"a CIDR block written canonically: {network}")
+    return value
+
+
+Cidr = Annotated[str, AfterValidator(_cidr)]
+VpcId = Annotated[
+    str, AfterValidator(_rule(r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})", "a VPC id: vpc- and 8 or 17 hex digits"))
+]
+KubernetesName = Annotated[
+    str,
+    AfterValidator(
+        _rule(
+            r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?",
+            "a Kubernetes name: 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit",
+        )
+    ),
+]
+RoleNamePart = Annotated[
+    str, AfterValidator(_rule(r"[A-Za-z0-9_+=,.@-]{1,64}", "1 to 64 letters, digits or _+=,.@- (IAM's role name rule)"))
+]
+# Actions that give away the account: never granted by a workload statement.
+_ACCOUNT_WIDE_ACTIONS = frozenset({"*", "*:*", "iam:*", "sts:*", "kms:*", "organizations:*"})
+
+
+def _action(value: str) -> str:
+    if value in _ACCOUNT_WIDE_ACTIONS:
+        raise ValueError(f"a specific action, not one of {', '.join(sorted(_ACCOUNT_WIDE_ACTIONS))}")
+    return _rule(r"[a-z0-9-]+:[A-Za-z0-9*?]+", "an IAM action 'service:Action'")(value)
+
+
+Action = Annotated[str, AfterValidator(_action)]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=False)
 
@@ -193,12 +238,91 @@ class SelfHostedOidc(_Model):
 OidcSettings = Annotated[ManagedOidc | SelfHostedOidc, Field(discriminator="mode")]
 
 
+class ConditionSettings(_Model):
+    operator: Annotated[
+        str,
+        AfterValidator(
+            _rule(r"(ForAnyValue:|ForAllValues:)?[A-Za-z]+(IfExists)?", "an IAM condition operator, e.g. StringEquals")
+        ),
+    ]
+    key: Annotated[str, AfterValidator(_rule(r"[A-Za-z0-9-]+:[A-Za-z0-9_:/.*-]+", "a condition key 'svc:Key'"))]
+    values: tuple[str, ...] = Field(min_length=1)
+
+
+class StatementSettings(_Model):
+    """One identity policy statement of a workload role."""
+
+    effect: Literal["Allow", "Deny"] = "Allow"
+    actions: tuple[Action, ...] = Field(min_length=1)
+    resources: tuple[str, ...] = Field(min_length=1)
+    conditions: tuple[ConditionSettings, ...] = ()
+
+    def to_statement(self) -> iam.Statement:
+        return iam.Statement(
+            self.effect,
+            self.actions,
+            resources=self.resources,
+            conditions=tuple(iam.Condition(c.operator, c.key, c.values) for c in self.conditions),
+        )
+
+    @model_validator(mode="after")
+    def _valid_iam(self) -> StatementSettings:
+        try:
+            self.to_statement()
+        except iam.PolicyError as invalid:
+            raise ValueError(str(invalid)) from None
+        return self
+
+
+class WorkloadRoleSettings(_Model):
+    """An IRSA role for one application service account (seed 004): trusted by exactly that subject."""
+
+    namespace: KubernetesName
+    service_account: KubernetesName
+    role_name: RoleNamePart | None = None  # default: <operator prefix>-<namespace>-<service account>
+    managed_policy_arns: tuple[PolicyArn, ...] = ()
+    statements: tuple[StatementSettings, ...] = ()
+
+    @property
+    def subject(self) -> str:
+        return f"system:serviceaccount:{self.namespace}:{self.service_account}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.namespace}/{self.service_account}"
+
+
+class NetworkSettings(_Model):
+    """The cluster's existing VPC and who may reach its API (6443) and ingress (443)."""
+
+    vpc_id: VpcId
+    api_allowed_cidrs: tuple[Cidr, ...] = ()
+    ingress_allowed_cidrs: tuple[Cidr, ...] = ()
+    public_api: bool = False  # only then may 0.0.0.0/0 or ::/0 reach the API
+    public_ingress: bool = False  # only then may 0.0.0.0/0 or ::/0 reach ingress
+    egress_cidrs: tuple[Cidr, ...] = ("0.0.0.0/0",)  # nodes pull images and reach AWS APIs (through NAT or proxy)
+
+
 class ClusterSettings(_Model):
     name: ClusterName
     topology: Topology
     openshift_version: MinorVersion | None = None
     operator_role_prefix: RolePrefix | None = None  # default: the cluster name
     oidc: OidcSettings
+    network: NetworkSettings | None = None  # no security groups without it
+    workload_roles: tuple[WorkloadRoleSettings, ...] = ()
+    backup_bucket_name: BucketName | None = None  # per-cluster vaults only; default <cluster>-backups-<account id>
+
+    def workload_role_name(self, workload: WorkloadRoleSettings) -> str:
+        return workload.role_name or naming.iam_name(*self.workload_role_name_parts(workload))
+
+    def workload_role_name_parts(self, workload: WorkloadRoleSettings) -> tuple[str, ...]:
+        if workload.role_name:
+            return (workload.role_name,)
+        return (self.operator_prefix, workload.namespace, workload.service_account)
+
+    def backup_role_name_parts(self) -> tuple[str, ...]:
+        return (self.operator_prefix, load_catalogue().backup.oadp.namespace, "backup")
 
     @property
     def operator_prefix(self) -> str:
@@ -215,6 +339,43 @@ class ClusterSettings(_Model):
         return load_catalogue().topology(self.topology).operator_roles
 
 
+class RetentionDays(_Model):
+    """Days each backup frequency is kept: Velero's TTL and the bucket's expiry both come from here."""
+
+    hourly: int = Field(default=1, ge=1, le=3650)
+    daily: int = Field(default=7, ge=1, le=3650)
+    weekly: int = Field(default=30, ge=1, le=3650)
+
+    def of(self, frequency: BackupFrequency) -> int:
+        return int(getattr(self, frequency))
+
+    @property
+    def longest(self) -> int:
+        return max(self.of(f) for f in BACKUP_FREQUENCIES)
+
+
+class ObjectLockSettings(_Model):
+    """WORM protection; the default retention is the longest backup retention, so no backup outlives its lock."""
+
+    mode: Literal["GOVERNANCE", "COMPLIANCE"]
+
+
+class BackupSettings(_Model):
+    vault: Literal["shared", "per-cluster"] = "shared"
+    bucket_name: BucketName | None = None  # shared vault; default rosa-backups-<account id>-<region>
+    retention_days: RetentionDays = Field(default_factory=RetentionDays)
+    allow_retention_below_schedule: bool = False  # the explicit override for retention shorter than ROSA's
+    noncurrent_version_days: int = Field(default=7, ge=1, le=365)  # deleted or overwritten backups stay this long
+    object_lock: ObjectLockSettings | None = None
+    replica_region: Region | None = None  # a copy in another region, for the region-loss case
+    access_logging: bool = False
+    access_log_retention_days: int = Field(default=365, ge=1, le=3650)
+
+
+class EncryptionSettings(_Model):
+    deletion_window_days: int = Field(default=30, ge=7, le=30)  # KMS allows 7 to 30
+
+
 class StackSettings(_Model):
     account_id: AccountId
     region: Region
@@ -228,6 +389,10 @@ class StackSettings(_Model):
     account_role_topologies: tuple[Topology, ...] | None = None  # default: the topologies the clusters use
     classic_policy_version: MinorVersion | None = None  # default: the newest classic cluster's version
     clusters: tuple[ClusterSettings, ...] = ()
+    backup: BackupSettings | None = None  # no backup vault without it
+    encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
+    # Keep buckets and keys in AWS even when the stack itself is destroyed (after `pulumi state unprotect`).
+    retain_stateful_on_delete: bool = True
 
     # --- derived facts the components use ------------------------------------------------------------------
 
@@ -263,6 +428,16 @@ class StackSettings(_Model):
     def _operator_policy_parts(self, spec: OperatorRoleSpec) -> tuple[str, ...]:
         return (self.account_role_prefix, spec.namespace, spec.operator)
 
+    def backup_bucket(self, cluster: ClusterSettings | None) -> str:
+        """The vault of `cluster` (per-cluster vaults) or the stack's shared vault (`cluster` None)."""
+        assert self.backup
+        if cluster is None:
+            return self.backup.bucket_name or f"rosa-backups-{self.account_id}-{self.region}"
+        return cluster.backup_bucket_name or f"{cluster.name}-backups-{self.account_id}"
+
+    def replication_role_name_parts(self, bucket: str) -> tuple[str, ...]:
+        return (self.account_role_prefix, "replication", bucket)
+
     def self_hosted_bucket(self, cluster: ClusterSettings) -> str:
         assert isinstance(cluster.oidc, SelfHostedOidc)
         return cluster.oidc.bucket_name or f"{cluster.name}-oidc-{self.account_id}"
@@ -272,13 +447,15 @@ class StackSettings(_Model):
     @model_validator(mode="after")
     def _cross_field_rules(self) -> StackSettings:
         problems = [*self._partition_problems(), *self._cluster_problems(), *self._tag_problems()]
+        problems += [*self._backup_problems(), *self._network_problems(), *self._workload_problems()]
         problems += self._name_collisions()
+        problems += self._bucket_collisions()
         if problems:
             raise _ProblemsError(problems)
         return self
 
     def _partition_problems(self) -> Iterator[str]:
-        expected = "aws-cn" if self.region.startswith("cn-") else "aws-us-gov" if "-gov-" in self.region else "aws"
+        expected = _partition_of(self.region)
         if self.partition != expected:
             yield (
                 f"{_key('partition')} = {self.partition!r}: region {self.region!r} is in partition {expected!r}; "
@@ -340,6 +517,125 @@ class StackSettings(_Model):
                 f"(one of {', '.join(load_catalogue().classic_versions)})"
             )
 
+    def _backup_problems(self) -> Iterator[str]:
+        backup = self.backup
+        per_cluster_names = [i for i, c in enumerate(self.clusters) if c.backup_bucket_name]
+        if backup is None or backup.vault == "shared":
+            for i in per_cluster_names:
+                yield (
+                    f"{_key('clusters')}[{i}].backupBucketName: only used with {_key('backup')}.vault "
+                    "'per-cluster'; remove it or set the vault to per-cluster"
+                )
+        if backup is None:
+            return
+        here = _key("backup")
+        if backup.vault == "per-cluster" and backup.bucket_name:
+            yield (
+                f"{here}.bucketName: names the shared vault, but vault is 'per-cluster'; "
+                "use clusters[].backupBucketName"
+            )
+        schedule = load_catalogue().backup
+        for frequency in BACKUP_FREQUENCIES:
+            days, rosa_days = backup.retention_days.of(frequency), schedule.schedule(frequency).retention_days
+            if days < rosa_days and not backup.allow_retention_below_schedule:
+                yield (
+                    f"{here}.retentionDays.{frequency} = {days}: shorter than ROSA's schedule ({rosa_days} days); "
+                    f"use at least {rosa_days}, or set {here}.allowRetentionBelowSchedule: true to accept it"
+                )
+        if backup.replica_region == self.region:
+            yield f"{here}.replicaRegion = {self.region!r}: the replica must be in another region than aws:region"
+        if backup.replica_region:
+            expected = _partition_of(backup.replica_region)
+            if expected != self.partition:
+                yield f"{here}.replicaRegion = {backup.replica_region!r}: not in partition {self.partition!r}"
+        for vault_key, bucket in self._vault_buckets():
+            for derived, what in self._vault_companions(bucket):
+                try:
+                    _bucket_name(derived)
+                except ValueError as unfit:
+                    yield f"{vault_key}: the {what} name {derived!r} derived from it is not {unfit}; use a shorter name"
+
+    def _vault_buckets(self) -> Iterator[tuple[str, str]]:
+        """(key that sets it, bucket name) of every backup vault."""
+        assert self.backup
+        if self.backup.vault == "shared":
+            yield f"{_key('backup')}.bucketName", self.backup_bucket(None)
+            return
+        for i, cluster in enumerate(self.clusters):
+            yield f"{_key('clusters')}[{i}].backupBucketName", self.backup_bucket(cluster)
+
+    def _vault_companions(self, bucket: str) -> Iterator[tuple[str, str]]:
+        assert self.backup
+        yield bucket, "vault"
+        if self.backup.replica_region:
+            yield replica_bucket_name(bucket, self.backup.replica_region), "replica bucket"
+        if self.backup.access_logging:
+            yield access_log_bucket_name(bucket), "access log bucket"
+
+    def _network_problems(self) -> Iterator[str]:
+        for i, cluster in enumerate(self.clusters):
+            network = cluster.network
+            if network is None:
+                continue
+            here = f"{_key('clusters')}[{i}].network"
+            if cluster.topology == "hcp" and network.api_allowed_cidrs:
+                yield (
+                    f"{here}.apiAllowedCidrs: a hosted control plane's API is not behind this VPC's security groups; "
+                    "remove it (use rosa's --private / --additional-allowed-principals)"
+                )
+            for field, public in (
+                ("apiAllowedCidrs", network.public_api),
+                ("ingressAllowedCidrs", network.public_ingress),
+            ):
+                cidrs = network.api_allowed_cidrs if field == "apiAllowedCidrs" else network.ingress_allowed_cidrs
+                world = [c for c in cidrs if c.endswith("/0")]
+                if world and not public:
+                    flag = "publicApi" if field == "apiAllowedCidrs" else "publicIngress"
+                    yield (
+                        f"{here}.{field} = {list(cidrs)!r}: {', '.join(world)} opens it to the whole internet; "
+                        f"list the networks that need it, or set {here}.{flag}: true to make it public on purpose"
+                    )
+                if len(set(cidrs)) != len(cidrs):
+                    yield f"{here}.{field} = {list(cidrs)!r}: lists a CIDR twice"
+
+    def _workload_problems(self) -> Iterator[str]:
+        for i, cluster in enumerate(self.clusters):
+            seen: dict[str, int] = {}
+            for j, workload in enumerate(cluster.workload_roles):
+                here = f"{_key('clusters')}[{i}].workloadRoles[{j}]"
+                if not (workload.managed_policy_arns or workload.statements):
+                    yield f"{here}: grants nothing; give managedPolicyArns or statements (or both)"
+                if len(workload.managed_policy_arns) > MAX_MANAGED_POLICIES_PER_ROLE:
+                    yield (
+                        f"{here}.managedPolicyArns: {len(workload.managed_policy_arns)} policies; IAM attaches at most "
+                        f"{MAX_MANAGED_POLICIES_PER_ROLE} per role by default"
+                    )
+                for arn in workload.managed_policy_arns:
+                    if arn.split(":")[1] != self.partition:
+                        yield f"{here}.managedPolicyArns: {arn!r} is not in this stack's partition {self.partition!r}"
+                if workload.slug in seen:
+                    first = seen[workload.slug]
+                    yield f"{here}: service account {workload.slug} already has a role (workloadRoles[{first}])"
+                seen.setdefault(workload.slug, j)
+
+    def _bucket_collisions(self) -> list[str]:
+        owners: dict[str, str] = {}
+        problems = []
+        buckets = [
+            (f"{_key('clusters')}[{i}].oidc.bucketName", self.self_hosted_bucket(c))
+            for i, c in enumerate(self.clusters)
+            if isinstance(c.oidc, SelfHostedOidc)
+        ]
+        if self.backup:
+            buckets += [
+                (key, name) for key, bucket in self._vault_buckets() for name, _ in self._vault_companions(bucket)
+            ]
+        for key, bucket in buckets:
+            first = owners.setdefault(bucket, key)
+            if first != key:
+                problems.append(f"{key}: bucket {bucket!r} is also used by {first}; bucket names are global")
+        return problems
+
     def _tag_problems(self) -> Iterator[str]:
         for key in sorted(set(self.tags) & tags.RESERVED_TAG_KEYS):
             yield f"{_key('tags')}.{key}: a tag key ROSA sets itself; choose another key"
@@ -348,17 +644,21 @@ class StackSettings(_Model):
             yield f"{_key('tags')}: {len(self.tags)} tags; at most {room} fit beside ROSA's own (AWS allows 50)"
 
     def _name_collisions(self) -> list[str]:
-        """Distinct names made equal by the 64-character cut would make two resources fight over one IAM name."""
+        """Two resources that would fight over one IAM name: distinct names made equal by the 64-character cut, or
+        one name given to two different things (e.g. a workload role named like an operator role)."""
         owners: dict[tuple[str, str], tuple[str, str]] = {}
         problems = []
         for kind, parts, owner in self._iam_names():
             full_name, cut = "-".join(parts), naming.iam_name(*parts)
             first_full, first_owner = owners.setdefault((kind, cut), (full_name, owner))
-            if first_full != full_name:  # equal uncut names are duplicates, reported by the rules above
+            if first_full != full_name:
                 problems.append(
                     f"{owner} and {first_owner} both become IAM {kind} {cut!r} after the 64-character cut; "
                     "shorten a prefix"
                 )
+            # Equal names of the same sort (two clusters with one prefix, ...) are reported by the rules above.
+            elif _sort_of(owner) != _sort_of(first_owner):
+                problems.append(f"{owner} and {first_owner} are both IAM {kind} {cut!r}; rename one")
         return problems
 
     def _iam_names(self) -> Iterator[tuple[str, tuple[str, ...], str]]:
@@ -376,6 +676,31 @@ class StackSettings(_Model):
             for spec in cluster.operator_specs:
                 owner = f"cluster {cluster.name!r} operator role {spec.slug}"
                 yield "role", cluster.operator_role_name_parts(spec), owner
+            if self.backup:
+                yield "role", cluster.backup_role_name_parts(), f"cluster {cluster.name!r} backup role"
+            for workload in cluster.workload_roles:
+                owner = f"cluster {cluster.name!r} workload role {workload.slug}"
+                yield "role", cluster.workload_role_name_parts(workload), owner
+        if self.backup and self.backup.replica_region:
+            for _, bucket in self._vault_buckets():
+                yield "role", self.replication_role_name_parts(bucket), f"replication role of vault {bucket!r}"
+
+
+def _sort_of(owner: str) -> str:
+    """`cluster 'a' operator role x/y` -> `operator role x/y`: what a name belongs to, whichever cluster."""
+    return re.sub(r"^cluster '[^']*' ", "", owner)
+
+
+def _partition_of(region: str) -> str:
+    return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if "-gov-" in region else "aws"
+
+
+def replica_bucket_name(bucket: str, replica_region: str) -> str:
+    return f"{bucket}-{replica_region}"
+
+
+def access_log_bucket_name(bucket: str) -> str:
+    return f"{bucket}-logs"
 
 
 def _key(name: str) -> str:
@@ -384,7 +709,7 @@ def _key(name: str) -> str:
 
 # --- reading Pulumi config --------------------------------------------------------------------------------------
 
-_STRUCTURED = {"tags", "clusters", "accountRoleTopologies"}
+_STRUCTURED = {"tags", "clusters", "accountRoleTopologies", "backup", "encryption"}
 
 
 def settings_from_config(config: Mapping[str, str]) -> StackSettings:
@@ -458,13 +783,20 @@ def _config_path(loc: tuple[Any, ...]) -> str:
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> str:
+    """The keys a model accepts where pydantic found an unknown one, found by walking `loc` through the models."""
     model: type[BaseModel] = StackSettings
     for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
         if part in ("managed", "self-hosted"):
             model = ManagedOidc if part == "managed" else SelfHostedOidc
-            continue
-        model = {"clusters": ClusterSettings, "oidc": ManagedOidc}.get(str(part), model)
+        elif isinstance(part, str):
+            field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+            model = _model_in(field.annotation) or model if field else model
     keys = sorted(f.alias or n for n, f in model.model_fields.items() if n != "region")
     return "allowed: " + ", ".join(keys)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings model inside an annotation such as `tuple[ClusterSettings, ...]` or `BackupSettings | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for arg in get_args(annotation) if (m := _model_in(arg))), None)

@@ -7,6 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from render.runtime import Registered, Render
 
 # Which inputs hold IAM documents (policy JSON as pulumi-aws sends it), and the label their file gets.
@@ -31,14 +33,26 @@ def iam_documents(render: Render) -> dict[str, dict[str, Any]]:
     return documents
 
 
+def manifests(render: Render) -> dict[str, list[dict[str, Any]]]:
+    """Each cluster's Kubernetes manifests (OADP/Velero backups), from its stack output."""
+    clusters = render.outputs.get("clusters") or {}
+    return {name: summary["backup"]["manifests"] for name, summary in clusters.items() if summary.get("backup")}
+
+
 def write(render: Render, out_dir: Path) -> None:
-    """Write resources.json, outputs.json and iam/*.json into `out_dir` (created; assumed empty)."""
+    """Write resources.json, outputs.json, iam/*.json and manifests/<cluster>/*.yaml into `out_dir` (created;
+    assumed empty)."""
     (out_dir / "iam").mkdir(parents=True)
     resources = [r.to_json() for r in render.in_tree_order()]
     _write_json(out_dir / "resources.json", resources)
     _write_json(out_dir / "outputs.json", render.outputs)
     for file_name, document in sorted(iam_documents(render).items()):
         _write_json(out_dir / "iam" / file_name, document)
+    for cluster, documents in manifests(render).items():
+        (out_dir / "manifests" / cluster).mkdir(parents=True)
+        for document in documents:
+            path = out_dir / "manifests" / cluster / f"{document['kind'].lower()}-{document['metadata']['name']}.yaml"
+            path.write_text(yaml.safe_dump(document, sort_keys=False))
 
 
 def summary(render: Render, stack: str, out_dir: Path, seconds: float) -> str:
@@ -52,7 +66,10 @@ def summary(render: Render, stack: str, out_dir: Path, seconds: float) -> str:
         f"  {count:4d}  {name}" for name, count in sorted(per_cluster.items(), key=lambda item: item[0] or "") if name
     ]
     lines.append(f"  {per_cluster[None]:4d}  (account-wide)")
-    lines.append(f"wrote {out_dir}/resources.json, outputs.json, iam/ ({len(iam_documents(render))} documents)")
+    written = f"iam/ ({len(iam_documents(render))} documents)"
+    if manifest_count := sum(len(documents) for documents in manifests(render).values()):
+        written += f", manifests/ ({manifest_count} manifests)"
+    lines.append(f"wrote {out_dir}/resources.json, outputs.json, {written}")
     return "\n".join(lines)
 
 

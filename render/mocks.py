@@ -41,6 +41,8 @@ class AccountMocks(pulumi.runtime.Mocks):
             "aws:s3/bucket:Bucket": self._bucket,
             "aws:secretsmanager/secret:Secret": self._secret,
             "aws:cloudfront/distribution:Distribution": self._distribution,
+            "aws:kms/key:Key": self._kms_key,
+            "aws:ec2/securityGroup:SecurityGroup": self._security_group,
             "tls:index/privateKey:PrivateKey": self._private_key,
         }
 
@@ -76,7 +78,7 @@ class AccountMocks(pulumi.runtime.Mocks):
         return arn, {"arn": arn}
 
     def _bucket(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        bucket, region = inputs["bucket"], self.account.region
+        bucket, region = inputs["bucket"], inputs.get("region") or self.account.region
         suffix = "amazonaws.com.cn" if self.account.partition == "aws-cn" else "amazonaws.com"
         return bucket, {
             "arn": naming.arn(self.account.partition, "s3", bucket),
@@ -104,6 +106,21 @@ class AccountMocks(pulumi.runtime.Mocks):
             ),
             "domainName": f"d{_digest(name, 13)}.cloudfront.net",
         }
+
+    def _kms_key(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        digest = _digest(name, 32)
+        key_id = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+        region = inputs.get("region") or self.account.region
+        arn = naming.arn(self.account.partition, "kms", f"key/{key_id}", account=self.account.account_id, region=region)
+        return key_id, {"arn": arn, "keyId": key_id}
+
+    def _security_group(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        group_id = f"sg-{_digest(name, 17)}"
+        region = inputs.get("region") or self.account.region
+        arn = naming.arn(
+            self.account.partition, "ec2", f"security-group/{group_id}", account=self.account.account_id, region=region
+        )
+        return group_id, {"arn": arn}
 
     def _private_key(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         pem = MOCK_SIGNING_KEY.read_bytes()

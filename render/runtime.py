@@ -40,11 +40,13 @@ class Registered:
     options: dict[str, Any]
     urn: str
     parent_urn: str | None
+    alias_specs: tuple[dict[str, Any], ...] = ()  # as the SDK sent them; resolved to URNs in options["aliases"]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "type": self.type,
             "name": self.name,
+            "urn": self.urn,
             "parent": self.parent,
             "inputs": _sorted_keys(self.inputs),  # the engine's key order varies between runs; files must not
             "options": self.options,
@@ -73,6 +75,27 @@ class Render:
         parents = self.parents()
         return sorted(self.resources, key=lambda r: [(a.type, a.name) for a in self.ancestry(r, parents)])
 
+    def resolve_aliases(self) -> None:
+        """Write into each resource's `options.aliases` every URN it answers to besides its own, as the engine
+        computes them: its own alias specs crossed with every URN its parent answers to."""
+        by_urn = {r.urn: r for r in self.resources}
+        known: dict[str, set[str]] = {}
+
+        def urns_of(resource: Registered) -> set[str]:
+            if resource.urn not in known:
+                parent = by_urn.get(resource.parent_urn or "")
+                parent_urns = urns_of(parent) if parent else {None}
+                names = {(resource.type, resource.name)}
+                names |= {
+                    (spec.get("type") or resource.type, spec.get("name") or resource.name)
+                    for spec in resource.alias_specs
+                }
+                known[resource.urn] = {_urn(resource.urn, p, t, n) for p in parent_urns for t, n in names}
+            return known[resource.urn]
+
+        for resource in self.resources:
+            resource.options["aliases"] = sorted(urns_of(resource) - {resource.urn})
+
     def of_type(self, type_token: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_token]
 
@@ -98,14 +121,15 @@ class RecordingMonitor(mocks.MockMonitor):
                 type=request.type,
                 name=request.name,
                 parent=_urn_name(request.parent) if request.parent else None,
-                inputs=_plain(inputs),
+                inputs=plain(inputs),
                 options={
                     "protect": bool(request.protect),
                     "retainOnDelete": bool(request.retainOnDelete),
-                    "aliases": sorted(a.urn or a.spec.name for a in request.aliases),
+                    "aliases": [],
                 },
                 urn=response.urn,
                 parent_urn=request.parent or None,
+                alias_specs=tuple(_alias_spec(a) for a in request.aliases),
             )
         )
         return response
@@ -118,22 +142,24 @@ def run_program(
     stack: str,
     account: MockAccount,
     into: Render | None = None,
+    mocks_for: Callable[[MockAccount], pulumi.runtime.Mocks] = AccountMocks,
 ) -> Render:
     """Run `program` as stack `stack` with raw Pulumi `config`; return what it registered and its stack outputs.
 
     Errors the program raises (e.g. invalid settings) propagate unchanged; pass `into` to see what was registered
-    before the error.
+    before the error. `mocks_for` makes the provider's answers (default: `AccountMocks`, offline and instant).
     """
     render = into if into is not None else Render()
     settings.reset_options(project=PROJECT, stack=stack, preview=False)
     pulumi.runtime.set_all_config(dict(config))
-    monitor = RecordingMonitor(AccountMocks(account), render)
+    monitor = RecordingMonitor(mocks_for(account), render)
     mocks.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
     _sync_await(run_pulumi_func(program))
     root = settings.get_root_resource()
     assert isinstance(root, pulumi.runtime.stack.Stack)
     outputs = _sync_await(pulumi.Output.from_input(root.outputs).future(with_unknowns=False))
-    render.outputs = _plain(outputs or {})
+    render.outputs = plain(outputs or {})
+    render.resolve_aliases()
     return render
 
 
@@ -161,16 +187,41 @@ def mock_account(config: Mapping[str, str]) -> MockAccount:
     )
 
 
-def run_main(config: Mapping[str, str], *, stack: str, into: Render | None = None) -> Render:
+def run_main(
+    config: Mapping[str, str],
+    *,
+    stack: str,
+    into: Render | None = None,
+    mocks_for: Callable[[MockAccount], pulumi.runtime.Mocks] = AccountMocks,
+) -> Render:
     """Run the project's `__main__.py` with `config`."""
     main = str(PROJECT_ROOT / "__main__.py")
     return run_program(
-        lambda: runpy.run_path(main, run_name="__main__"), config, stack=stack, account=mock_account(config), into=into
+        lambda: runpy.run_path(main, run_name="__main__"),
+        config,
+        stack=stack,
+        account=mock_account(config),
+        into=into,
+        mocks_for=mocks_for,
     )
 
 
 def render_stack(stack: str, stacks_dir: Path = PROJECT_ROOT / "stacks") -> Render:
     return run_main(stack_config(stack_file(stack, stacks_dir)), stack=stack)
+
+
+def _alias_spec(alias: Any) -> dict[str, Any]:
+    if alias.urn:
+        raise ValueError(f"alias by URN {alias.urn!r}: give the old name (and type) instead, so reviews can read it")
+    return {"name": alias.spec.name, "type": alias.spec.type}
+
+
+def _urn(current: str, parent_urn: str | None, type_: str, name: str) -> str:
+    """The URN a resource of `type_` and `name` has under `parent_urn`, in the mock monitor's scheme
+    (`MockMonitor.make_urn`: the parent's own type, `$`, the type)."""
+    prefix = current.split("::", 2)  # urn:pulumi:<stack>, <project>, <qualified type>::<name>
+    qualified = f"{parent_urn.split('::')[2].split('$')[-1]}${type_}" if parent_urn else type_
+    return f"{prefix[0]}::{prefix[1]}::{qualified}::{name}"
 
 
 def _urn_name(urn: str) -> str:
@@ -185,14 +236,14 @@ def _sorted_keys(value: Any) -> Any:
     return value
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Values as the engine shows them: secrets masked, protobuf's doubles back to integers where integral."""
     if isinstance(value, dict):
         if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
             return SECRET_MASK
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

@@ -97,7 +97,7 @@ def test_the_iam_oidc_provider_of_a_managed_config_is_protected():
 def test_stateful_issuer_resources_are_protected(public_bucket_stack):
     for name in ("hosted-oidc-bucket", "hosted-oidc-signing-key", "hosted-oidc-private-key", "hosted-oidc-provider"):
         assert public_bucket_stack.named(name).options["protect"] is True, name
-    assert "forceDestroy" not in inputs_of(public_bucket_stack, "hosted-oidc-bucket")
+    assert inputs_of(public_bucket_stack, "hosted-oidc-bucket")["forceDestroy"] is False
 
 
 def test_cloudfront_option_keeps_the_bucket_private_and_serves_through_origin_access_control(cloudfront_stack):

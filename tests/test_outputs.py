@@ -14,6 +14,8 @@ def test_hcp_cluster_gets_ready_rosa_create_cluster_arguments():
         "--role-arn", f"{role}-Installer-Role", "--support-role-arn", f"{role}-Support-Role",
         "--worker-iam-role", f"{role}-Worker-Role",
         "--operator-roles-prefix", "prod-pay", "--oidc-config-id", CONFIG_ID,
+        "--kms-key-arn", summary["kmsKeyArns"]["volumes"],
+        "--etcd-encryption", "--etcd-encryption-kms-arn", summary["kmsKeyArns"]["etcd"],
     ]  # fmt: skip
     assert shlex.split(summary["rosaCreateClusterCommand"]) == summary["rosaCreateClusterArgs"]
 
@@ -30,7 +32,8 @@ def test_self_hosted_cluster_gets_a_config_id_argument_only_once_registered():
     assert "--oidc-config-id" not in unregistered["rosaCreateClusterArgs"]
     assert unregistered["oidcConfigId"] is None
     registered = run(clusters=[cluster("h", oidc={"mode": "self-hosted", "configId": CONFIG_ID})]).outputs
-    assert registered["clusters"]["h"]["rosaCreateClusterArgs"][-2:] == ["--oidc-config-id", CONFIG_ID]
+    args = registered["clusters"]["h"]["rosaCreateClusterArgs"]
+    assert args[args.index("--oidc-config-id") + 1] == CONFIG_ID
 
 
 def test_outputs_name_every_role_arn_prefix_and_oidc_fact():

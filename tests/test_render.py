@@ -41,13 +41,14 @@ def test_resources_json_lists_every_resource_with_the_contract_keys(rendered, st
     assert resources[0] == {
         "type": "pulumi:pulumi:Stack",
         "name": f"rosa-foundation-{stack}",
+        "urn": f"urn:pulumi:{stack}::rosa-foundation::pulumi:pulumi:Stack::rosa-foundation-{stack}",
         "parent": None,
         "inputs": {},
         "options": {"protect": False, "retainOnDelete": False, "aliases": []},
     }
     names = {r["name"] for r in resources}
     for resource in resources:
-        assert set(resource) == {"type", "name", "parent", "inputs", "options"}
+        assert set(resource) == {"type", "name", "urn", "parent", "inputs", "options"}
         assert re.fullmatch(r"[\w-]+:[\w/-]*:\w+", resource["type"]) or resource["type"].startswith("pulumi:")
         assert resource["parent"] is None or resource["parent"] in names
     types = {r["type"] for r in resources}
@@ -70,7 +71,12 @@ def test_inputs_are_camel_case_and_iam_documents_are_json_strings(rendered, stac
 def test_every_iam_document_is_written_pretty_printed_one_file_each(rendered, stack):
     resources = json.loads((rendered / stack / "resources.json").read_text())
     expected = {f"{r['name']}.trust.json" for r in resources if r["type"] == "aws:iam/role:Role"}
-    expected |= {f"{r['name']}.policy.json" for r in resources if r["type"] == "aws:iam/policy:Policy"}
+    expected |= {
+        f"{r['name']}.policy.json"
+        for r in resources
+        if r["type"] in ("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy")
+    }
+    expected |= {f"{r['name']}.key-policy.json" for r in resources if r["type"] == "aws:kms/key:Key"}
     expected |= {
         f"{r['name']}.bucket-policy.json" for r in resources if r["type"] == "aws:s3/bucketPolicy:BucketPolicy"
     }

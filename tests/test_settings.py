@@ -93,7 +93,10 @@ def test_tags_outside_aws_rules_are_refused(tags, expected):
         (cluster(topology="gke"), "clusters[0].topology = 'gke': must be 'hcp' or 'classic'"),
         (cluster(openshiftVersion="4.17"), "clusters[0].openshiftVersion = '4.17'"),
         (cluster(operatorRolePrefix="x" * 33), "clusters[0].operatorRolePrefix"),
-        (cluster(colour="blue"), "clusters[0].colour: unknown key (a typo?); allowed: name, oidc, openshiftVersion"),
+        (
+            cluster(colour="blue"),
+            "clusters[0].colour: unknown key (a typo?); allowed: backupBucketName, name, network, oidc,",
+        ),
         (cluster(oidc={"mode": "managed"}), "clusters[0].oidc.configId is missing"),
         (cluster(oidc={"mode": "managed", "configId": "ABC"}), "clusters[0].oidc.configId = 'ABC'"),
         (cluster(oidc={"mode": "hosted"}), "clusters[0].oidc = {'mode': 'hosted'}: mode must be 'managed' or"),

@@ -1,0 +1,149 @@
+"""Customer-managed KMS keys: rotation on, a deletion window, an alias, and a key policy that names who may use them.
+
+The key policy keeps the account root as administrator (AWS's default statement, so IAM policies in the account keep
+working and the key can never be locked out) and grants use only to the roles listed for each key. Grants that let
+a role hand the key on (`kms:CreateGrant`) carry `kms:GrantIsForAWSResource`, so only AWS services (EBS, EC2) can be
+the grantee. ROSA's documented grants per topology live in the catalogue (`kms`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from foundation import iam, naming
+from foundation.catalogue import load_catalogue
+from foundation.settings import ClusterSettings, StackSettings
+from foundation.tags import with_user_tags
+
+GRANTS_FOR_AWS_RESOURCES = iam.Condition("Bool", "kms:GrantIsForAWSResource", ("true",))
+
+
+@dataclass(frozen=True)
+class KeyGrant:
+    """One key policy statement: these principals may call these actions on the key, under these conditions."""
+
+    sid: str
+    principals: Sequence[pulumi.Input[str]]
+    actions: tuple[str, ...]
+    conditions: tuple[iam.Condition, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    purpose: str  # the key's name in outputs: volumes, etcd, backups, ...
+    description: str
+    alias: str  # without the `alias/` prefix
+    grants: tuple[KeyGrant, ...]
+    extra_tags: Mapping[str, str] = field(default_factory=dict)
+    region: str | None = None  # default: the stack's region
+
+
+@dataclass(frozen=True)
+class EncryptionKeysArgs:
+    settings: StackSettings
+    keys: tuple[KeySpec, ...]
+
+
+class EncryptionKeys(pulumi.ComponentResource):
+    """Outputs: key_arns (purpose -> key ARN), alias_names (purpose -> `alias/...`)."""
+
+    key_arns: dict[str, pulumi.Output[str]]
+    alias_names: dict[str, str]
+
+    def __init__(self, name: str, args: EncryptionKeysArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("rosa-foundation:kms:EncryptionKeys", name, None, opts)
+        settings = args.settings
+        self.key_arns, self.alias_names = {}, {}
+        for spec in args.keys:
+            key = aws.kms.Key(
+                f"{name}-{spec.purpose}",
+                description=spec.description,
+                enable_key_rotation=True,
+                deletion_window_in_days=settings.encryption.deletion_window_days,
+                policy=key_policy_output(settings, spec.grants),
+                region=spec.region,
+                tags=with_user_tags(settings.tags, spec.extra_tags),
+                # Data encrypted with a deleted key is lost for good: never delete one by accident.
+                opts=pulumi.ResourceOptions(
+                    parent=self, protect=True, retain_on_delete=settings.retain_stateful_on_delete
+                ),
+            )
+            alias_name = f"alias/{spec.alias}"
+            aws.kms.Alias(
+                f"{name}-{spec.purpose}-alias",
+                name=alias_name,
+                target_key_id=key.key_id,
+                region=spec.region,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.key_arns[spec.purpose] = key.arn
+            self.alias_names[spec.purpose] = alias_name
+        self.register_outputs({"key_arns": self.key_arns, "alias_names": self.alias_names})
+
+
+def key_policy_output(settings: StackSettings, grants: Sequence[KeyGrant]) -> pulumi.Output[str]:
+    """The key policy once every principal ARN is known (KMS refuses principals that do not exist yet)."""
+    principals = [p for grant in grants for p in grant.principals]
+    return pulumi.Output.all(*principals).apply(lambda arns: key_policy(settings, grants, arns))
+
+
+def key_policy(settings: StackSettings, grants: Sequence[KeyGrant], principal_arns: Sequence[str]) -> str:
+    """`principal_arns` are the grants' principals, resolved, in order."""
+    root = naming.arn(settings.partition, "iam", "root", account=settings.account_id)
+    statements = [
+        iam.Statement(
+            "Allow", ("kms:*",), resources=("*",), principal=iam.Principal.aws(root), sid="AccountRootAdministers"
+        )
+    ]
+    remaining = list(principal_arns)
+    for grant in grants:
+        arns, remaining = remaining[: len(grant.principals)], remaining[len(grant.principals) :]
+        statements.append(
+            iam.Statement(
+                "Allow",
+                grant.actions,
+                resources=("*",),  # in a key policy, "*" is this key
+                principal=iam.Principal.aws(*sorted(set(arns))),
+                conditions=grant.conditions,
+                sid=grant.sid,
+            )
+        )
+    return iam.PolicyDocument(tuple(statements), use="resource").to_json()
+
+
+def cluster_key_specs(
+    cluster: ClusterSettings,
+    account_role_arns: Mapping[str, pulumi.Output[str]],
+    operator_role_arns: Mapping[str, pulumi.Output[str]],
+) -> tuple[KeySpec, ...]:
+    """The keys `rosa create cluster` takes for this cluster, with the grants ROSA documents for its topology."""
+    keys = load_catalogue().kms.topology(cluster.topology)
+    uses = {"volumes": "EBS volumes (--kms-key-arn)", "etcd": "etcd (--etcd-encryption-kms-arn)"}
+    specs = []
+    for purpose, documented in (("volumes", keys.volumes), ("etcd", keys.etcd)):
+        if not documented:
+            continue
+        grants = tuple(
+            KeyGrant(
+                sid=grant.sid,
+                principals=[account_role_arns[slug] for slug in grant.account_roles]
+                + [operator_role_arns[slug] for slug in grant.operator_roles],
+                actions=grant.actions,
+                conditions=(GRANTS_FOR_AWS_RESOURCES,) if grant.aws_resource_grants_only else (),
+            )
+            for grant in documented
+        )
+        specs.append(
+            KeySpec(
+                purpose=purpose,
+                description=f"ROSA cluster {cluster.name}: {uses[purpose]}",
+                alias=f"rosa/{cluster.name}/{purpose}",
+                grants=grants,
+                extra_tags=keys.key_tags,
+            )
+        )
+    return tuple(specs)

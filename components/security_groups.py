@@ -1,0 +1,104 @@
+"""Additional security groups for one cluster in its existing VPC, for `rosa create cluster`'s
+`--additional-*-security-group-ids`.
+
+Classic clusters get one group per node role: the control plane (the Kubernetes API, 6443), infra (the default
+ingress routers, 443) and compute. HCP clusters run their routers on compute nodes and their API in Red Hat's
+account, so they get a compute group with ingress (443). Each rule names one CIDR from the settings and says why;
+0.0.0.0/0 or ::/0 only reach a port the settings declare public. Egress is explicit: AWS's implicit allow-all is
+removed by the provider, so only the egress the settings list exists.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from foundation.settings import ClusterSettings, NetworkSettings, StackSettings
+
+NodeRole = Literal["control-plane", "infra", "compute"]
+API_PORT = 6443
+INGRESS_PORT = 443
+
+
+@dataclass(frozen=True)
+class Ingress:
+    port: int
+    what: str  # what listens on the port, for the rule's description
+    cidrs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SecurityGroupsArgs:
+    cluster: ClusterSettings
+    network: NetworkSettings
+    settings: StackSettings
+
+
+def ingress_by_node_role(cluster: ClusterSettings, network: NetworkSettings) -> dict[NodeRole, tuple[Ingress, ...]]:
+    api = Ingress(API_PORT, "Kubernetes API", network.api_allowed_cidrs)
+    ingress = Ingress(INGRESS_PORT, "ingress routers (HTTPS)", network.ingress_allowed_cidrs)
+    if cluster.topology == "hcp":
+        return {"compute": (ingress,)}
+    return {"control-plane": (api,), "infra": (ingress,), "compute": ()}
+
+
+class SecurityGroups(pulumi.ComponentResource):
+    """Outputs: group_ids (node role -> security group id)."""
+
+    group_ids: dict[NodeRole, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: SecurityGroupsArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("rosa-foundation:network:SecurityGroups", name, None, opts)
+        cluster, network = args.cluster, args.network
+        self.group_ids = {}
+        for node_role, ingresses in ingress_by_node_role(cluster, network).items():
+            group = aws.ec2.SecurityGroup(
+                f"{name}-{node_role}",
+                name=f"{cluster.name}-{node_role}",
+                description=f"ROSA cluster {cluster.name}: additional rules for {node_role} nodes",
+                vpc_id=network.vpc_id,
+                revoke_rules_on_delete=True,
+                tags={**args.settings.tags, "Name": f"{cluster.name}-{node_role}"},
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            rules = [
+                (
+                    f"{ingress.port}-from-{_slug(cidr)}",
+                    aws.vpc.SecurityGroupIngressRule,
+                    ingress.port,
+                    cidr,
+                    f"{ingress.what} ({ingress.port}/tcp) from {cidr}",
+                )
+                for ingress in ingresses
+                for cidr in ingress.cidrs
+            ]
+            rules += [
+                (f"egress-to-{_slug(cidr)}", aws.vpc.SecurityGroupEgressRule, None, cidr,
+                 f"all traffic from {node_role} nodes to {cidr} (registries, AWS APIs, NAT or proxy)")
+                for cidr in network.egress_cidrs
+            ]  # fmt: skip
+            for suffix, rule_type, port, cidr, description in rules:
+                ports = {"ip_protocol": "tcp", "from_port": port, "to_port": port} if port else {"ip_protocol": "-1"}
+                rule_type(
+                    f"{name}-{node_role}-{suffix}",
+                    security_group_id=group.id,
+                    description=description,
+                    **ports,
+                    **_cidr_arg(cidr),
+                    opts=pulumi.ResourceOptions(parent=group),
+                )
+            self.group_ids[node_role] = group.id
+        self.register_outputs({"group_ids": self.group_ids})
+
+
+def _cidr_arg(cidr: str) -> dict[str, str]:
+    return {"cidr_ipv6" if ipaddress.ip_network(cidr).version == 6 else "cidr_ipv4": cidr}
+
+
+def _slug(cidr: str) -> str:
+    """A CIDR in a logical name: stable whatever the order of the settings list, free of '/' and ':'."""
+    return cidr.replace("/", "_").replace(":", ".")

@@ -1,0 +1,69 @@
+"""What a change would do to protected resources, judged from two renders (before and after) as the engine would.
+
+A protected resource whose URN no resource of the new render answers to (its own or an alias) would be deleted; one
+whose replace-on-change inputs differ would be replaced. `pulumi up` refuses both for protected resources, half-way
+through an apply; this check says so before, offline. `python -m render.protection <before dir> <after dir>`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+# Inputs whose change makes the provider replace the resource (its "ForceNew" properties we set).
+REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
+    "aws:s3/bucket:Bucket": ("bucket", "objectLockEnabled", "region"),
+    "aws:kms/key:Key": ("customerMasterKeySpec", "keyUsage", "multiRegion", "region"),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("url",),
+    "aws:secretsmanager/secret:Secret": ("name", "region"),
+    "tls:index/privateKey:PrivateKey": ("algorithm", "rsaBits"),
+}
+
+
+def protection_problems(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[str]:
+    """One line per protected resource of `before` that `after` would delete or replace."""
+    answering: dict[str, dict[str, Any]] = {}
+    for resource in after:
+        answering[resource["urn"]] = resource
+        for alias in resource["options"]["aliases"]:
+            answering.setdefault(alias, resource)
+    problems = []
+    for old in before:
+        if not old["options"]["protect"]:
+            continue
+        new = answering.get(old["urn"])
+        what = f"protected {old['type']} {old['name']!r}"
+        if new is None:
+            problems.append(
+                f"{what} would be deleted: nothing in the new graph has its URN {old['urn']}; if it was renamed, "
+                "alias the old name (components.renames.renamed_from); if it must go, unprotect it on purpose"
+            )
+            continue
+        for key in REPLACE_ON_CHANGE.get(old["type"], ()):
+            if old["inputs"].get(key) != new["inputs"].get(key):
+                problems.append(
+                    f"{what} would be replaced: {key} changes from {old['inputs'].get(key)!r} to "
+                    f"{new['inputs'].get(key)!r}; keep the old value, or migrate the data and retire it on purpose"
+                )
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    if len(args) != 2:
+        print("usage: python -m render.protection <before render dir> <after render dir>", file=sys.stderr)
+        return 2
+    before, after = (json.loads((Path(a) / "resources.json").read_text()) for a in args)
+    problems = protection_problems(before, after)
+    for problem in problems:
+        print(f"- {problem}")
+    print(
+        f"{len(problems)} protected resources would be deleted or replaced" if problems else "protected resources: kept"
+    )
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

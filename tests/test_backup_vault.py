@@ -1,0 +1,245 @@
+"""The backup vault and the backup role: ROSA's retention by prefix, no way to lose a backup by accident, and a
+backup tool that reaches only its own cluster's prefixes."""
+
+import json
+
+import pytest
+
+from foundation.catalogue import BACKUP_FREQUENCIES
+from foundation.settings import SettingsError, settings_from_config
+from tests.conftest import ACCOUNT_ID, cluster, config, document, inputs_of, run
+
+SHARED = {"vault": "shared"}
+VAULT = f"rosa-backups-{ACCOUNT_ID}-us-east-1"
+
+
+def problems(**settings) -> str:
+    with pytest.raises(SettingsError) as failure:
+        settings_from_config(config(**settings))
+    return str(failure.value)
+
+
+def expirations(render, name="backup-vault-bucket-lifecycle") -> dict[str, int]:
+    rules = inputs_of(render, name)["rules"]
+    return {r["filter"]["prefix"]: r["expiration"]["days"] for r in rules if "days" in r.get("expiration", {})}
+
+
+def test_no_backup_setting_means_no_vault_and_no_backup_role():
+    render = run()
+    assert not render.of_type("rosa-foundation:backup:BackupVault")
+    assert render.outputs["clusters"]["alpha"]["backup"] is None and render.outputs["backupVault"] is None
+
+
+def test_lifecycle_keeps_each_prefix_for_rosas_schedule_by_default():
+    assert expirations(run(backup=SHARED)) == {"hourly/": 1, "daily/": 7, "weekly/": 30}
+
+
+def test_longer_retention_is_applied_to_the_bucket_and_the_velero_ttls_alike():
+    render = run(backup={**SHARED, "retentionDays": {"hourly": 2, "daily": 14, "weekly": 90}})
+    days = expirations(render)
+    manifests = render.outputs["clusters"]["alpha"]["backup"]["manifests"]
+    ttls = {
+        m["metadata"]["name"].rsplit("-", 1)[1]: m["spec"]["template"]["ttl"]
+        for m in manifests
+        if m["kind"] == "Schedule"
+    }
+    assert days == {"hourly/": 2, "daily/": 14, "weekly/": 90}
+    assert ttls == {f: f"{days[f + '/'] * 24}h0m0s" for f in BACKUP_FREQUENCIES}
+
+
+def test_retention_below_rosas_schedule_is_refused_without_the_explicit_override():
+    message = problems(backup={**SHARED, "retentionDays": {"daily": 3}})
+    assert "rosa-foundation:backup.retentionDays.daily = 3: shorter than ROSA's schedule (7 days)" in message
+    assert "allowRetentionBelowSchedule: true" in message
+    render = run(backup={**SHARED, "retentionDays": {"daily": 3}, "allowRetentionBelowSchedule": True})
+    assert expirations(render)["daily/"] == 3
+
+
+@pytest.mark.parametrize("days", [0, -1, 3651])
+def test_retention_days_out_of_range_are_refused(days):
+    assert f"backup.retentionDays.hourly = {days}" in problems(backup={**SHARED, "retentionDays": {"hourly": days}})
+
+
+def test_housekeeping_expires_noncurrent_versions_aborts_uploads_and_clears_delete_markers():
+    rules = inputs_of(run(backup={**SHARED, "noncurrentVersionDays": 30}), "backup-vault-bucket-lifecycle")["rules"]
+    (housekeeping,) = [r for r in rules if r["id"] == "housekeeping"]
+    assert housekeeping["filter"] == {"prefix": ""}
+    assert housekeeping["noncurrentVersionExpiration"] == {"noncurrentDays": 30}
+    assert housekeeping["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 1}
+    assert housekeeping["expiration"] == {"expiredObjectDeleteMarker": True}
+
+
+def test_vault_is_private_versioned_encrypted_with_its_key_and_tls_only():
+    render = run(backup=SHARED)
+    access = inputs_of(render, "backup-vault-bucket-access")
+    assert all(access[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+    assert inputs_of(render, "backup-vault-bucket-versioning")["versioningConfiguration"] == {"status": "Enabled"}
+    (rule,) = inputs_of(render, "backup-vault-bucket-encryption")["rules"]
+    key_arn = render.outputs["backupVault"]["kmsKeyArn"]
+    assert rule == {
+        "applyServerSideEncryptionByDefault": {"kmsMasterKeyId": key_arn, "sseAlgorithm": "aws:kms"},
+        "bucketKeyEnabled": True,
+    }
+    assert inputs_of(render, "backup-vault-bucket-ownership")["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    (deny,) = document(render, "backup-vault-bucket-policy", "policy")["Statement"]
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert deny["Resource"] == [f"arn:aws:s3:::{VAULT}", f"arn:aws:s3:::{VAULT}/*"]
+
+
+def test_buckets_and_keys_are_protected_retained_and_never_force_destroyed():
+    render = run(backup={**SHARED, "replicaRegion": "us-west-2", "accessLogging": True})
+    stateful = render.of_type("aws:s3/bucket:Bucket") + render.of_type("aws:kms/key:Key")
+    assert len(stateful) == 3 + 2 + 2  # vault, replica, logs; backup + replica keys; the cluster's two keys
+    for resource in stateful:
+        assert resource.options["protect"] and resource.options["retainOnDelete"], resource.name
+        assert resource.inputs.get("forceDestroy", False) is False, resource.name
+
+
+def test_a_stack_may_choose_not_to_retain_on_destroy_but_stays_protected():
+    render = run(backup=SHARED, retainStatefulOnDelete="false")
+    bucket = render.named("backup-vault-bucket")
+    assert bucket.options == {"protect": True, "retainOnDelete": False, "aliases": bucket.options["aliases"]}
+
+
+def test_object_lock_defaults_to_the_longest_retention():
+    render = run(backup={**SHARED, "objectLock": {"mode": "COMPLIANCE"}, "retentionDays": {"weekly": 45}})
+    assert inputs_of(render, "backup-vault-bucket")["objectLockEnabled"] is True
+    rule = inputs_of(render, "backup-vault-bucket-object-lock")["rule"]
+    assert rule == {"defaultRetention": {"days": 45, "mode": "COMPLIANCE"}}
+
+
+def test_object_lock_mode_must_be_governance_or_compliance():
+    assert "backup.objectLock.mode = 'LEGAL'" in problems(backup={**SHARED, "objectLock": {"mode": "LEGAL"}})
+
+
+def test_replica_lives_in_the_replica_region_with_its_own_key_and_never_receives_deletions():
+    render = run(backup={**SHARED, "replicaRegion": "us-west-2"})
+    replica = inputs_of(render, "backup-vault-replica")
+    assert replica["bucket"] == f"{VAULT}-us-west-2" and replica["region"] == "us-west-2"
+    assert inputs_of(render, "backup-vault-keys-replica")["region"] == "us-west-2"
+    (rule,) = inputs_of(render, "backup-vault-replication")["rules"]
+    vault = render.outputs["backupVault"]
+    assert rule["destination"]["encryptionConfiguration"] == {"replicaKmsKeyId": vault["replicaKmsKeyArn"]}
+    assert vault["replicaKmsKeyArn"] != vault["kmsKeyArn"]
+    assert rule["deleteMarkerReplication"] == {"status": "Disabled"}
+
+
+def test_replication_role_is_s3_for_this_vault_only_and_reads_and_writes_nothing_else():
+    render = run(backup={**SHARED, "replicaRegion": "us-west-2", "objectLock": {"mode": "GOVERNANCE"}})
+    (trust,) = document(render, "backup-vault-replication-role", "assumeRolePolicy")["Statement"]
+    assert trust["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert trust["Condition"] == {
+        "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{VAULT}"},
+        "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
+    }
+    statements = {s["Sid"]: s for s in document(render, "backup-vault-replication-role-policy", "policy")["Statement"]}
+    assert statements["WriteReplica"]["Resource"] == f"arn:aws:s3:::{VAULT}-us-west-2/*"
+    assert "s3:GetObjectRetention" in statements["ReadVaultVersions"]["Action"]  # object lock replicates too
+    assert statements["DecryptVault"]["Condition"]["StringEquals"] == {"kms:ViaService": "s3.us-east-1.amazonaws.com"}
+    assert statements["EncryptReplica"]["Condition"]["StringEquals"] == {"kms:ViaService": "s3.us-west-2.amazonaws.com"}
+    assert all(r != "*" for s in statements.values() for r in [s["Resource"]])
+
+
+def test_replica_region_must_differ_and_stay_in_the_partition():
+    assert "replicaRegion = 'us-east-1': the replica must be in another region" in problems(
+        backup={**SHARED, "replicaRegion": "us-east-1"}
+    )
+    assert "replicaRegion = 'cn-north-1': not in partition 'aws'" in problems(
+        backup={**SHARED, "replicaRegion": "cn-north-1"}
+    )
+
+
+def test_access_logs_go_to_a_log_bucket_that_admits_only_s3_logging_for_this_vault():
+    render = run(backup={**SHARED, "accessLogging": True})
+    logging = inputs_of(render, "backup-vault-bucket-logging")
+    assert logging["targetPrefix"] == f"{VAULT}/"
+    statements = {s["Sid"]: s for s in document(render, "backup-vault-logs-policy", "policy")["Statement"]}
+    delivery = statements["S3ServerAccessLogs"]
+    assert delivery["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    assert delivery["Condition"]["ArnLike"] == {"aws:SourceArn": f"arn:aws:s3:::{VAULT}"}
+    # Log delivery writes SSE-S3 only; the log bucket carries no KMS default.
+    (rule,) = inputs_of(render, "backup-vault-logs-encryption")["rules"]
+    assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
+
+
+def test_backup_role_trusts_exactly_oadps_service_accounts_with_the_openshift_audience():
+    render = run(backup=SHARED)
+    (statement,) = document(render, "alpha-workload-roles-openshift-adp-backup", "assumeRolePolicy")["Statement"]
+    host = statement["Principal"]["Federated"].split("oidc-provider/")[1]
+    assert statement["Condition"] == {
+        "StringEquals": {
+            f"{host}:sub": [
+                "system:serviceaccount:openshift-adp:openshift-adp-controller-manager",
+                "system:serviceaccount:openshift-adp:velero",
+            ],
+            f"{host}:aud": "openshift",
+        }
+    }
+
+
+def test_backup_role_reaches_only_its_own_clusters_prefixes_and_no_key_directly():
+    render = run(backup=SHARED, clusters=[cluster("alpha"), cluster("beta")])
+    statements = document(render, "alpha-workload-roles-openshift-adp-backup-inline", "policy")["Statement"]
+    listing, objects = statements
+    assert listing["Resource"] == f"arn:aws:s3:::{VAULT}"
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["hourly/alpha/*", "daily/alpha/*", "weekly/alpha/*"]}}
+    assert objects["Resource"] == [f"arn:aws:s3:::{VAULT}/{f}/alpha/*" for f in BACKUP_FREQUENCIES]
+    assert all(
+        not a.startswith(("kms:", "ec2:", "iam:")) for s in statements for a in json.dumps(s["Action"]).split('"')
+    )
+
+
+def test_the_vault_key_lets_each_backup_role_use_it_only_through_s3():
+    render = run(backup=SHARED, clusters=[cluster("alpha"), cluster("beta")])
+    statements = {s["Sid"]: s for s in document(render, "backup-vault-keys-backups", "policy")["Statement"]}
+    roles = render.outputs["clusters"]
+    assert statements["BackupRoles"]["Principal"] == {
+        "AWS": sorted(roles[c]["backup"]["roleArn"] for c in ("alpha", "beta"))
+    }
+    assert statements["BackupRoles"]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert statements["BackupRoles"]["Condition"] == {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}
+
+
+def test_per_cluster_vaults_each_hold_one_clusters_backups():
+    render = run(
+        backup={"vault": "per-cluster"}, clusters=[cluster("alpha"), cluster("beta", backupBucketName="beta-bk")]
+    )
+    assert inputs_of(render, "alpha-backup-vault-bucket")["bucket"] == f"alpha-backups-{ACCOUNT_ID}"
+    assert inputs_of(render, "beta-backup-vault-bucket")["bucket"] == "beta-bk"
+    assert render.outputs["clusters"]["beta"]["backup"]["vault"]["bucket"] == "beta-bk"
+    assert render.outputs["backupVault"] is None
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        (
+            {"backup": {"vault": "per-cluster", "bucketName": "x-bucket"}},
+            "backup.bucketName: names the shared vault, but vault is 'per-cluster'",
+        ),
+        (
+            {"backup": SHARED, "clusters": [cluster(backupBucketName="own-bucket")]},
+            "clusters[0].backupBucketName: only used with rosa-foundation:backup.vault 'per-cluster'",
+        ),
+        (
+            {"backup": {**SHARED, "bucketName": "a" * 60, "replicaRegion": "us-west-2"}},
+            "backup.bucketName: the replica bucket name",
+        ),
+        ({"backup": {**SHARED, "bucketName": "Bad_Name"}}, "backup.bucketName = 'Bad_Name': must be an S3 bucket"),
+        ({"backup": {**SHARED, "vault": "nearby"}}, "backup.vault = 'nearby': must be 'shared' or 'per-cluster'"),
+        (
+            {"backup": {**SHARED, "lifecycle": 1}},
+            "backup.lifecycle: unknown key (a typo?); allowed: accessLogRetentionDays, accessLogging,",
+        ),
+        ({"backup": {**SHARED, "noncurrentVersionDays": 0}}, "backup.noncurrentVersionDays = 0"),
+        (
+            {
+                "backup": {**SHARED, "bucketName": "hosted-oidc"},
+                "clusters": [cluster("hosted", oidc={"mode": "self-hosted", "bucketName": "hosted-oidc"})],
+            },
+            "bucket 'hosted-oidc' is also used by rosa-foundation:clusters[0].oidc.bucketName",
+        ),
+    ],
+)
+def test_bad_backup_settings_are_named_with_key_and_value(settings, expected):
+    assert expected in problems(**settings)
