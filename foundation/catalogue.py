@@ -163,6 +163,8 @@ class Catalogue(_Data):
 
     @model_validator(mode="after")
     def _key_grants_name_known_roles(self) -> Catalogue:
+        """Every grant names roles of its topology; grant permissions stand alone (their condition would refuse any
+        other action of the statement)."""
         for topology in ("hcp", "classic"):
             spec, keys = self.topology(topology), self.kms.topology(topology)
             account = {r.slug for r in spec.account_roles}
@@ -171,6 +173,11 @@ class Catalogue(_Data):
                 unknown = (set(grant.account_roles) - account) | (set(grant.operator_roles) - operator)
                 if unknown or not (grant.account_roles or grant.operator_roles):
                     raise ValueError(f"{topology} key grant {grant.sid} names unknown or no roles: {sorted(unknown)}")
+                grant_actions = {"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}
+                if grant.aws_resource_grants_only != (set(grant.actions) <= grant_actions):
+                    raise ValueError(
+                        f"{topology} key grant {grant.sid}: grant actions, and only they, need the condition"
+                    )
         return self
 
     def topology(self, topology: Topology) -> TopologySpec:

@@ -105,3 +105,35 @@ def test_catalogue_refuses_an_hcp_role_without_its_managed_policy():
     data["hcp"]["account_roles"][0]["managed_policy"] = None
     with pytest.raises(ValidationError, match="must name a managed_policy"):
         Catalogue.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda grant: grant.update(operator_roles=("kube-system/nonexistent",)), "names unknown or no roles"),
+        (lambda grant: grant.update(actions=("kms:CreateGrant", "kms:DescribeKey")), "need the condition"),
+        (lambda grant: grant.update(aws_resource_grants_only=False), "need the condition"),
+    ],
+)
+def test_catalogue_refuses_a_key_grant_that_names_no_known_role_or_mixes_grant_actions(change, expected):
+    from pydantic import ValidationError
+
+    from foundation.catalogue import Catalogue
+
+    data = load_catalogue().model_dump()
+    (grant,) = [g for g in data["kms"]["hcp"]["volumes"] if g["sid"] == "NodePoolManagementGrants"]
+    change(grant)
+    with pytest.raises(ValidationError, match=expected):
+        Catalogue.model_validate(data)
+
+
+def test_hcp_key_grants_follow_the_managed_policies_grant_conditions(reference_dir):
+    """ROSA's managed installer and node-pool policies allow CreateGrant only for AWS resources; so do our keys."""
+    for document in ("sts_hcp_installer_permission_policy", "openshift_hcp_capa_controller_manager_credentials_policy"):
+        statements = json.loads((reference_dir / "policies" / "hcp" / f"{document}.json").read_text())["Statement"]
+        (create_grant,) = [s for s in statements if "kms:CreateGrant" in s["Action"]]
+        assert create_grant["Condition"]["Bool"] == {"kms:GrantIsForAWSResource": True}
+    hcp = load_catalogue().kms.hcp
+    for grant in (*hcp.volumes, *hcp.etcd):
+        if "kms:CreateGrant" in grant.actions:
+            assert grant.aws_resource_grants_only, grant.sid

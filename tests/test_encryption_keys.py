@@ -60,18 +60,19 @@ def test_key_policies_grant_exactly_the_catalogues_roles_and_actions(topology):
             assert sorted([actions] if isinstance(actions, str) else actions) == sorted(grant.actions)
 
 
-def test_every_grant_permission_is_restricted_to_aws_resources():
-    for topology in ("hcp", "classic"):
-        render = run(clusters=[cluster("k", topology)])
-        for statement in statements(render, "k-keys-volumes").values():
+@pytest.mark.parametrize("topology", ["hcp", "classic"])
+def test_grant_permissions_stand_alone_and_only_for_aws_resources(topology):
+    render = run(clusters=[cluster("k", topology)])
+    purposes = ("volumes", "etcd") if topology == "hcp" else ("volumes",)
+    for purpose in purposes:
+        for sid, statement in statements(render, f"k-keys-{purpose}").items():
             actions = statement["Action"]
-            if "kms:CreateGrant" in actions and statement["Sid"] not in ("AccountRootAdministers",):
-                grants_to = statement.get("Condition", {}).get("Bool", {})
-                # ROSA's installer and node-pool grants are for EC2 launches; the rest carry the condition.
-                assert grants_to == {"kms:GrantIsForAWSResource": "true"} or statement["Sid"] in (
-                    "InstallerRole",
-                    "NodePoolManagement",
-                ), statement["Sid"]
+            actions = [actions] if isinstance(actions, str) else actions
+            if sid == "AccountRootAdministers" or "kms:CreateGrant" not in actions:
+                continue
+            # Alone, because the condition would also refuse any non-grant action in the same statement.
+            assert set(actions) <= {"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}, sid
+            assert statement["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}, sid
 
 
 def test_hcp_keys_carry_the_red_hat_tag_rosas_managed_policies_require():

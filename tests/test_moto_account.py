@@ -109,9 +109,14 @@ def test_oidc_providers_read_back_with_rosas_client_ids_and_every_federated_trus
     iam = account.client("iam")
     arns = {p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]}
     assert len(arns) == len(account.outputs["clusters"])
+    declared = {
+        p["url"].removeprefix("https://"): p
+        for p in account.inputs("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+    }
     for arn in arns:
         stored = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
         assert stored["ClientIDList"] == list(load_catalogue().oidc.client_ids)
+        assert stored["ThumbprintList"] == declared[stored["Url"]].get("thumbprintLists", [])
     for role in account.inputs("aws:iam/role:Role"):
         principal = json.loads(role["assumeRolePolicy"])["Statement"][0]["Principal"]
         assert principal.get("Federated", next(iter(arns))) in arns, role["name"]
@@ -270,3 +275,20 @@ def test_only_a_declared_public_endpoint_is_open_to_the_world(account):
                 p for p in groups[0]["IpPermissions"] if any(r["CidrIp"] == "0.0.0.0/0" for r in p.get("IpRanges", []))
             ]
             assert not world or (name in public and all(p["FromPort"] == 443 for p in world)), name
+
+
+def test_a_pinned_thumbprint_reads_back_from_the_oidc_provider():
+    from tests.conftest import cluster, config
+
+    thumbprint = "9E99A48A9960B14926BB7F3B02E22DA2B0AB7280"
+    settings = config(clusters=[cluster(oidc={"mode": "managed", "configId": "a" * 32, "thumbprint": thumbprint})])
+    with pytest.MonkeyPatch.context() as patch, mock_aws():
+        patch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+        patch.setenv("MOTO_ACCOUNT_ID", settings["rosa-foundation:accountId"])
+        render = run_main(settings, stack="test", mocks_for=MotoMocks)
+        iam = Account("test", render, "us-east-1").client("iam")
+        stored = iam.get_open_id_connect_provider(
+            OpenIDConnectProviderArn=render.outputs["clusters"]["alpha"]["oidcProviderArn"]
+        )
+    assert stored["ThumbprintList"] == [thumbprint.lower()]
+    assert stored["Url"] == f"oidc.op1.openshiftapps.com/{'a' * 32}"
