@@ -22,13 +22,22 @@ from foundation.settings import ClusterSettings, NetworkSettings, StackSettings
 NodeRole = Literal["control-plane", "infra", "compute"]
 API_PORT = 6443
 INGRESS_PORT = 443
+# Marks a rule open to the whole internet because the settings declare that endpoint public; the guardrail
+# `security-group-no-world-ingress` accepts world-open ingress only with this tag, on the endpoint's own port.
+PUBLIC_ENDPOINT_TAG = "rosa-foundation:public-endpoint"
+PUBLIC_ENDPOINT_PORTS = {"api": API_PORT, "ingress": INGRESS_PORT}
 
 
 @dataclass(frozen=True)
 class Ingress:
-    port: int
+    endpoint: Literal["api", "ingress"]
     what: str  # what listens on the port, for the rule's description
     cidrs: tuple[str, ...]
+    public: bool
+
+    @property
+    def port(self) -> int:
+        return PUBLIC_ENDPOINT_PORTS[self.endpoint]
 
 
 @dataclass(frozen=True)
@@ -39,8 +48,8 @@ class SecurityGroupsArgs:
 
 
 def ingress_by_node_role(cluster: ClusterSettings, network: NetworkSettings) -> dict[NodeRole, tuple[Ingress, ...]]:
-    api = Ingress(API_PORT, "Kubernetes API", network.api_allowed_cidrs)
-    ingress = Ingress(INGRESS_PORT, "ingress routers (HTTPS)", network.ingress_allowed_cidrs)
+    api = Ingress("api", "Kubernetes API", network.api_allowed_cidrs, network.public_api)
+    ingress = Ingress("ingress", "ingress routers (HTTPS)", network.ingress_allowed_cidrs, network.public_ingress)
     if cluster.topology == "hcp":
         return {"compute": (ingress,)}
     return {"control-plane": (api,), "infra": (ingress,), "compute": ()}
@@ -65,34 +74,58 @@ class SecurityGroups(pulumi.ComponentResource):
                 tags={**args.settings.tags, "Name": f"{cluster.name}-{node_role}"},
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            rules = [
-                (
-                    f"{ingress.port}-from-{_slug(cidr)}",
-                    aws.vpc.SecurityGroupIngressRule,
-                    ingress.port,
+            tags = dict(args.settings.tags)
+            for ingress in ingresses:
+                for cidr in ingress.cidrs:
+                    public = {PUBLIC_ENDPOINT_TAG: ingress.endpoint} if ingress.public and _is_world(cidr) else {}
+                    _rule(
+                        aws.vpc.SecurityGroupIngressRule,
+                        f"{name}-{node_role}-{ingress.port}-from-{_slug(cidr)}",
+                        group,
+                        cidr,
+                        f"{ingress.what} ({ingress.port}/tcp) from {cidr}",
+                        port=ingress.port,
+                        tags={**tags, **public},
+                    )
+            for cidr in network.egress_cidrs:
+                _rule(
+                    aws.vpc.SecurityGroupEgressRule,
+                    f"{name}-{node_role}-egress-to-{_slug(cidr)}",
+                    group,
                     cidr,
-                    f"{ingress.what} ({ingress.port}/tcp) from {cidr}",
-                )
-                for ingress in ingresses
-                for cidr in ingress.cidrs
-            ]
-            rules += [
-                (f"egress-to-{_slug(cidr)}", aws.vpc.SecurityGroupEgressRule, None, cidr,
-                 f"all traffic from {node_role} nodes to {cidr} (registries, AWS APIs, NAT or proxy)")
-                for cidr in network.egress_cidrs
-            ]  # fmt: skip
-            for suffix, rule_type, port, cidr, description in rules:
-                ports = {"ip_protocol": "tcp", "from_port": port, "to_port": port} if port else {"ip_protocol": "-1"}
-                rule_type(
-                    f"{name}-{node_role}-{suffix}",
-                    security_group_id=group.id,
-                    description=description,
-                    **ports,
-                    **_cidr_arg(cidr),
-                    opts=pulumi.ResourceOptions(parent=group),
+                    f"all traffic from {node_role} nodes to {cidr} (registries, AWS APIs, NAT or proxy)",
+                    port=None,
+                    tags=tags,
                 )
             self.group_ids[node_role] = group.id
         self.register_outputs({"group_ids": self.group_ids})
+
+
+def _rule(
+    rule_type: type[aws.vpc.SecurityGroupIngressRule] | type[aws.vpc.SecurityGroupEgressRule],
+    logical: str,
+    group: aws.ec2.SecurityGroup,
+    cidr: str,
+    description: str,
+    *,
+    port: int | None,
+    tags: dict[str, str],
+) -> None:
+    """One rule for one CIDR: TCP on `port`, or all traffic without one."""
+    ports = {"ip_protocol": "tcp", "from_port": port, "to_port": port} if port else {"ip_protocol": "-1"}
+    rule_type(
+        logical,
+        security_group_id=group.id,
+        description=description,
+        tags=tags,
+        **ports,
+        **_cidr_arg(cidr),
+        opts=pulumi.ResourceOptions(parent=group),
+    )
+
+
+def _is_world(cidr: str) -> bool:
+    return ipaddress.ip_network(cidr).prefixlen == 0
 
 
 def _cidr_arg(cidr: str) -> dict[str, str]:

@@ -28,6 +28,11 @@ def _digest(text: str, length: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:length]
 
 
+def _auto_name(logical: str) -> str:
+    """Pulumi's auto-name for a resource given no name: the logical name and a suffix (fixed here)."""
+    return f"{logical}-{_digest(logical, 7)}"
+
+
 class AccountMocks(pulumi.runtime.Mocks):
     """Answers resource registrations as AWS would for `account`; refuses invokes (the program must not need any)."""
 
@@ -56,17 +61,16 @@ class AccountMocks(pulumi.runtime.Mocks):
     def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
         raise RuntimeError(f"the offline render answers no invoke ({args.token}); the program must not need one")
 
-    def _iam_arn(self, kind: str, inputs: dict[str, Any]) -> str:
-        return naming.iam_arn(
-            self.account.partition, self.account.account_id, kind, inputs.get("path", "/"), inputs["name"]
-        )
+    def _iam_arn(self, kind: str, name: str, inputs: dict[str, Any]) -> str:
+        return naming.iam_arn(self.account.partition, self.account.account_id, kind, inputs.get("path", "/"), name)
 
     def _role(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        unique_id = "AROA" + _digest(inputs["name"], 17).upper()
-        return inputs["name"], {"arn": self._iam_arn("role", inputs), "uniqueId": unique_id}
+        role_name = inputs.get("name") or _auto_name(name)
+        unique_id = "AROA" + _digest(role_name, 17).upper()
+        return role_name, {"name": role_name, "arn": self._iam_arn("role", role_name, inputs), "uniqueId": unique_id}
 
     def _policy(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        arn = self._iam_arn("policy", inputs)
+        arn = self._iam_arn("policy", inputs.get("name") or _auto_name(name), inputs)
         return arn, {"arn": arn, "policyId": "ANPA" + _digest(arn, 17).upper()}
 
     def _attachment(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -41,6 +41,7 @@ class Registered:
     urn: str
     parent_urn: str | None
     alias_specs: tuple[dict[str, Any], ...] = ()  # as the SDK sent them; resolved to URNs in options["aliases"]
+    dependencies: dict[str, list[str]] = field(default_factory=dict)  # input key -> URNs its value came from
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +50,7 @@ class Registered:
             "urn": self.urn,
             "parent": self.parent,
             "inputs": _sorted_keys(self.inputs),  # the engine's key order varies between runs; files must not
+            "dependencies": _sorted_keys(self.dependencies),
             "options": self.options,
         }
 
@@ -130,6 +132,10 @@ class RecordingMonitor(mocks.MockMonitor):
                 urn=response.urn,
                 parent_urn=request.parent or None,
                 alias_specs=tuple(_alias_spec(a) for a in request.aliases),
+                # What CrossGuard sees as property dependencies: which resource each input came from.
+                dependencies={
+                    key: sorted(set(deps.urns)) for key, deps in request.propertyDependencies.items() if deps.urns
+                },
             )
         )
         return response

@@ -44,11 +44,12 @@ def test_resources_json_lists_every_resource_with_the_contract_keys(rendered, st
         "urn": f"urn:pulumi:{stack}::rosa-foundation::pulumi:pulumi:Stack::rosa-foundation-{stack}",
         "parent": None,
         "inputs": {},
+        "dependencies": {},
         "options": {"protect": False, "retainOnDelete": False, "aliases": []},
     }
     names = {r["name"] for r in resources}
     for resource in resources:
-        assert set(resource) == {"type", "name", "urn", "parent", "inputs", "options"}
+        assert set(resource) == {"type", "name", "urn", "parent", "inputs", "dependencies", "options"}
         assert re.fullmatch(r"[\w-]+:[\w/-]*:\w+", resource["type"]) or resource["type"].startswith("pulumi:")
         assert resource["parent"] is None or resource["parent"] in names
     types = {r["type"] for r in resources}
