@@ -1,15 +1,16 @@
 # rosa-foundation developer commands. `make setup` once, then `make test`; see README.
 PYTHON ?= .venv/bin/python
 STACK ?= dev
+BASE ?= origin/main
 STACKS := $(sort $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml)))
 
-.PHONY: setup test lint unit render render-all graph clean
+.PHONY: setup test lint unit render render-all check check-all graph diff clean
 
 setup:  ## create .venv with the pinned dependencies
 	python3 -m venv .venv
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-test: lint unit render-all  ## everything CI checks
+test: lint unit check-all  ## everything CI checks
 
 lint:
 	$(PYTHON) -m ruff check .
@@ -24,8 +25,18 @@ render:  ## offline render of one stack: build/$(STACK)/
 render-all:
 	@for stack in $(STACKS); do $(PYTHON) -m render $$stack || exit 1; done
 
+check: render  ## guardrails and IAM lint over one stack's render
+	$(PYTHON) -m policies.check $(STACK)
+	$(PYTHON) -m policies.iam_lint $(STACK)
+
+check-all:
+	@for stack in $(STACKS); do $(MAKE) --no-print-directory check STACK=$$stack || exit 1; done
+
 graph: render  ## Mermaid diagram of one stack: build/$(STACK)/graph.mmd
 	$(PYTHON) -m render.graph $(STACK)
+
+diff:  ## IAM-aware diff of one stack against a git ref: build/diff/$(STACK).{md,json}
+	$(PYTHON) -m render.diff $(STACK) --base $(BASE)
 
 clean:
 	rm -rf build

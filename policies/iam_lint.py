@@ -1,0 +1,106 @@
+"""`python -m policies.iam_lint <stack>`: every IAM document of a render (build/<stack>/iam/) through parliament.
+
+parliament knows AWS's actions, resource ARN formats and condition keys. Findings above LOW fail, and unknown actions
+or service prefixes count as MEDIUM here (parliament rates them LOW): a misspelt action is a permission that silently
+never works. Findings this project accepts are listed in `policies/iam-lint-accepted.yaml`, each with its reason,
+and printed as accepted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import sys
+import warnings
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+with warnings.catch_warnings():  # parliament 1.6.4 still imports pkg_resources
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    import parliament
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+ACCEPTED_FILE = PROJECT_ROOT / "policies" / "iam-lint-accepted.yaml"
+SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+RAISED = {"UNKNOWN_ACTION": "MEDIUM", "UNKNOWN_PREFIX": "MEDIUM"}
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    document: str
+    issue: str
+    severity: str
+    detail: str
+    accepted_because: str | None
+
+    @property
+    def fails(self) -> bool:
+        return self.accepted_because is None and SEVERITIES.index(self.severity) > 0
+
+    def __str__(self) -> str:
+        text = f"[{self.severity}] {self.issue}: {self.document}: {self.detail}"
+        return f"{text} -- accepted: {self.accepted_because}" if self.accepted_because else text
+
+
+def load_accepted(path: Path = ACCEPTED_FILE) -> list[dict[str, str]]:
+    entries = yaml.safe_load(path.read_text()) or []
+    for entry in entries:
+        if set(entry) - {"issue", "documents", "detail", "reason"} or len(entry.get("reason", "")) < 10:
+            raise ValueError(f"{path}: {entry} needs issue, documents and a reason (optionally detail), nothing else")
+    return entries
+
+
+def lint_document(name: str, text: str, accepted: list[dict[str, str]]) -> list[LintFinding]:
+    findings = []
+    for finding in parliament.analyze_policy_string(text, ignore_private_auditors=True).findings:
+        finding = parliament.enhance_finding(finding)
+        detail = str(finding.detail)
+        reason = next(
+            (
+                entry["reason"]
+                for entry in accepted
+                if entry["issue"] == finding.issue
+                and fnmatch.fnmatchcase(name, entry["documents"])
+                and entry.get("detail", "") in detail
+            ),
+            None,
+        )
+        severity = RAISED.get(finding.issue, finding.severity)
+        findings.append(LintFinding(name, finding.issue, severity, detail[:300], reason))
+    return findings
+
+
+def lint(iam_dir: Path, accepted: list[dict[str, str]]) -> list[LintFinding]:
+    return [f for path in sorted(iam_dir.glob("*.json")) for f in lint_document(path.name, path.read_text(), accepted)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m policies.iam_lint", description=__doc__)
+    parser.add_argument("stack")
+    parser.add_argument("--build", type=Path, default=PROJECT_ROOT / "build")
+    args = parser.parse_args(argv)
+    iam_dir = args.build / args.stack / "iam"
+    if not iam_dir.is_dir():
+        print(f"no render at {iam_dir}: run `make render STACK={args.stack}` first", file=sys.stderr)
+        return 2
+    findings = lint(iam_dir, load_accepted())
+    failing = [f for f in findings if f.fails]
+    accepted = [f for f in findings if f.accepted_because]
+    for finding in failing:
+        print(finding)
+    for (issue, reason), count in sorted(Counter((f.issue, f.accepted_because) for f in accepted).items()):
+        print(f"accepted {count} x {issue}: {reason}")
+    low = Counter(f.issue for f in findings if not f.fails and not f.accepted_because)
+    documents = len(list(iam_dir.glob("*.json")))
+    print(
+        f"IAM lint of {args.stack!r}: {documents} documents, {len(failing)} failing, {len(accepted)} accepted, "
+        f"LOW (reported, not failing): {dict(sorted(low.items())) or 'none'}"
+    )
+    return 1 if failing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

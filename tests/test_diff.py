@@ -1,0 +1,121 @@
+"""The IAM-aware diff on real renders: permissions and principals as tuples, nothing for a reordered document,
+protected resources called out, Markdown a reviewer can read."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from render import diff
+from render.runtime import run_main, stack_config, stack_file
+
+
+@pytest.fixture(scope="module")
+def prod_config() -> dict[str, str]:
+    return stack_config(stack_file("prod"))
+
+
+@pytest.fixture(scope="module")
+def prod(prod_config) -> list[dict]:
+    return [r.to_json() for r in run_main(prod_config, stack="prod").resources]
+
+
+def with_cluster(config: dict[str, str], entry: dict) -> dict[str, str]:
+    clusters = json.loads(config["rosa-foundation:clusters"])
+    return {**config, "rosa-foundation:clusters": json.dumps([*clusters, entry])}
+
+
+NEW_CLUSTER = {
+    "name": "fraud",
+    "topology": "hcp",
+    "operatorRolePrefix": "prod-fraud",
+    "oidc": {"mode": "managed", "configId": "6e4a8c0b2d4f6a8c0e2b4d6f8a0c2e4b"},
+}
+
+
+def by_name(result: diff.StackDiff) -> dict[str, diff.ResourceChange]:
+    return {c.name: c for c in result.resources}
+
+
+def test_an_unchanged_stack_shows_nothing(prod):
+    result = diff.diff_renders(prod, copy.deepcopy(prod), "prod", "base")
+    assert result.resources == [] and result.protection == []
+    assert "No change to any resource or IAM document." in diff.markdown(result)
+
+
+def test_adding_a_cluster_shows_its_resources_permissions_and_the_keys_new_principal(prod, prod_config):
+    after = [r.to_json() for r in run_main(with_cluster(prod_config, NEW_CLUSTER), stack="prod").resources]
+    result = by_name(diff.diff_renders(prod, after, "prod", "base"))
+    added = {name for name, change in result.items() if change.change == "added"}
+    assert "fraud-operator-roles-kube-system-kms-provider" in added and "fraud-oidc-provider" in added
+    role = result["fraud-operator-roles-kube-system-kms-provider"]
+    (trust,) = role.documents
+    assert [p[1:] for p in trust.principals_added] == [
+        (
+            "Federated",
+            "arn:aws:iam::333333333333:oidc-provider/oidc.op1.openshiftapps.com/6e4a8c0b2d4f6a8c0e2b4d6f8a0c2e4b",
+        )
+    ]
+    assert trust.permissions_added[0][:2] == ("Allow", "sts:AssumeRoleWithWebIdentity")
+    # The shared vault's key now admits the new cluster's backup role; nothing else about it changed.
+    (key_policy,) = result["backup-vault-keys-backups"].documents
+    assert key_policy.principals_added == [
+        ("Allow", "AWS", "arn:aws:iam::333333333333:role/rosa/prod/prod-fraud-openshift-adp-backup")
+    ]
+    assert key_policy.permissions_added == key_policy.permissions_removed == []
+    assert not [
+        c for c in result.values() if c.change == "changed" and c.name.startswith(("payments", "account-roles"))
+    ]
+
+
+def test_a_reordered_document_is_no_change_but_one_more_action_is_exactly_one_tuple(prod):
+    after = copy.deepcopy(prod)
+    (policy,) = [r for r in after if r["name"] == "backup-vault-replication-role-policy"]
+    document = json.loads(policy["inputs"]["policy"])
+    reordered = {"Statement": list(reversed(document["Statement"])), "Version": document["Version"]}
+    policy["inputs"]["policy"] = json.dumps(reordered, indent=4)
+    assert diff.diff_renders(prod, after, "prod", "base").resources == []
+    reordered["Statement"][0]["Action"] = [*reordered["Statement"][0]["Action"], "kms:DescribeKey"]
+    policy["inputs"]["policy"] = json.dumps(reordered)
+    (change,) = diff.diff_renders(prod, after, "prod", "base").resources
+    (document_change,) = change.documents
+    assert [p[:2] for p in document_change.permissions_added] == [("Allow", "kms:DescribeKey")]
+    assert document_change.permissions_removed == []
+
+
+def test_removing_a_cluster_lists_what_goes_and_warns_of_protected_resources(prod, prod_config):
+    clusters = [c for c in json.loads(prod_config["rosa-foundation:clusters"]) if c["name"] != "checkout"]
+    after = [
+        r.to_json()
+        for r in run_main({**prod_config, "rosa-foundation:clusters": json.dumps(clusters)}, stack="prod").resources
+    ]
+    result = diff.diff_renders(prod, after, "prod", "base")
+    removed = [c for c in result.resources if c.change == "removed"]
+    assert any(c.name == "checkout-operator-roles-kube-system-kms-provider" for c in removed)
+    assert any("'checkout-oidc-provider' would be deleted" in p for p in result.protection)
+    text = diff.markdown(result)
+    assert "> [!CAUTION]" in text and "| - | Allow | `sts:AssumeRoleWithWebIdentity` |" in text
+
+
+def test_input_changes_show_only_the_entries_that_changed(prod):
+    after = copy.deepcopy(prod)
+    (bucket,) = [r for r in after if r["name"] == "backup-vault-bucket"]
+    bucket["inputs"]["tags"]["owner"] = "platform"
+    text = diff.markdown(diff.diff_renders(prod, after, "prod", "base"))
+    assert "- `tags.owner`: `None` → `platform`" in text or "- `tags.owner`: `null` → `platform`" in text
+
+
+def test_the_command_writes_markdown_and_json_for_a_git_base(tmp_path, capsys):
+    assert diff.main(["dev", "--base", "HEAD", "--out", str(tmp_path)]) == 0
+    written = json.loads((tmp_path / "dev.json").read_text())
+    assert written["base"] == "HEAD" and set(written["counts"]) >= {"added", "removed", "changed"}
+    assert (tmp_path / "dev.md").read_text().startswith("## Stack `dev`: `HEAD` → working tree")
+    assert capsys.readouterr().out.startswith("## Stack `dev`")
+
+
+def test_an_unknown_base_fails_with_a_message(tmp_path, capsys):
+    assert diff.main(["dev", "--base", "no-such-ref-anywhere", "--out", str(tmp_path)]) == 2
+    assert "could not render 'dev' at 'no-such-ref-anywhere'" in capsys.readouterr().err
+    assert not (tmp_path / "dev.md").exists()
