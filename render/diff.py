@@ -24,6 +24,13 @@ from render.artefacts import IAM_DOCUMENT_INPUTS
 from render.protection import protection_problems
 from render.runtime import PROJECT_ROOT, StackFileError, render_stack, stack_file
 
+# Inputs a reviewer needs to see on an added or removed resource besides its IAM documents.
+REVIEW_INPUTS: dict[str, tuple[str, ...]] = {
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("role", "policyArn"),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ("fromPort", "cidrIpv4", "cidrIpv6"),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ("ipProtocol", "cidrIpv4", "cidrIpv6"),
+    "aws:s3/bucket:Bucket": ("bucket", "region"),
+}
 Permission = tuple[str, str, str, str]  # effect, action, resource, condition (canonical JSON)
 TrustPrincipal = tuple[str, str, str]  # effect, principal kind, principal
 
@@ -155,6 +162,10 @@ def _documents(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def _whole(resource: dict[str, Any], change: str) -> ResourceChange:
     """An added or removed resource: every permission and principal it brings or takes away."""
     result = ResourceChange(resource["name"], resource["type"], change)
+    for key in REVIEW_INPUTS.get(resource["type"], ()):
+        if key in resource["inputs"]:
+            value = resource["inputs"][key]
+            result.inputs[key] = (None, value) if change == "added" else (value, None)
     for key, document in _documents(resource).items():
         perms, principals = sorted(permissions(document)), sorted(trust_principals(document))
         if change == "added":
@@ -227,7 +238,9 @@ def markdown(diff: StackDiff) -> str:
 
 def _change_lines(change: ResourceChange) -> Iterator[str]:
     for key, (old, new) in change.inputs.items():
-        if isinstance(old, dict) and isinstance(new, dict):  # tags and other maps: only the entries that changed
+        if change.change in ("added", "removed"):
+            yield f"- `{key}`: {_value(new if change.change == 'added' else old)}"
+        elif isinstance(old, dict) and isinstance(new, dict):  # tags and other maps: only the entries that changed
             for entry in sorted(set(old) | set(new)):
                 if old.get(entry) != new.get(entry):
                     yield f"- `{key}.{entry}`: {_value(old.get(entry))} → {_value(new.get(entry))}"
@@ -236,9 +249,10 @@ def _change_lines(change: ResourceChange) -> Iterator[str]:
     for key, (old, new) in change.options.items():
         yield f"- option `{key}`: {old} → {new}"
     for document in change.documents:
+        what = "trust" if document.input == "assumeRolePolicy" else "principal"
         for sign, principals in (("+", document.principals_added), ("-", document.principals_removed)):
             for effect, kind, principal in principals:
-                yield f"- {sign} trust ({document.input}): {effect} {kind} `{principal}`"
+                yield f"- {sign} {what} ({document.input}): {effect} {kind} `{principal}`"
         rows = [("+", p) for p in document.permissions_added] + [("-", p) for p in document.permissions_removed]
         if rows:
             yield ""
