@@ -4,6 +4,7 @@ import pulumi
 
 from components.account_roles import AccountRoles
 from components.backup_vault import BackupVault, BackupVaultArgs
+from components.ci_identity import CiIdentity
 from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
 from components.provider import account_provider
 from foundation.settings import load_settings
@@ -29,10 +30,14 @@ if settings.backup and settings.backup.vault == "shared":
         "backup-vault", BackupVaultArgs(settings, settings.backup_bucket(None), writers), in_account
     )
 
-# 5. Outputs: what `rosa create cluster` and the next pipeline step need.
+# 5. The pipeline's keyless identity, where the stack turns it on.
+ci_identity = CiIdentity("ci-identity", settings, in_account) if settings.ci_identity else None
+
+# 6. Outputs: what `rosa create cluster` and the next pipeline step need.
 pulumi.export("accountId", settings.account_id)
 pulumi.export("accountRolePrefix", settings.account_role_prefix)
 pulumi.export("accountRoleArns", account_roles.role_arns)
 pulumi.export("classicOperatorPolicyArns", account_roles.classic_operator_policy_arns)
 pulumi.export("clusters", {name: foundation.summary for name, foundation in clusters.items()})
 pulumi.export("backupVault", shared_vault.summary if shared_vault else None)
+pulumi.export("ciIdentity", ci_identity.summary if ci_identity else None)

@@ -376,6 +376,41 @@ class EncryptionSettings(_Model):
     deletion_window_days: int = Field(default=30, ge=7, le=30)  # KMS allows 7 to 30
 
 
+class CiIdentitySettings(_Model):
+    """GitHub Actions' keyless identity in this account: deploy and preview roles for one repository environment."""
+
+    owner: Annotated[str, AfterValidator(_rule(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", "a GitHub owner name"))]
+    repository: Annotated[
+        str, AfterValidator(_rule(r"[A-Za-z0-9._-]{1,100}", "a GitHub repository name (letters, digits, ._-)"))
+    ]
+    # The GitHub environment whose jobs may deploy this stack (its reviewers gate the apply); `<environment>-preview`
+    # is the ungated one the preview jobs run in.
+    environment: Annotated[
+        str, AfterValidator(_rule(r"[A-Za-z0-9_-]{1,64}", "a GitHub environment name of letters, digits, _ or -"))
+    ]
+    state_bucket: BucketName | None = None  # the S3 state backend the pipeline logs in to, if S3
+    github_oidc_provider_arn: (
+        Annotated[
+            str,
+            AfterValidator(
+                _rule(
+                    r"arn:aws(-us-gov|-cn)?:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com",
+                    "the ARN of this account's IAM OIDC provider for token.actions.githubusercontent.com",
+                )
+            ),
+        ]
+        | None
+    ) = None  # the account already has GitHub's provider (one per account); default: create it
+
+    @property
+    def subject(self) -> str:
+        return f"repo:{self.owner}/{self.repository}:environment:{self.environment}"
+
+    @property
+    def preview_subject(self) -> str:
+        return f"repo:{self.owner}/{self.repository}:environment:{self.environment}-preview"
+
+
 class StackSettings(_Model):
     account_id: AccountId
     region: Region
@@ -393,6 +428,7 @@ class StackSettings(_Model):
     encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     # Keep buckets and keys in AWS even when the stack itself is destroyed (after `pulumi state unprotect`).
     retain_stateful_on_delete: bool = True
+    ci_identity: CiIdentitySettings | None = None  # off by default
 
     # --- derived facts the components use ------------------------------------------------------------------
 
@@ -434,6 +470,10 @@ class StackSettings(_Model):
         if cluster is None:
             return self.backup.bucket_name or f"rosa-backups-{self.account_id}-{self.region}"
         return cluster.backup_bucket_name or f"{cluster.name}-backups-{self.account_id}"
+
+    def ci_role_name_parts(self, kind: str) -> tuple[str, ...]:
+        assert self.ci_identity
+        return (self.account_role_prefix, "github", kind, self.ci_identity.environment)
 
     def replication_role_name_parts(self, bucket: str) -> tuple[str, ...]:
         return (self.account_role_prefix, "replication", bucket)
@@ -684,6 +724,9 @@ class StackSettings(_Model):
         if self.backup and self.backup.replica_region:
             for _, bucket in self._vault_buckets():
                 yield "role", self.replication_role_name_parts(bucket), f"replication role of vault {bucket!r}"
+        if self.ci_identity:
+            for kind in ("deploy", "preview"):
+                yield "role", self.ci_role_name_parts(kind), f"CI {kind} role"
 
 
 def _sort_of(owner: str) -> str:
@@ -709,7 +752,7 @@ def _key(name: str) -> str:
 
 # --- reading Pulumi config --------------------------------------------------------------------------------------
 
-_STRUCTURED = {"tags", "clusters", "accountRoleTopologies", "backup", "encryption"}
+_STRUCTURED = {"tags", "clusters", "accountRoleTopologies", "backup", "encryption", "ciIdentity"}
 
 
 def settings_from_config(config: Mapping[str, str]) -> StackSettings:

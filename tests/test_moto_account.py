@@ -105,18 +105,21 @@ def test_customer_managed_policies_read_back_unchanged(account):
         assert version["PolicyVersion"]["Document"] == json.loads(policy["policy"])
 
 
-def test_oidc_providers_read_back_with_rosas_client_ids_and_every_federated_trust_names_one(account):
+def test_oidc_providers_read_back_with_their_client_ids_and_every_federated_trust_names_one(account):
     iam = account.client("iam")
     arns = {p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]}
-    assert len(arns) == len(account.outputs["clusters"])
     declared = {
         p["url"].removeprefix("https://"): p
         for p in account.inputs("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
     }
+    assert len(arns) == len(declared) == len(account.outputs["clusters"]) + bool(account.outputs["ciIdentity"])
     for arn in arns:
         stored = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
-        assert stored["ClientIDList"] == list(load_catalogue().oidc.client_ids)
-        assert stored["ThumbprintList"] == declared[stored["Url"]].get("thumbprintLists", [])
+        expected = declared[stored["Url"]]
+        assert stored["ClientIDList"] == expected["clientIdLists"]
+        assert stored["ThumbprintList"] == expected.get("thumbprintLists", [])
+        if "openshiftapps" in stored["Url"] or "amazonaws" in stored["Url"] or "cloudfront" in stored["Url"]:
+            assert stored["ClientIDList"] == list(load_catalogue().oidc.client_ids)
     for role in account.inputs("aws:iam/role:Role"):
         principal = json.loads(role["assumeRolePolicy"])["Statement"][0]["Principal"]
         assert principal.get("Federated", next(iter(arns))) in arns, role["name"]

@@ -1,0 +1,318 @@
+"""What the pipeline's deploy role may do: exactly what this stack manages, derived from the same settings.
+
+Every statement names the stack's own ARNs (role and policy name prefixes under the stack's IAM path, its buckets by
+name, its keys by their `alias/rosa/...` aliases, its security groups by VPC, its secrets by name). Where AWS
+supports no resource scoping (`kms:CreateKey`, `ec2:Describe*`), the action is listed alone, with a reason.
+The role can never widen itself: it may not touch the CI roles and policies, attaches only the policies the stack
+uses, and (where the stack has one) creates roles only under the stack's permissions boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from foundation import iam, naming, tags
+from foundation.catalogue import load_catalogue
+from foundation.settings import SelfHostedOidc, StackSettings, access_log_bucket_name, replica_bucket_name
+
+ROLE_READ = ("iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
+             "iam:ListRoleTags", "iam:ListInstanceProfilesForRole")  # fmt: skip
+ROLE_CREATE = ("iam:CreateRole", "iam:PutRolePermissionsBoundary")  # bound to the stack's boundary, if it has one
+ROLE_WRITE = ("iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
+              "iam:TagRole", "iam:UntagRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy")  # fmt: skip
+ATTACH = ("iam:AttachRolePolicy", "iam:DetachRolePolicy")
+POLICY_ACTIONS = ("iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
+                  "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags",
+                  "iam:TagPolicy", "iam:UntagPolicy")  # fmt: skip
+OIDC_ACTIONS = ("iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
+                "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
+                "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
+                "iam:RemoveClientIDFromOpenIDConnectProvider")  # fmt: skip
+# Bucket-level reads and the configuration writes the stack makes, on its own buckets (no ACLs: owner-enforced).
+BUCKET_ACTIONS = ("s3:CreateBucket", "s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
+                  "s3:GetReplicationConfiguration", "s3:GetAccelerateConfiguration", "s3:ListBucket",
+                  "s3:ListBucketVersions", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning",
+                  "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls", "s3:PutBucketTagging",
+                  "s3:PutBucketLogging", "s3:PutBucketObjectLockConfiguration", "s3:PutEncryptionConfiguration",
+                  "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration")  # fmt: skip
+ISSUER_OBJECT_ACTIONS = ("s3:GetObject", "s3:GetObjectTagging", "s3:PutObject", "s3:PutObjectTagging",
+                         "s3:DeleteObject")  # fmt: skip
+KEY_ACTIONS = ("kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus",
+               "kms:EnableKeyRotation", "kms:ListResourceTags", "kms:TagResource", "kms:UntagResource",
+               "kms:UpdateKeyDescription")  # fmt: skip
+ALIAS_ACTIONS = ("kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias")
+# Rules are created and removed (a changed CIDR is a new rule, by its name); ModifySecurityGroupRules is left out:
+# it acts on rule ARNs, which carry no VPC to scope it by.
+GROUP_ACTIONS = ("ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+                 "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+                 "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+                 "ec2:DeleteSecurityGroup")  # fmt: skip
+SECRET_ACTIONS = ("secretsmanager:CreateSecret", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
+                  "secretsmanager:PutSecretValue", "secretsmanager:GetResourcePolicy", "secretsmanager:TagResource",
+                  "secretsmanager:UntagResource", "secretsmanager:UpdateSecret")  # fmt: skip
+CLOUDFRONT_ACTIONS = ("cloudfront:CreateDistribution", "cloudfront:GetDistribution", "cloudfront:UpdateDistribution",
+                      "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:ListTagsForResource",
+                      "cloudfront:GetOriginAccessControl", "cloudfront:UpdateOriginAccessControl")  # fmt: skip
+# Data the pipeline must never destroy, whatever the stack says (protected resources, by a second lock).
+NEVER = ("s3:DeleteBucket", "kms:ScheduleKeyDeletion", "kms:DisableKey", "secretsmanager:DeleteSecret",
+         "iam:DeleteOpenIDConnectProvider")  # fmt: skip
+
+
+def deploy_policies(settings: StackSettings) -> dict[str, iam.PolicyDocument]:
+    """The deploy role's permissions by concern (one managed policy each, each under IAM's 6,144 characters)."""
+    documents = {
+        "iam": (*_iam(settings), *_never(settings)),
+        "storage": (*_buckets(settings), *_secrets(settings), *_state(settings)),
+        "keys": tuple(_keys(settings)),
+        "network": (*_security_groups(settings), *_cloudfront(settings)),
+    }
+    return {concern: iam.PolicyDocument(statements) for concern, statements in documents.items() if statements}
+
+
+def preview_policy(settings: StackSettings) -> iam.PolicyDocument | None:
+    """`pulumi preview` diffs the program against the state and calls no AWS API beyond STS: state access only."""
+    statements = tuple(_state(settings, read_only=True))
+    return iam.PolicyDocument(statements) if statements else None
+
+
+# --- IAM ----------------------------------------------------------------------------------------------------------
+
+
+def _arn(settings: StackSettings, kind: str, name: str) -> str:
+    return naming.iam_arn(settings.partition, settings.account_id, kind, settings.iam_path, name)
+
+
+def role_name_patterns(settings: StackSettings) -> list[str]:
+    """Every role name this stack can create, as IAM ARN patterns."""
+    patterns = [f"{settings.account_role_prefix}-*"]
+    patterns += sorted({f"{c.operator_prefix}-*" for c in settings.clusters})
+    patterns += sorted({c.workload_role_name(w) for c in settings.clusters for w in c.workload_roles})
+    return [_arn(settings, "role", p) for p in dict.fromkeys(patterns)]
+
+
+def ci_arns(settings: StackSettings) -> list[str]:
+    """The CI roles and their policies: out of the deploy role's reach."""
+    assert settings.ci_identity
+    arns = []
+    for kind in ("deploy", "preview"):
+        name = naming.iam_name(*settings.ci_role_name_parts(kind))
+        arns += [_arn(settings, "role", name), _arn(settings, "policy", f"{name}-*")]
+    return arns
+
+
+def attachable_policy_arns(settings: StackSettings) -> list[str]:
+    catalogue = load_catalogue()
+    managed = {
+        spec.managed_policy
+        for topology in settings.topologies
+        for spec in (*catalogue.topology(topology).account_roles, *catalogue.topology(topology).operator_roles)
+        if spec.managed_policy
+    }
+    arns = [naming.aws_managed_policy_arn(settings.partition, name) for name in sorted(managed)]
+    arns.append(_arn(settings, "policy", f"{settings.account_role_prefix}-*"))
+    arns += sorted({arn for c in settings.clusters for w in c.workload_roles for arn in w.managed_policy_arns})
+    return arns
+
+
+def oidc_provider_arns(settings: StackSettings) -> list[str]:
+    hosts = []
+    for cluster in settings.clusters:
+        if isinstance(cluster.oidc, SelfHostedOidc):
+            if cluster.oidc.public_access == "cloudfront":
+                hosts.append("*.cloudfront.net")
+            else:
+                hosts.append(f"{settings.self_hosted_bucket(cluster)}.s3.{settings.region}.amazonaws.com")
+        else:
+            hosts.append(naming.issuer_host_path(cluster.oidc.issuer).split("/")[0] + "/*")
+    return [naming.oidc_provider_arn(settings.partition, settings.account_id, h) for h in dict.fromkeys(hosts)]
+
+
+def _iam(settings: StackSettings) -> Iterator[iam.Statement]:
+    roles = tuple(role_name_patterns(settings))
+    yield iam.Statement("Allow", ROLE_READ, resources=roles, sid="ReadStackRoles")
+    boundary = (
+        (iam.Condition("StringEquals", "iam:PermissionsBoundary", (settings.permissions_boundary,)),)
+        if settings.permissions_boundary
+        else ()
+    )
+    yield iam.Statement("Allow", ROLE_CREATE, resources=roles, conditions=boundary, sid="CreateStackRoles")
+    yield iam.Statement("Allow", ROLE_WRITE, resources=roles, sid="WriteStackRoles")
+    yield iam.Statement(
+        "Allow",
+        ATTACH,
+        resources=roles,
+        conditions=(iam.Condition("ArnLike", "iam:PolicyARN", tuple(attachable_policy_arns(settings))),),
+        sid="AttachStackPolicies",
+    )
+    policies = (_arn(settings, "policy", f"{settings.account_role_prefix}-*"),)
+    yield iam.Statement("Allow", POLICY_ACTIONS, resources=policies, sid="StackPolicies")
+    if settings.clusters:
+        yield iam.Statement("Allow", OIDC_ACTIONS, resources=tuple(oidc_provider_arns(settings)), sid="ClusterIssuers")
+    if settings.backup and settings.backup.replica_region:
+        replication = tuple(
+            _arn(settings, "role", naming.iam_name(*settings.replication_role_name_parts(bucket)))
+            for _, bucket in settings._vault_buckets()
+        )
+        yield iam.Statement(
+            "Allow",
+            ("iam:PassRole",),
+            resources=replication,
+            conditions=(iam.Condition("StringEquals", "iam:PassedToService", ("s3.amazonaws.com",)),),
+            sid="PassReplicationRole",
+        )
+
+
+def _never(settings: StackSettings) -> Iterator[iam.Statement]:
+    # The CI identity is changed by an administrator's run, never by the pipeline it authorises.
+    yield iam.Statement(
+        "Deny",
+        ("iam:*",),
+        resources=tuple(ci_arns(settings)),
+        sid="NeverTheCiIdentity",
+    )
+    yield iam.Statement("Deny", NEVER, resources=("*",), sid="NeverDestroyData")
+    if settings.permissions_boundary:
+        yield iam.Statement(
+            "Deny", ("iam:DeleteRolePermissionsBoundary",), resources=("*",), sid="NeverDropTheBoundary"
+        )
+
+
+# --- storage, keys, network -----------------------------------------------------------------------------------------
+
+
+def stack_buckets(settings: StackSettings) -> tuple[list[str], list[str]]:
+    """(every bucket the stack manages, the OIDC issuer buckets among them)."""
+    issuers = [settings.self_hosted_bucket(c) for c in settings.clusters if isinstance(c.oidc, SelfHostedOidc)]
+    buckets = list(issuers)
+    if settings.backup:
+        for _, bucket in settings._vault_buckets():
+            buckets.append(bucket)
+            if settings.backup.replica_region:
+                buckets.append(replica_bucket_name(bucket, settings.backup.replica_region))
+            if settings.backup.access_logging:
+                buckets.append(access_log_bucket_name(bucket))
+    return buckets, issuers
+
+
+def _s3(settings: StackSettings, bucket: str) -> str:
+    return naming.arn(settings.partition, "s3", bucket)
+
+
+def _buckets(settings: StackSettings) -> Iterator[iam.Statement]:
+    buckets, issuers = stack_buckets(settings)
+    if buckets:
+        yield iam.Statement(
+            "Allow", BUCKET_ACTIONS, resources=tuple(_s3(settings, b) for b in buckets), sid="StackBuckets"
+        )
+    if issuers:
+        yield iam.Statement(
+            "Allow",
+            ISSUER_OBJECT_ACTIONS,
+            resources=tuple(f"{_s3(settings, b)}/.well-known/openid-configuration" for b in issuers)
+            + tuple(f"{_s3(settings, b)}/keys.json" for b in issuers),
+            sid="IssuerDocuments",
+        )
+
+
+def _secrets(settings: StackSettings) -> Iterator[iam.Statement]:
+    _, issuers = stack_buckets(settings)
+    if issuers:
+        secrets = tuple(
+            naming.arn(
+                settings.partition,
+                "secretsmanager",
+                f"secret:{b}-private-key-*",
+                account=settings.account_id,
+                region=settings.region,
+            )
+            for b in issuers
+        )
+        yield iam.Statement("Allow", SECRET_ACTIONS, resources=secrets, sid="IssuerPrivateKeys")
+
+
+def _state(settings: StackSettings, read_only: bool = False) -> Iterator[iam.Statement]:
+    ci = settings.ci_identity
+    if not ci or not ci.state_bucket:
+        return
+    bucket = _s3(settings, ci.state_bucket)
+    yield iam.Statement("Allow", ("s3:ListBucket", "s3:GetBucketLocation"), resources=(bucket,), sid="StateBucket")
+    yield iam.Statement("Allow", ("s3:GetObject",), resources=(f"{bucket}/.pulumi/*",), sid="ReadState")
+    # The file backend takes a lock even to preview; only a deploy writes the stack's state.
+    writable = (f"{bucket}/.pulumi/locks/*",) if read_only else (f"{bucket}/.pulumi/*",)
+    yield iam.Statement("Allow", ("s3:PutObject", "s3:DeleteObject"), resources=writable, sid="WriteState")
+
+
+def _regions(settings: StackSettings) -> list[str]:
+    regions = [settings.region]
+    if settings.backup and settings.backup.replica_region:
+        regions.append(settings.backup.replica_region)
+    return regions
+
+
+def _keys(settings: StackSettings) -> Iterator[iam.Statement]:
+    if not settings.clusters and not settings.backup:
+        return
+    # A key has no alias when it is created and rotated, so keys are scoped by the tag every stack key carries.
+    owned = iam.Condition("StringEquals", f"aws:ResourceTag/{tags.KEY_SCOPE_TAG}", (settings.account_role_prefix,))
+    tagged = iam.Condition("StringEquals", f"aws:RequestTag/{tags.KEY_SCOPE_TAG}", (settings.account_role_prefix,))
+    # CreateKey names no key yet: the request's tag is all there is to scope it by.
+    yield iam.Statement("Allow", ("kms:CreateKey", "kms:TagResource"), resources=("*",), conditions=(tagged,),
+                        sid="CreateStackKeys")  # fmt: skip
+    yield iam.Statement("Allow", ("kms:ListAliases",), resources=("*",), sid="ListAliases")  # no resource scoping
+    keys = tuple(
+        naming.arn(settings.partition, "kms", "key/*", account=settings.account_id, region=r)
+        for r in _regions(settings)
+    )
+    yield iam.Statement("Allow", KEY_ACTIONS, resources=keys, conditions=(owned,), sid="StackKeys")
+    aliases = tuple(
+        naming.arn(settings.partition, "kms", "alias/rosa/*", account=settings.account_id, region=r)
+        for r in _regions(settings)
+    )
+    # An alias call is checked on the alias and on its key; the alias names are the stack's.
+    yield iam.Statement("Allow", ALIAS_ACTIONS, resources=(*aliases, *keys), sid="StackAliases")
+
+
+def _security_groups(settings: StackSettings) -> Iterator[iam.Statement]:
+    vpcs = sorted({c.network.vpc_id for c in settings.clusters if c.network})
+    if not vpcs:
+        return
+    region, account, partition = settings.region, settings.account_id, settings.partition
+    vpc_arns = tuple(naming.arn(partition, "ec2", f"vpc/{v}", account=account, region=region) for v in vpcs)
+    groups = naming.arn(partition, "ec2", "security-group/*", account=account, region=region)
+    rules = naming.arn(partition, "ec2", "security-group-rule/*", account=account, region=region)
+    yield iam.Statement("Allow", ("ec2:Describe*",), resources=("*",), sid="DescribeNetwork")  # no resource scoping
+    yield iam.Statement("Allow", ("ec2:CreateSecurityGroup",), resources=(groups, *vpc_arns), sid="CreateGroups")
+    yield iam.Statement(
+        "Allow",
+        GROUP_ACTIONS,
+        resources=(groups,),
+        conditions=(iam.Condition("ArnEquals", "ec2:Vpc", vpc_arns),),
+        sid="StackGroupsOnly",
+    )
+    yield iam.Statement(
+        "Allow",
+        ("ec2:CreateTags", "ec2:DeleteTags"),
+        resources=(groups, rules),
+        sid="TagGroupsAndRules",
+    )
+
+
+def _cloudfront(settings: StackSettings) -> Iterator[iam.Statement]:
+    fronted = [
+        c for c in settings.clusters if isinstance(c.oidc, SelfHostedOidc) and c.oidc.public_access == "cloudfront"
+    ]
+    if fronted:
+        account = settings.account_id
+        yield iam.Statement(
+            "Allow",
+            CLOUDFRONT_ACTIONS,
+            resources=(
+                naming.arn(settings.partition, "cloudfront", "distribution/*", account=account),
+                naming.arn(settings.partition, "cloudfront", "origin-access-control/*", account=account),
+            ),
+            sid="IssuerDistributions",
+        )
+        # An origin access control is created before it has an ARN to scope by.
+        yield iam.Statement(
+            "Allow", ("cloudfront:CreateOriginAccessControl",), resources=("*",), sid="CreateOriginAccess"
+        )
