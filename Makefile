@@ -4,17 +4,22 @@ STACK ?= dev
 BASE ?= origin/main
 STACKS := $(sort $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml)))
 
-.PHONY: setup test lint unit render render-all check check-all graph diff clean
+.PHONY: setup test lint workflows unit render render-all check check-all graph diff clean
 
 setup:  ## create .venv with the pinned dependencies
 	python3 -m venv .venv
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-test: lint unit check-all  ## everything CI checks
+test: lint workflows unit check-all  ## everything CI checks
 
 lint:
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
+
+workflows:  ## GitHub workflows: actionlint (with shellcheck) and GitHub's workflow schema
+	PATH="$(CURDIR)/.venv/bin:$$PATH" actionlint
+	$(PYTHON) -m check_jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(CURDIR)/.venv/bin/shellcheck .github/scripts/*.sh
 
 unit:
 	$(PYTHON) -m pytest -q

@@ -1,0 +1,145 @@
+"""The GitOps pipeline's structure that users rely on: gated, plan-exact, staged, least-privileged, pinned.
+
+actionlint, shellcheck and GitHub's workflow schema run in `make workflows` (part of `make test`); these tests assert
+what those tools cannot know: our promotion order, gates and permissions.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from render.runtime import PROJECT_ROOT
+
+WORKFLOWS = PROJECT_ROOT / ".github" / "workflows"
+SCRIPTS = PROJECT_ROOT / ".github" / "scripts"
+SHA_PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+
+
+def _parse(text: str) -> dict:
+    workflow = yaml.safe_load(text)
+    workflow["on"] = workflow.pop(True)  # YAML 1.1 reads the key `on` as true
+    return workflow
+
+
+def load(name: str) -> dict:
+    return _parse((WORKFLOWS / name).read_text())
+
+
+def every_workflow() -> list[tuple[str, dict]]:
+    return [(p.name, _parse(p.read_text())) for p in sorted(WORKFLOWS.glob("*.yml"))]
+
+
+def steps(job: dict) -> list[dict]:
+    return job.get("steps", [])
+
+
+def test_every_action_is_pinned_by_commit_sha():
+    for name, workflow in every_workflow():
+        for job_name, job in workflow["jobs"].items():
+            for step in steps(job):
+                if "uses" in step:
+                    assert SHA_PINNED.match(step["uses"]), f"{name} {job_name}: {step['uses']}"
+
+
+def test_workflows_grant_nothing_by_default_and_each_job_only_what_it_needs():
+    allowed = {"contents": {"read"}, "id-token": {"write"}, "pull-requests": {"write"}}
+    for name, workflow in every_workflow():
+        assert workflow["permissions"] == {}, name
+        for job_name, job in workflow["jobs"].items():
+            permissions = job.get("permissions")
+            assert isinstance(permissions, dict) and permissions, f"{name} {job_name} declares its permissions"
+            for scope, level in permissions.items():
+                assert level in allowed.get(scope, set()), f"{name} {job_name}: {scope}: {level}"
+            assumes_role = any("configure-aws-credentials" in s.get("uses", "") for s in steps(job))
+            calls_stage = job.get("uses", "").endswith("promote.yml")
+            assert (permissions.get("id-token") == "write") == (assumes_role or calls_stage), f"{name} {job_name}"
+            if permissions.get("pull-requests") == "write":
+                assert job_name == "comment", f"{name} {job_name} may not write to pull requests"
+
+
+def test_no_expression_is_expanded_inside_a_run_script():
+    """Values reach scripts through env, never spliced into the shell (script injection)."""
+    for name, workflow in every_workflow():
+        for job_name, job in workflow["jobs"].items():
+            for step in steps(job):
+                assert "${{" not in step.get("run", ""), f"{name} {job_name}: {step.get('run')}"
+
+
+def test_promotion_runs_dev_then_staging_then_prod_after_the_checks():
+    jobs = load("deploy.yml")["jobs"]
+    assert jobs["checks"]["uses"] == "./.github/workflows/checks.yml"
+    order = [(job, jobs[job]["needs"], jobs[job]["with"]["stack"]) for job in ("dev", "staging", "prod")]
+    assert order == [("dev", "checks", "dev"), ("staging", "dev", "staging"), ("prod", "staging", "prod")]
+    assert load("deploy.yml")["on"] == {"push": {"branches": ["main"]}}
+    assert load("deploy.yml")["concurrency"] == {"group": "deploy", "cancel-in-progress": False}
+
+
+def test_each_stage_applies_exactly_the_plan_its_reviewers_saw_in_the_stages_environment():
+    jobs = load("promote.yml")["jobs"]
+    plan, apply = jobs["plan"], jobs["apply"]
+    assert plan["environment"] == "${{ inputs.stack }}-preview"
+    assert apply["environment"] == "${{ inputs.stack }}"  # required reviewers, prevent self-review
+    assert apply["needs"] == "plan"
+    assert apply["concurrency"] == {"group": "apply-${{ inputs.stack }}", "cancel-in-progress": False}
+    plan_runs = " ".join(s.get("run", "") for s in steps(plan))
+    apply_runs = [s.get("run", "") for s in steps(apply)]
+    assert 'pulumi.sh preview "$STACK" plan.json' in plan_runs
+    assert '.github/scripts/pulumi.sh up "$STACK" plan.json' in apply_runs
+    assert apply_runs.index('.github/scripts/pulumi.sh verify "$STACK"') > apply_runs.index(
+        '.github/scripts/pulumi.sh up "$STACK" plan.json'
+    )
+    uploaded = next(s for s in steps(plan) if "upload-artifact" in s.get("uses", ""))
+    downloaded = next(s for s in steps(apply) if "download-artifact" in s.get("uses", ""))
+    assert uploaded["with"]["name"] == downloaded["with"]["name"] == "plan-${{ inputs.stack }}-${{ github.run_id }}"
+
+
+def test_the_pulumi_script_saves_applies_and_verifies_plans_with_the_guardrails():
+    script = (SCRIPTS / "pulumi.sh").read_text()
+    assert '--save-plan "$3"' in script and '--plan "$3" --yes' in script
+    assert "--refresh --expect-no-changes" in script
+    assert script.count('"${policy[@]}"') == 3  # the policy pack guards preview, up and verify
+
+
+def test_pull_requests_run_the_checks_the_diff_and_plan_saving_previews():
+    jobs = load("pull-request.yml")["jobs"]
+    assert jobs["checks"]["uses"] == "./.github/workflows/checks.yml"
+    assert jobs["diff"]["strategy"]["matrix"]["stack"] == ["dev", "staging", "prod"]
+    diff_run = " ".join(s.get("run", "") for s in steps(jobs["diff"]))
+    assert 'make diff STACK="$STACK" BASE="origin/$BASE_REF"' in diff_run and "GITHUB_STEP_SUMMARY" in diff_run
+    assert jobs["preview"]["environment"] == "${{ matrix.stack }}-preview"
+    assert any('pulumi.sh preview "$STACK" "plan-$STACK.json"' in s.get("run", "") for s in steps(jobs["preview"]))
+
+
+def test_checks_run_exactly_the_ci_test_command():
+    runs = [s.get("run") for s in steps(load("checks.yml")["jobs"]["test"])]
+    assert runs[-2:] == ["make setup", "make test"]
+    assert "make setup\nmake test" in (PROJECT_ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.parametrize("name", ["pull-request.yml", "promote.yml"])
+def test_the_pulumi_cli_matches_the_pinned_sdk(name):
+    sdk = next(
+        line.split("==")[1].strip()
+        for line in (PROJECT_ROOT / "requirements.txt").read_text().splitlines()
+        if line.startswith("pulumi==")
+    )
+    for job in load(name)["jobs"].values():
+        for step in steps(job):
+            if step.get("uses", "").startswith("pulumi/actions@"):
+                assert str(step["with"]["pulumi-version"]) == sdk
+
+
+def test_every_stack_has_a_policy_config_or_the_defaults_apply_and_staging_prod_have_a_ci_identity():
+    for stack in ("staging", "prod"):
+        text = (PROJECT_ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text()
+        assert f"environment: {stack}" in text
+    assert "ciIdentity" not in (PROJECT_ROOT / "stacks" / "Pulumi.dev.yaml").read_text()
+
+
+def test_scripts_are_executable():
+    for script in SCRIPTS.glob("*.sh"):
+        assert Path(script).stat().st_mode & 0o111, script
