@@ -41,6 +41,7 @@ BACKUP_OBJECT_ACTIONS = (
 # What S3 does with the vault key on a backup role's behalf (SSE-KMS with a bucket key).
 BACKUP_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
 ABORT_INCOMPLETE_UPLOADS_DAYS = 1
+BACKUP_ROLE_KEY = "openshift-adp/backup"  # the backup role's key among a cluster's IRSA roles
 
 
 @dataclass(frozen=True)
@@ -356,7 +357,7 @@ def backup_role(cluster: ClusterSettings, settings: StackSettings, bucket_name: 
         ),
     )
     return IrsaRole(
-        key="openshift-adp/backup",
+        key=BACKUP_ROLE_KEY,
         role_name=naming.iam_name(*cluster.backup_role_name_parts()),
         description=f"OADP/Velero backups of ROSA cluster {cluster.name} to s3://{bucket_name}",
         subjects=oadp.subjects,

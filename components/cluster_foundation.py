@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components.account_roles import AccountRoles
-from components.backup_vault import BackupVault, BackupVaultArgs, backup_role
+from components.backup_vault import BACKUP_ROLE_KEY, BackupVault, BackupVaultArgs, backup_role
 from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, cluster_key_specs
 from components.oidc_provider import OidcProvider
 from components.operator_roles import OperatorRoles, OperatorRolesArgs
@@ -74,7 +74,7 @@ class ClusterFoundation(pulumi.ComponentResource):
             WorkloadRolesArgs(settings, oidc.provider_arn, oidc.issuer_host_path, irsa_roles),
             child,
         )
-        self.backup_role_arn = workload_roles.role_arns.get("openshift-adp/backup")
+        self.backup_role_arn = workload_roles.role_arns.get(BACKUP_ROLE_KEY)
         vault = (
             BackupVault(
                 f"{name}-backup-vault", BackupVaultArgs(settings, vault_bucket, {name: self.backup_role_arn}), child
@@ -84,44 +84,73 @@ class ClusterFoundation(pulumi.ComponentResource):
         )
 
         group_ids = security_groups.group_ids if security_groups else {}
-        self.rosa_create_cluster_args = pulumi.Output.all(
-            roles=account_role_arns, config_id=oidc.config_id, keys=keys.key_arns, groups=group_ids
-        ).apply(
-            lambda v: rosa_create_cluster_args(cluster, settings, v["roles"], v["config_id"], v["keys"], v["groups"])
-        )
-        backup = None
-        if vault_bucket and self.backup_role_arn:
-            plan = backup_plan.BackupPlan(
+        plan = (
+            backup_plan.BackupPlan(
                 cluster=name,
                 bucket=vault_bucket,
                 region=settings.region,
                 retention_days={f: settings.backup.retention_days.of(f) for f in BACKUP_FREQUENCIES},
             )
-            backup = pulumi.Output.all(
-                bucket=vault_bucket,
-                prefixes={f: plan.prefix(f) for f in BACKUP_FREQUENCIES},
-                roleArn=self.backup_role_arn,
-                vault=vault.summary if vault else None,
-                manifests=self.backup_role_arn.apply(lambda arn: backup_plan.manifests(plan, arn)),
-            )
-        self.summary = pulumi.Output.all(
-            topology=cluster.topology,
-            openshiftVersion=cluster.openshift_version,
+            if settings.backup and vault_bucket
+            else None
+        )
+        # One Output for every fact, one plain summary built from it: at fleet scale each extra Output stage walked
+        # these values again (benchmarks/).
+        facts = pulumi.Output.all(
             accountRoleArns=account_role_arns,
-            operatorRolePrefix=operator_roles.prefix,
             operatorRoleArns=operator_roles.role_arns,
             oidcProviderArn=oidc.provider_arn,
             oidcIssuerUrl=oidc.issuer_url,
-            oidcConfigId=oidc.config_id,
             oidcPrivateKeySecretArn=oidc.private_key_secret_arn,
             kmsKeyArns=keys.key_arns,
             securityGroupIds=group_ids,
-            workloadRoleArns={k: v for k, v in workload_roles.role_arns.items() if k != "openshift-adp/backup"},
-            backup=backup,
-            rosaCreateClusterArgs=self.rosa_create_cluster_args,
-            rosaCreateClusterCommand=self.rosa_create_cluster_args.apply(shlex.join),
+            workloadRoleArns=workload_roles.role_arns,
+            vault=vault.summary if vault else None,
         )
-        self.register_outputs({"rosa_create_cluster_args": self.rosa_create_cluster_args, "summary": self.summary})
+        self.summary = facts.apply(lambda values: cluster_summary(cluster, settings, oidc.config_id, plan, values))
+        self.rosa_create_cluster_args = self.summary.apply(lambda summary: summary["rosaCreateClusterArgs"])
+        self.register_outputs({"summary": self.summary})
+
+
+def cluster_summary(
+    cluster: ClusterSettings,
+    settings: StackSettings,
+    config_id: str | None,
+    plan: backup_plan.BackupPlan | None,
+    facts: dict,
+) -> dict:
+    """The cluster's stack output, from its resources' resolved facts."""
+    workload_arns = dict(facts["workloadRoleArns"])
+    backup_role_arn = workload_arns.pop(BACKUP_ROLE_KEY, None)
+    args = rosa_create_cluster_args(
+        cluster, settings, facts["accountRoleArns"], config_id, facts["kmsKeyArns"], facts["securityGroupIds"]
+    )
+    backup = None
+    if plan and backup_role_arn:
+        backup = {
+            "bucket": plan.bucket,
+            "prefixes": {f: plan.prefix(f) for f in BACKUP_FREQUENCIES},
+            "roleArn": backup_role_arn,
+            "vault": facts["vault"],
+            "manifests": backup_plan.manifests(plan, backup_role_arn),
+        }
+    return {
+        "topology": cluster.topology,
+        "openshiftVersion": cluster.openshift_version,
+        "accountRoleArns": facts["accountRoleArns"],
+        "operatorRolePrefix": cluster.operator_prefix,
+        "operatorRoleArns": facts["operatorRoleArns"],
+        "oidcProviderArn": facts["oidcProviderArn"],
+        "oidcIssuerUrl": facts["oidcIssuerUrl"],
+        "oidcConfigId": config_id,
+        "oidcPrivateKeySecretArn": facts["oidcPrivateKeySecretArn"],
+        "kmsKeyArns": facts["kmsKeyArns"],
+        "securityGroupIds": facts["securityGroupIds"],
+        "workloadRoleArns": workload_arns,
+        "backup": backup,
+        "rosaCreateClusterArgs": args,
+        "rosaCreateClusterCommand": shlex.join(args),
+    }
 
 
 def rosa_create_cluster_args(
