@@ -17,7 +17,7 @@ import pulumi_aws as aws
 from foundation import iam, naming
 from foundation.catalogue import load_catalogue
 from foundation.settings import ClusterSettings, StackSettings
-from foundation.tags import KEY_SCOPE_TAG, with_user_tags
+from foundation.tags import SCOPE_TAG, with_user_tags
 
 GRANTS_FOR_AWS_RESOURCES = iam.Condition("Bool", "kms:GrantIsForAWSResource", ("true",))
 
@@ -66,7 +66,7 @@ class EncryptionKeys(pulumi.ComponentResource):
                 deletion_window_in_days=settings.encryption.deletion_window_days,
                 policy=key_policy_output(settings, spec.grants),
                 region=spec.region,
-                tags=with_user_tags(settings.tags, {**spec.extra_tags, KEY_SCOPE_TAG: settings.account_role_prefix}),
+                tags=with_user_tags(settings.tags, {**spec.extra_tags, SCOPE_TAG: settings.account_role_prefix}),
                 # Data encrypted with a deleted key is lost for good: never delete one by accident.
                 opts=pulumi.ResourceOptions(
                     parent=self, protect=True, retain_on_delete=settings.retain_stateful_on_delete

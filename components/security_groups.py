@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from foundation.settings import ClusterSettings, NetworkSettings, StackSettings
+from foundation.tags import SCOPE_TAG
 
 NodeRole = Literal["control-plane", "infra", "compute"]
 API_PORT = 6443
@@ -71,7 +72,11 @@ class SecurityGroups(pulumi.ComponentResource):
                 description=f"ROSA cluster {cluster.name}: additional rules for {node_role} nodes",
                 vpc_id=network.vpc_id,
                 revoke_rules_on_delete=True,
-                tags={**args.settings.tags, "Name": f"{cluster.name}-{node_role}"},
+                tags={
+                    **args.settings.tags,
+                    "Name": f"{cluster.name}-{node_role}",
+                    SCOPE_TAG: args.settings.account_role_prefix,
+                },
                 opts=pulumi.ResourceOptions(parent=self),
             )
             tags = dict(args.settings.tags)

@@ -83,7 +83,10 @@ def _arn(settings: StackSettings, kind: str, name: str) -> str:
 
 
 def role_name_patterns(settings: StackSettings) -> list[str]:
-    """Every role name this stack can create, as IAM ARN patterns."""
+    """Every role name this stack can create, as IAM ARN patterns: its IAM path where it has one of its own (one
+    pattern, whatever the fleet's size), else its name prefixes."""
+    if settings.iam_path != "/":
+        return [_arn(settings, "role", "*")]
     patterns = [f"{settings.account_role_prefix}-*"]
     patterns += sorted({f"{c.operator_prefix}-*" for c in settings.clusters})
     patterns += sorted({c.workload_role_name(w) for c in settings.clusters for w in c.workload_roles})
@@ -253,8 +256,8 @@ def _keys(settings: StackSettings) -> Iterator[iam.Statement]:
     if not settings.clusters and not settings.backup:
         return
     # A key has no alias when it is created and rotated, so keys are scoped by the tag every stack key carries.
-    owned = iam.Condition("StringEquals", f"aws:ResourceTag/{tags.KEY_SCOPE_TAG}", (settings.account_role_prefix,))
-    tagged = iam.Condition("StringEquals", f"aws:RequestTag/{tags.KEY_SCOPE_TAG}", (settings.account_role_prefix,))
+    owned = iam.Condition("StringEquals", f"aws:ResourceTag/{tags.SCOPE_TAG}", (settings.account_role_prefix,))
+    tagged = iam.Condition("StringEquals", f"aws:RequestTag/{tags.SCOPE_TAG}", (settings.account_role_prefix,))
     # CreateKey names no key yet: the request's tag is all there is to scope it by.
     yield iam.Statement("Allow", ("kms:CreateKey", "kms:TagResource"), resources=("*",), conditions=(tagged,),
                         sid="CreateStackKeys")  # fmt: skip
@@ -272,28 +275,41 @@ def _keys(settings: StackSettings) -> Iterator[iam.Statement]:
     yield iam.Statement("Allow", ALIAS_ACTIONS, resources=(*aliases, *keys), sid="StackAliases")
 
 
+MAX_LISTED_VPCS = 20  # beyond this, the VPC list alone would outgrow a managed policy; the scope tag still holds
+
+
 def _security_groups(settings: StackSettings) -> Iterator[iam.Statement]:
     vpcs = sorted({c.network.vpc_id for c in settings.clusters if c.network})
     if not vpcs:
         return
     region, account, partition = settings.region, settings.account_id, settings.partition
-    vpc_arns = tuple(naming.arn(partition, "ec2", f"vpc/{v}", account=account, region=region) for v in vpcs)
+    vpc_names = vpcs if len(vpcs) <= MAX_LISTED_VPCS else ["*"]
+    vpc_arns = tuple(naming.arn(partition, "ec2", f"vpc/{v}", account=account, region=region) for v in vpc_names)
     groups = naming.arn(partition, "ec2", "security-group/*", account=account, region=region)
     rules = naming.arn(partition, "ec2", "security-group-rule/*", account=account, region=region)
+    owned = iam.Condition("StringEquals", f"aws:ResourceTag/{tags.SCOPE_TAG}", (settings.account_role_prefix,))
+    tagged = iam.Condition("StringEquals", f"aws:RequestTag/{tags.SCOPE_TAG}", (settings.account_role_prefix,))
     yield iam.Statement("Allow", ("ec2:Describe*",), resources=("*",), sid="DescribeNetwork")  # no resource scoping
-    yield iam.Statement("Allow", ("ec2:CreateSecurityGroup",), resources=(groups, *vpc_arns), sid="CreateGroups")
+    yield iam.Statement("Allow", ("ec2:CreateSecurityGroup",), resources=vpc_arns, sid="CreateGroupsInStackVpcs")
+    yield iam.Statement(
+        "Allow", ("ec2:CreateSecurityGroup",), resources=(groups,), conditions=(tagged,), sid="CreateStackGroups"
+    )
+    yield iam.Statement("Allow", GROUP_ACTIONS, resources=(groups,), conditions=(owned,), sid="StackGroupsOnly")
     yield iam.Statement(
         "Allow",
-        GROUP_ACTIONS,
-        resources=(groups,),
-        conditions=(iam.Condition("ArnEquals", "ec2:Vpc", vpc_arns),),
-        sid="StackGroupsOnly",
+        ("ec2:CreateTags",),
+        resources=(groups, rules),
+        conditions=(
+            iam.Condition(
+                "StringEquals",
+                "ec2:CreateAction",
+                ("CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"),
+            ),
+        ),
+        sid="TagOnCreate",
     )
     yield iam.Statement(
-        "Allow",
-        ("ec2:CreateTags", "ec2:DeleteTags"),
-        resources=(groups, rules),
-        sid="TagGroupsAndRules",
+        "Allow", ("ec2:CreateTags", "ec2:DeleteTags"), resources=(groups,), conditions=(owned,), sid="RetagStackGroups"
     )
 
 

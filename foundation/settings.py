@@ -35,7 +35,6 @@ REGION_KEY = "aws:region"
 # Config namespaces this program reads: its own, its providers' and Pulumi's. Any other is a typo, never ignored.
 KNOWN_NAMESPACES = frozenset({PROJECT, "aws", "tls", "pulumi"})
 MAX_PREFIX = 32  # rosa's limit for --prefix and --operator-roles-prefix
-MAX_MANAGED_POLICIES_PER_ROLE = 10  # IAM's default quota
 Partition = Literal["aws", "aws-us-gov", "aws-cn"]
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
 
@@ -411,6 +410,19 @@ class CiIdentitySettings(_Model):
         return f"repo:{self.owner}/{self.repository}:environment:{self.environment}-preview"
 
 
+class QuotaSettings(_Model):
+    """AWS quotas the stack checks its own needs against before registering anything (AWS's defaults; raise a value
+    here after raising the quota in Service Quotas)."""
+
+    roles_per_account: int = Field(default=1000, ge=1)
+    oidc_providers_per_account: int = Field(default=100, ge=1)
+    customer_managed_policies_per_account: int = Field(default=1500, ge=1)
+    managed_policies_per_role: int = Field(default=10, ge=1, le=20)
+    role_trust_policy_size: int = Field(default=2048, ge=1, le=4096)
+    buckets_per_account: int = Field(default=10000, ge=1)
+    rules_per_security_group: int = Field(default=60, ge=1, le=1000)
+
+
 class StackSettings(_Model):
     account_id: AccountId
     region: Region
@@ -429,6 +441,7 @@ class StackSettings(_Model):
     # Keep buckets and keys in AWS even when the stack itself is destroyed (after `pulumi state unprotect`).
     retain_stateful_on_delete: bool = True
     ci_identity: CiIdentitySettings | None = None  # off by default
+    quotas: QuotaSettings = Field(default_factory=QuotaSettings)
 
     # --- derived facts the components use ------------------------------------------------------------------
 
@@ -645,11 +658,6 @@ class StackSettings(_Model):
                 here = f"{_key('clusters')}[{i}].workloadRoles[{j}]"
                 if not (workload.managed_policy_arns or workload.statements):
                     yield f"{here}: grants nothing; give managedPolicyArns or statements (or both)"
-                if len(workload.managed_policy_arns) > MAX_MANAGED_POLICIES_PER_ROLE:
-                    yield (
-                        f"{here}.managedPolicyArns: {len(workload.managed_policy_arns)} policies; IAM attaches at most "
-                        f"{MAX_MANAGED_POLICIES_PER_ROLE} per role by default"
-                    )
                 for arn in workload.managed_policy_arns:
                     if arn.split(":")[1] != self.partition:
                         yield f"{here}.managedPolicyArns: {arn!r} is not in this stack's partition {self.partition!r}"
@@ -752,7 +760,7 @@ def _key(name: str) -> str:
 
 # --- reading Pulumi config --------------------------------------------------------------------------------------
 
-_STRUCTURED = {"tags", "clusters", "accountRoleTopologies", "backup", "encryption", "ciIdentity"}
+_STRUCTURED = {"tags", "clusters", "accountRoleTopologies", "backup", "encryption", "ciIdentity", "quotas"}
 
 
 def settings_from_config(config: Mapping[str, str]) -> StackSettings:
@@ -786,11 +794,16 @@ def settings_from_config(config: Mapping[str, str]) -> StackSettings:
     if problems:
         raise SettingsError(problems)
     try:
-        return StackSettings.model_validate(raw)
+        settings = StackSettings.model_validate(raw)
     except _ProblemsError as found:
         raise SettingsError(found.problems) from None
     except ValidationError as invalid:
         raise SettingsError([_describe(error) for error in invalid.errors()]) from None
+    from foundation.quotas import quota_problems  # sizes need the documents, which need valid settings
+
+    if problems := quota_problems(settings):
+        raise SettingsError(problems)
+    return settings
 
 
 def load_settings() -> StackSettings:

@@ -15,7 +15,7 @@ RESERVED_TAG_KEYS = frozenset(
         "operator_namespace",
         "operator_name",
         "red-hat",  # ROSA's managed policies use only keys tagged red-hat=true
-        "rosa-foundation:scope",  # KEY_SCOPE_TAG
+        "rosa-foundation:scope",  # SCOPE_TAG
         "rosa-foundation:public-endpoint",  # components.security_groups.PUBLIC_ENDPOINT_TAG
     }
 )
@@ -23,9 +23,9 @@ RESERVED_TAG_KEYS = frozenset(
 MAX_ROSA_TAGS = 5
 MAX_TAGS_PER_RESOURCE = 50
 
-# On every KMS key the stack creates (value: the account role prefix), so the pipeline's role can be scoped to the
-# stack's keys from the moment they are created (an alias comes later).
-KEY_SCOPE_TAG = "rosa-foundation:scope"
+# On every KMS key and security group the stack creates (value: the account role prefix), so the pipeline's role
+# can be scoped to them from the moment they are created, however many there are (foundation/ci_permissions.py).
+SCOPE_TAG = "rosa-foundation:scope"
 
 _HCP_POLICIES = {"rosa_hcp_policies": "true", "rosa_managed_policies": "true"}
 

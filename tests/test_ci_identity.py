@@ -110,9 +110,11 @@ def test_the_deploy_role_reaches_the_stacks_keys_and_security_groups_only(stack)
     for key in stack.of_type("aws:kms/key:Key"):
         assert {f"aws:ResourceTag/{k}": v for k, v in key.inputs["tags"].items()}.items() >= scope.items(), key.name
     network = statements(stack, "network")
-    allowed = set(many(network["StackGroupsOnly"]["Condition"]["ArnEquals"]["ec2:Vpc"]))
+    vpcs = set(many(network["CreateGroupsInStackVpcs"]["Resource"]))
+    group_scope = network["StackGroupsOnly"]["Condition"]["StringEquals"]
     for group in stack.of_type("aws:ec2/securityGroup:SecurityGroup"):
-        assert any(a.endswith(f":vpc/{group.inputs['vpcId']}") for a in allowed), group.name
+        assert any(a.endswith(f":vpc/{group.inputs['vpcId']}") for a in vpcs), group.name
+        assert {f"aws:ResourceTag/{k}": v for k, v in group.inputs["tags"].items()}.items() >= group_scope.items()
 
 
 def test_nothing_but_unscopable_actions_is_allowed_on_everything(stack):
