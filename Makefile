@@ -4,7 +4,7 @@ STACK ?= dev
 BASE ?= origin/main
 STACKS := $(sort $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml)))
 
-.PHONY: setup test lint workflows unit render render-all check check-all graph diff clean
+.PHONY: setup test lint workflows unit render render-all check check-all graph diff benchmark clean
 
 setup:  ## create .venv with the pinned dependencies
 	python3 -m venv .venv
@@ -42,6 +42,9 @@ graph: render  ## Mermaid diagram of one stack: build/$(STACK)/graph.mmd
 
 diff:  ## IAM-aware diff of one stack against a git ref: build/diff/$(STACK).{md,json}
 	$(PYTHON) -m render.diff $(STACK) --base $(BASE)
+
+benchmark:  ## render 1, 10 and 100 fleet clusters against their floors: benchmarks/results.md
+	$(PYTHON) -m benchmarks.render_benchmark
 
 clean:
 	rm -rf build

@@ -2,7 +2,8 @@
 
 import pulumi
 
-from components.account_roles import AccountRoles
+from components.account_reference import AccountRolesReference
+from components.account_roles import AccountRoleArns, AccountRoles
 from components.backup_vault import BackupVault, BackupVaultArgs
 from components.ci_identity import CiIdentity
 from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
@@ -13,8 +14,13 @@ from foundation.settings import load_settings
 settings = load_settings()
 in_account = pulumi.ResourceOptions(providers=[account_provider(settings)])
 
-# 2. Account-wide roles and policies, for each topology the clusters use.
-account_roles = AccountRoles("account-roles", settings, in_account)
+# 2. Account-wide roles and policies, for each topology the clusters use; a cluster stack of the split layout reads
+#    them from its account stack instead.
+account_roles: AccountRoleArns = (
+    AccountRolesReference("account-stack", settings)
+    if settings.layout == "cluster"
+    else AccountRoles("account-roles", settings, in_account)
+)
 
 # 3. Per cluster: OIDC provider, operator roles, KMS keys, security groups, workload and backup roles.
 clusters = {

@@ -8,6 +8,8 @@ every classic cluster's operator roles attach.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import pulumi
 import pulumi_aws as aws
 
@@ -15,6 +17,13 @@ from components.role import attach_policy, stack_role
 from foundation import iam, naming, tags
 from foundation.catalogue import AccountRoleSpec, Topology, load_catalogue
 from foundation.settings import StackSettings
+
+
+class AccountRoleArns(Protocol):
+    """What a cluster needs of the account roles: `AccountRoles`, or the account stack's (AccountRolesReference)."""
+
+    role_arns: dict[Topology, dict[str, pulumi.Output[str]]]
+    classic_operator_policy_arns: dict[str, pulumi.Output[str]]
 
 
 class AccountRoles(pulumi.ComponentResource):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.account_roles import AccountRoles
+from components.account_roles import AccountRoleArns
 from components.backup_vault import BACKUP_ROLE_KEY, BackupVault, BackupVaultArgs, backup_role
 from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, cluster_key_specs
 from components.oidc_provider import OidcProvider
@@ -23,7 +23,7 @@ from foundation.settings import ClusterSettings, StackSettings
 class ClusterFoundationArgs:
     cluster: ClusterSettings
     settings: StackSettings
-    account_roles: AccountRoles
+    account_roles: AccountRoleArns
 
 
 class ClusterFoundation(pulumi.ComponentResource):

@@ -442,6 +442,21 @@ class StackSettings(_Model):
     retain_stateful_on_delete: bool = True
     ci_identity: CiIdentitySettings | None = None  # off by default
     quotas: QuotaSettings = Field(default_factory=QuotaSettings)
+    # single: one stack for the account and its clusters. account / cluster: the split layout for large fleets, an
+    # account stack and one stack per cluster reading the account stack's outputs (README, "One stack or many").
+    layout: Literal["single", "account", "cluster"] = "single"
+    account_stack: (
+        Annotated[
+            str,
+            AfterValidator(
+                _rule(
+                    r"(?:[\w.-]+/){0,2}[\w.-]+",
+                    "a stack reference: <stack>, <project>/<stack> or <org>/<project>/<stack>",
+                )
+            ),
+        ]
+        | None
+    ) = None
 
     # --- derived facts the components use ------------------------------------------------------------------
 
@@ -501,6 +516,7 @@ class StackSettings(_Model):
     def _cross_field_rules(self) -> StackSettings:
         problems = [*self._partition_problems(), *self._cluster_problems(), *self._tag_problems()]
         problems += [*self._backup_problems(), *self._network_problems(), *self._workload_problems()]
+        problems += list(self._layout_problems())
         problems += self._name_collisions()
         problems += self._bucket_collisions()
         if problems:
@@ -624,6 +640,32 @@ class StackSettings(_Model):
             yield replica_bucket_name(bucket, self.backup.replica_region), "replica bucket"
         if self.backup.access_logging:
             yield access_log_bucket_name(bucket), "access log bucket"
+
+    def _layout_problems(self) -> Iterator[str]:
+        here = _key("layout")
+        if self.layout == "single":
+            if self.account_stack:
+                yield f"{_key('accountStack')}: only read by layout 'cluster'; {here} is 'single'"
+            return
+        if self.layout == "account":
+            if self.clusters:
+                yield f"{_key('clusters')}: an account stack holds no clusters; give each a stack of layout 'cluster'"
+            if not self.account_role_topologies:
+                yield f"{_key('accountRoleTopologies')} is missing: an account stack has no clusters to infer it from"
+            if self.account_stack:
+                yield f"{_key('accountStack')}: only read by layout 'cluster'; {here} is 'account'"
+        else:
+            if not self.account_stack:
+                yield f"{_key('accountStack')} is missing: a cluster stack reads the account stack's roles from it"
+            if not self.clusters:
+                yield f"{_key('clusters')} is empty: a cluster stack holds at least one cluster"
+            if self.ci_identity:
+                yield f"{_key('ciIdentity')}: the pipeline's identity belongs to the account stack, not a cluster stack"
+        if self.backup and self.backup.vault == "shared":
+            yield (
+                f"{_key('backup')}.vault = 'shared': in the split layout each cluster keeps its own vault "
+                "('per-cluster'), so no cluster stack has to change the account stack"
+            )
 
     def _network_problems(self) -> Iterator[str]:
         for i, cluster in enumerate(self.clusters):

@@ -4,8 +4,8 @@ hostnames; a real (fixed, never deployed) RSA key for tls.PrivateKey so the JWKS
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ class MockAccount:
     partition: str
     account_id: str
     region: str
+    # Outputs of the stacks a StackReference may name, by stack name (`<org>/<project>/<stack>` or its last part).
+    stack_outputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def _digest(text: str, length: int) -> str:
@@ -52,6 +54,8 @@ class AccountMocks(pulumi.runtime.Mocks):
         }
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        if args.typ == "pulumi:pulumi:StackReference":
+            return self._stack_reference(args.name, dict(args.inputs))
         make = self._outputs.get(args.typ)
         if make is None:
             return f"{args.name}-{_digest(args.typ + args.name, 8)}", dict(args.inputs)
@@ -60,6 +64,13 @@ class AccountMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
         raise RuntimeError(f"the offline render answers no invoke ({args.token}); the program must not need one")
+
+    def _stack_reference(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        stack_name = inputs.get("name") or name
+        outputs = self.account.stack_outputs.get(stack_name, self.account.stack_outputs.get(stack_name.split("/")[-1]))
+        if outputs is None:
+            raise RuntimeError(f"the offline render knows no stack {stack_name!r} to reference; render it first")
+        return stack_name, {"name": stack_name, "outputs": dict(outputs), "secretOutputNames": []}
 
     def _iam_arn(self, kind: str, name: str, inputs: dict[str, Any]) -> str:
         return naming.iam_arn(self.account.partition, self.account.account_id, kind, inputs.get("path", "/"), name)

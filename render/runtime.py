@@ -46,6 +46,7 @@ class Registered:
     parent_urn: str | None
     alias_specs: tuple[dict[str, Any], ...] = ()  # as the SDK sent them; resolved to URNs in options["aliases"]
     dependencies: dict[str, list[str]] = field(default_factory=dict)  # input key -> URNs its value came from
+    waits_for: tuple[str, ...] = ()  # every URN the engine must finish first (inputs and depends_on)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -102,6 +103,34 @@ class Render:
         for resource in self.resources:
             resource.options["aliases"] = sorted(urns_of(resource) - {resource.urn})
 
+    def depth(self) -> int:
+        """The longest chain of cloud resources each waiting for the previous one: the fewest sequential steps a
+        `pulumi up` of this graph can take, however parallel the engine."""
+        by_urn = {r.urn: r for r in self.resources}
+        children: dict[str, list[Registered]] = {}
+        for r in self.resources:
+            if r.parent_urn:
+                children.setdefault(r.parent_urn, []).append(r)
+        memo: dict[str, int] = {}
+
+        def custom(urn: str) -> list[Registered]:
+            """A dependency on a component is a dependency on every cloud resource under it."""
+            resource = by_urn.get(urn)
+            if resource is None:
+                return []
+            if not _is_component(resource):
+                return [resource]
+            return [c for child in children.get(urn, []) for c in custom(child.urn)]
+
+        def chain(resource: Registered) -> int:
+            if resource.urn not in memo:
+                memo[resource.urn] = 0  # cycle guard; the engine refuses cycles anyway
+                waits = [d for urn in resource.waits_for for d in custom(urn)]
+                memo[resource.urn] = 1 + max((chain(d) for d in waits), default=0)
+            return memo[resource.urn]
+
+        return max((chain(r) for r in self.resources if not _is_component(r)), default=0)
+
     def of_type(self, type_token: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_token]
 
@@ -140,6 +169,23 @@ class RecordingMonitor(mocks.MockMonitor):
                 dependencies={
                     key: sorted(set(deps.urns)) for key, deps in request.propertyDependencies.items() if deps.urns
                 },
+                waits_for=tuple(sorted(set(request.dependencies))),
+            )
+        )
+        return response
+
+    def ReadResource(self, request: Any) -> Any:  # noqa: N802 (the gRPC method's name)
+        """A resource the program reads rather than manages (a StackReference): recorded, never protected."""
+        response = super().ReadResource(request)
+        self.render.resources.append(
+            Registered(
+                type=request.type,
+                name=request.name,
+                parent=_urn_name(request.parent) if request.parent else None,
+                inputs=plain(rpc.deserialize_properties(request.properties, keep_internal=False)),
+                options={"protect": False, "retainOnDelete": False, "aliases": []},
+                urn=response.urn,
+                parent_urn=request.parent or None,
             )
         )
         return response
@@ -215,12 +261,13 @@ def stack_config(path: Path) -> dict[str, str]:
     return config
 
 
-def mock_account(config: Mapping[str, str]) -> MockAccount:
+def mock_account(config: Mapping[str, str], stack_outputs: Mapping[str, Any] | None = None) -> MockAccount:
     """The account the mocks answer for; invalid values are the program's to report."""
     return MockAccount(
         partition=config.get(f"{PROJECT}:partition", "aws"),
         account_id=config.get(f"{PROJECT}:accountId", "000000000000"),
         region=config.get("aws:region", "us-east-1"),
+        stack_outputs=dict(stack_outputs or {}),
     )
 
 
@@ -230,21 +277,37 @@ def run_main(
     stack: str,
     into: Render | None = None,
     mocks_for: Callable[[MockAccount], pulumi.runtime.Mocks] = AccountMocks,
+    stack_outputs: Mapping[str, Any] | None = None,
 ) -> Render:
-    """Run the project's `__main__.py` with `config`."""
+    """Run the project's `__main__.py` with `config`; `stack_outputs` answer its StackReferences, by stack name."""
     main = str(PROJECT_ROOT / "__main__.py")
     return run_program(
         lambda: runpy.run_path(main, run_name="__main__"),
         config,
         stack=stack,
-        account=mock_account(config),
+        account=mock_account(config, stack_outputs),
         into=into,
         mocks_for=mocks_for,
     )
 
 
 def render_stack(stack: str, stacks_dir: Path = PROJECT_ROOT / "stacks") -> Render:
-    return run_main(stack_config(stack_file(stack, stacks_dir)), stack=stack)
+    """Render `stack`; a cluster stack of the split layout renders its account stack first, for its outputs."""
+    config = stack_config(stack_file(stack, stacks_dir))
+    referenced = config.get(f"{PROJECT}:accountStack")
+    if not referenced:
+        return run_main(config, stack=stack)
+    account = referenced.split("/")[-1]
+    if not stack_file(account, stacks_dir).is_file():
+        raise StackFileError(
+            f"{stack_file(stack, stacks_dir).name}: accountStack {referenced!r} has no stack file here"
+        )
+    outputs = render_stack(account, stacks_dir).outputs
+    return run_main(config, stack=stack, stack_outputs={referenced: outputs})
+
+
+def _is_component(resource: Registered) -> bool:
+    return resource.type.startswith(("rosa-foundation:", "pulumi:pulumi:Stack", "pulumi:providers:"))
 
 
 def _alias_spec(alias: Any) -> dict[str, Any]:

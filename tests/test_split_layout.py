@@ -1,0 +1,97 @@
+"""The split layout: an account stack and one stack per cluster reading its outputs through a StackReference.
+Same components, same resources: a cluster stack registers exactly what the single stack registers for that cluster."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from foundation.settings import SettingsError, settings_from_config
+from render.runtime import render_stack, run_main, stack_config, stack_file
+from tests.conftest import cluster, config
+
+ACCOUNT = "acme-platform/rosa-foundation/split-account"
+
+
+def subtree(render, cluster_name: str) -> dict[tuple[str, str], dict]:
+    """Every resource under the cluster's ClusterFoundation: (type, name) -> inputs."""
+    parents = render.parents()
+    return {
+        (r.type, r.name): r.inputs
+        for r in render.resources
+        if any(a.name == cluster_name and a.type.endswith(":ClusterFoundation") for a in render.ancestry(r, parents))
+    }
+
+
+def test_the_account_stack_holds_only_account_wide_resources():
+    render = render_stack("split-account")
+    assert not render.of_type("rosa-foundation:cluster:ClusterFoundation")
+    assert set(render.outputs["accountRoleArns"]) == {"hcp", "classic"}
+    assert len(render.outputs["classicOperatorPolicyArns"]) == 6
+
+
+@pytest.mark.parametrize("stack", ["split-hcp", "split-classic"])
+def test_a_cluster_stack_registers_exactly_what_the_single_stack_registers_for_that_cluster(stack):
+    split = render_stack(stack)
+    cluster_config = stack_config(stack_file(stack))
+    single_config = {
+        k: v for k, v in cluster_config.items() if k not in ("rosa-foundation:layout", "rosa-foundation:accountStack")
+    }
+    single = run_main(single_config, stack=stack)
+    name = json.loads(cluster_config["rosa-foundation:clusters"])[0]["name"]
+    assert subtree(split, name) == subtree(single, name)
+    assert len(subtree(split, name)) > 30
+    assert not split.of_type("rosa-foundation:iam:AccountRoles")  # read, not created
+
+
+def test_a_classic_cluster_stack_attaches_the_account_stacks_operator_policies():
+    account = render_stack("split-account").outputs["classicOperatorPolicyArns"]
+    split = render_stack("split-classic")
+    attached = {r.inputs["policyArn"] for r in split.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
+    assert set(account.values()) <= attached
+    args = split.outputs["clusters"]["split-classic"]["rosaCreateClusterArgs"]
+    installer = render_stack("split-account").outputs["accountRoleArns"]["classic"]["installer"]
+    assert args[args.index("--role-arn") + 1] == installer
+
+
+def test_a_cluster_stack_whose_account_stack_lacks_its_topology_fails_naming_both():
+    hcp_only = {"accountRoleArns": {"hcp": {"installer": "x", "support": "y", "instance-worker": "z"}},
+                "classicOperatorPolicyArns": {}}  # fmt: skip
+    settings = config(
+        layout="cluster",
+        accountStack=ACCOUNT,
+        backup=None,
+        clusters=[cluster("c", "classic")],
+        classicPolicyVersion="4.20",
+    )
+    with pytest.raises(Exception, match=f"account stack '{ACCOUNT}' has no accountRoleArns classic/installer"):
+        run_main(settings, stack="c", stack_outputs={ACCOUNT: hcp_only})
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"layout": "cluster"}, "rosa-foundation:accountStack is missing"),
+        ({"layout": "account"}, "rosa-foundation:clusters: an account stack holds no clusters"),
+        ({"layout": "account", "clusters": []}, "rosa-foundation:accountRoleTopologies is missing"),
+        (
+            {"layout": "cluster", "accountStack": ACCOUNT, "backup": {"vault": "shared"}},
+            "each cluster keeps its own vault",
+        ),
+        (
+            {
+                "layout": "cluster",
+                "accountStack": ACCOUNT,
+                "ciIdentity": {"owner": "a", "repository": "b", "environment": "c"},
+            },
+            "the pipeline's identity belongs to the account stack",
+        ),
+        ({"accountStack": ACCOUNT}, "rosa-foundation:accountStack: only read by layout 'cluster'"),
+        ({"layout": "clusters"}, "rosa-foundation:layout = 'clusters': must be 'single', 'account' or 'cluster'"),
+    ],
+)
+def test_bad_layout_settings_are_refused_with_key_and_value(settings, expected):
+    with pytest.raises(SettingsError) as failure:
+        settings_from_config(config(**settings))
+    assert expected in str(failure.value)
