@@ -48,8 +48,7 @@ class ClusterFoundation(pulumi.ComponentResource):
             OperatorRolesArgs(
                 cluster=cluster,
                 settings=settings,
-                oidc_provider_arn=oidc.provider_arn,
-                issuer_host_path=oidc.issuer_host_path,
+                oidc=oidc,
                 classic_policy_arns=args.account_roles.classic_operator_policy_arns,
             ),
             child,
@@ -71,7 +70,7 @@ class ClusterFoundation(pulumi.ComponentResource):
             irsa_roles += (backup_role(cluster, settings, vault_bucket),)
         workload_roles = WorkloadRoles(
             f"{name}-workload-roles",
-            WorkloadRolesArgs(settings, oidc.provider_arn, oidc.issuer_host_path, irsa_roles),
+            WorkloadRolesArgs(settings, oidc, irsa_roles),
             child,
         )
         self.backup_role_arn = workload_roles.role_arns.get(BACKUP_ROLE_KEY)

@@ -29,6 +29,10 @@ class OidcProvider(pulumi.ComponentResource):
     registered with OCM), private_key_secret_arn (self-hosted only)."""
 
     provider_arn: pulumi.Output[str]
+    provider: aws.iam.OpenIdConnectProvider
+    # (provider ARN, issuer host/path) when the settings alone fix them (Red Hat's managed issuer): trusts are then
+    # plain documents that wait for the provider, instead of one Output chain per role (benchmarks/).
+    known_issuer: tuple[str, str] | None
     issuer_url: pulumi.Output[str]
     issuer_host_path: pulumi.Output[str]
     config_id: str | None
@@ -63,7 +67,12 @@ class OidcProvider(pulumi.ComponentResource):
             # must not delete it. Retiring a cluster is deliberate: `pulumi state unprotect` first (README).
             opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on, protect=True),
         )
-        self.provider_arn = provider.arn
+        self.provider_arn, self.provider = provider.arn, provider
+        self.known_issuer = None
+        if isinstance(cluster.oidc, ManagedOidc):
+            host_path = naming.issuer_host_path(cluster.oidc.issuer)
+            arn = naming.oidc_provider_arn(settings.partition, settings.account_id, host_path)
+            self.known_issuer = (arn, host_path)
         self.register_outputs(
             {
                 "provider_arn": self.provider_arn,
@@ -187,4 +196,16 @@ def _read_issuer_documents(bucket_arn: str, reader: iam.Principal, source_arn: s
         principal=reader,
         conditions=(iam.Condition("StringEquals", "AWS:SourceArn", (source_arn,)),) if source_arn else (),
         sid="ReadIssuerDocuments",
+    )
+
+
+def web_identity_trust_of(
+    oidc: OidcProvider, subjects: tuple[str, ...], audience: str | None = None
+) -> pulumi.Input[str]:
+    """The trust document for `subjects` of this issuer: plain when the issuer is known from the settings."""
+    if oidc.known_issuer:
+        arn, host_path = oidc.known_issuer
+        return iam.web_identity_trust(arn, host_path, subjects, audience).to_json()
+    return pulumi.Output.all(oidc.provider_arn, oidc.issuer_host_path).apply(
+        lambda values: iam.web_identity_trust(values[0], values[1], subjects, audience).to_json()
     )

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components.oidc_provider import OidcProvider, web_identity_trust_of
 from components.role import attach_policy, stack_role
-from foundation import iam, naming, tags
+from foundation import naming, tags
 from foundation.catalogue import OperatorRoleSpec
 from foundation.settings import ClusterSettings, StackSettings
 
@@ -23,8 +24,7 @@ from foundation.settings import ClusterSettings, StackSettings
 class OperatorRolesArgs:
     cluster: ClusterSettings
     settings: StackSettings
-    oidc_provider_arn: pulumi.Output[str]
-    issuer_host_path: pulumi.Output[str]
+    oidc: OidcProvider
     # classic only: the account-wide operator policies, by operator slug
     classic_policy_arns: Mapping[str, pulumi.Output[str]]
 
@@ -44,9 +44,7 @@ class OperatorRoles(pulumi.ComponentResource):
     def _operator_role(self, name: str, args: OperatorRolesArgs, spec: OperatorRoleSpec) -> pulumi.Output[str]:
         cluster, settings = args.cluster, args.settings
         logical = f"{name}-{spec.namespace}-{spec.operator}"
-        trust = pulumi.Output.all(args.oidc_provider_arn, args.issuer_host_path).apply(
-            lambda values: iam.web_identity_trust(values[0], values[1], spec.subjects).to_json()
-        )
+        trust = web_identity_trust_of(args.oidc, spec.subjects)
         role = stack_role(
             logical,
             role_name=cluster.operator_role_name(spec),
@@ -57,6 +55,7 @@ class OperatorRoles(pulumi.ComponentResource):
                 settings.tags, tags.operator_role_tags(cluster.topology, spec.namespace, spec.operator)
             ),
             parent=self,
+            depends_on=[args.oidc.provider],
         )
         if spec.managed_policy:
             policy_arn = pulumi.Output.from_input(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -20,6 +20,7 @@ def stack_role(
     settings: StackSettings,
     tags: Mapping[str, str],
     parent: pulumi.Resource,
+    depends_on: Sequence[pulumi.Resource] = (),
 ) -> aws.iam.Role:
     return aws.iam.Role(
         logical_name,
@@ -30,7 +31,7 @@ def stack_role(
         assume_role_policy=trust_policy,
         max_session_duration=load_catalogue().max_session_seconds,
         tags=dict(tags),
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)),
     )
 
 

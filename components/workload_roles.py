@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.oidc_provider import OidcProvider, web_identity_trust_of
 from components.role import attach_policy, stack_role
 from foundation import iam
 from foundation.catalogue import load_catalogue
@@ -32,8 +33,7 @@ class IrsaRole:
 @dataclass(frozen=True)
 class WorkloadRolesArgs:
     settings: StackSettings
-    oidc_provider_arn: pulumi.Output[str]
-    issuer_host_path: pulumi.Output[str]
+    oidc: OidcProvider
     roles: tuple[IrsaRole, ...]
 
 
@@ -49,9 +49,7 @@ class WorkloadRoles(pulumi.ComponentResource):
 
     def _role(self, name: str, args: WorkloadRolesArgs, spec: IrsaRole) -> pulumi.Output[str]:
         logical = f"{name}-{spec.key.replace('/', '-')}"
-        trust = pulumi.Output.all(args.oidc_provider_arn, args.issuer_host_path).apply(
-            lambda values: iam.web_identity_trust(values[0], values[1], spec.subjects, spec.audience).to_json()
-        )
+        trust = web_identity_trust_of(args.oidc, spec.subjects, spec.audience)
         role = stack_role(
             logical,
             role_name=spec.role_name,
@@ -60,6 +58,7 @@ class WorkloadRoles(pulumi.ComponentResource):
             settings=args.settings,
             tags=args.settings.tags,
             parent=self,
+            depends_on=[args.oidc.provider],
         )
         for policy_arn in spec.managed_policy_arns:
             attach_policy(f"{logical}-{policy_arn.rsplit('/', 1)[-1]}", role, policy_arn)
