@@ -205,6 +205,15 @@ def _action(value: str) -> str:
 
 
 Action = Annotated[str, AfterValidator(_action)]
+ResourceArn = Annotated[
+    str,
+    AfterValidator(
+        _rule(
+            r"\*|arn:aws(-us-gov|-cn)?:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws|\*)?:.+",
+            "'*' or an ARN, arn:<partition>:<service>:<region>:<account>:<resource>",
+        )
+    ),
+]
 
 
 class _Model(BaseModel):
@@ -253,7 +262,7 @@ class StatementSettings(_Model):
 
     effect: Literal["Allow", "Deny"] = "Allow"
     actions: tuple[Action, ...] = Field(min_length=1)
-    resources: tuple[str, ...] = Field(min_length=1)
+    resources: tuple[ResourceArn, ...] = Field(min_length=1)
     conditions: tuple[ConditionSettings, ...] = ()
 
     def to_statement(self) -> iam.Statement:

@@ -133,7 +133,7 @@ def test_the_pulumi_cli_matches_the_pinned_sdk(name):
                 assert str(step["with"]["pulumi-version"]) == sdk
 
 
-def test_every_stack_has_a_policy_config_or_the_defaults_apply_and_staging_prod_have_a_ci_identity():
+def test_the_example_staging_and_prod_stacks_turn_the_ci_identity_on_and_dev_leaves_it_off():
     for stack in ("staging", "prod"):
         text = (PROJECT_ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text()
         assert f"environment: {stack}" in text

@@ -62,6 +62,10 @@ def test_workload_role_name_defaults_to_prefix_namespace_and_service_account():
         ({**S3_APP, "statements": [{"actions": ["*"], "resources": ["*"]}]}, "actions[0] = '*': must be a specific"),
         ({**S3_APP, "statements": [{"actions": ["iam:*"], "resources": ["*"]}]}, "must be a specific action"),
         ({**S3_APP, "statements": [{"actions": ["s3:GetObject"]}]}, "statements[0].resources is missing"),
+        (
+            {**S3_APP, "statements": [{"actions": ["s3:GetObject"], "resources": ["my-bucket/*"]}]},
+            "statements[0].resources[0] = 'my-bucket/*': must be '*' or an ARN",
+        ),
         ({**S3_APP, "namespace": "Iam_App"}, "workloadRoles[0].namespace = 'Iam_App': must be a Kubernetes name"),
         ({**S3_APP, "managedPolicyArns": ["arn:aws-cn:iam::aws:policy/X"]}, "is not in this stack's partition 'aws'"),
         (
