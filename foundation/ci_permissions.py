@@ -151,6 +151,12 @@ def _iam(settings: StackSettings) -> Iterator[iam.Statement]:
     yield iam.Statement("Allow", POLICY_ACTIONS, resources=policies, sid="StackPolicies")
     if settings.clusters:
         yield iam.Statement("Allow", OIDC_ACTIONS, resources=tuple(oidc_provider_arns(settings)), sid="ClusterIssuers")
+    github = settings.ci_identity and (
+        settings.ci_identity.github_oidc_provider_arn
+        or naming.oidc_provider_arn(settings.partition, settings.account_id, "token.actions.githubusercontent.com")
+    )
+    if github:  # read only: a refreshed preview reads the provider the pipeline itself signs in through
+        yield iam.Statement("Allow", ("iam:GetOpenIDConnectProvider",), resources=(github,), sid="ReadGitHubIssuer")
     if settings.backup and settings.backup.replica_region:
         replication = tuple(
             _arn(settings, "role", naming.iam_name(*settings.replication_role_name_parts(bucket)))
@@ -165,14 +171,15 @@ def _iam(settings: StackSettings) -> Iterator[iam.Statement]:
         )
 
 
+# Every IAM write the deploy role is otherwise allowed: refused on the CI identity itself (reads stay allowed, so a
+# refreshed preview, the pipeline's own verification, can read the whole stack).
+IAM_WRITES = (*ROLE_CREATE, *ROLE_WRITE, *ATTACH, "iam:PassRole", "iam:DeleteRolePermissionsBoundary",
+              *(a for a in POLICY_ACTIONS if not a.startswith(("iam:Get", "iam:List"))))  # fmt: skip
+
+
 def _never(settings: StackSettings) -> Iterator[iam.Statement]:
     # The CI identity is changed by an administrator's run, never by the pipeline it authorises.
-    yield iam.Statement(
-        "Deny",
-        ("iam:*",),
-        resources=tuple(ci_arns(settings)),
-        sid="NeverTheCiIdentity",
-    )
+    yield iam.Statement("Deny", IAM_WRITES, resources=tuple(ci_arns(settings)), sid="NeverTheCiIdentity")
     yield iam.Statement("Deny", NEVER, resources=("*",), sid="NeverDestroyData")
     if settings.permissions_boundary:
         yield iam.Statement(

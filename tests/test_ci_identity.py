@@ -132,6 +132,21 @@ def test_the_pipeline_can_neither_change_its_own_identity_nor_destroy_data(stack
     assert set(many(never["NeverDestroyData"]["Action"])) >= {"s3:DeleteBucket", "kms:ScheduleKeyDeletion"}
 
 
+def test_the_pipeline_can_read_everything_it_deploys_so_its_refreshed_verification_works(stack):
+    """`pulumi preview --refresh` reads every resource, the CI identity included: no Deny may refuse a read."""
+    for statement in all_statements(stack):
+        if statement["Effect"] == "Deny":
+            reads = [a for a in many(statement["Action"]) if a.split(":")[1].startswith(("Get", "List", "Describe"))]
+            assert not reads and "iam:*" not in many(statement["Action"]), statement["Sid"]
+    read_roles = statements(stack, "iam")["ReadStackRoles"]
+    for role in stack.of_type("aws:iam/role:Role"):
+        if role.name.startswith("ci-identity-"):
+            arn = f"arn:aws:iam::{stack.outputs['accountId']}:role{role.inputs['path']}{role.inputs['name']}"
+            assert covered(arn, read_roles), arn
+    github = statements(stack, "iam")["ReadGitHubIssuer"]
+    assert covered(stack.outputs["ciIdentity"]["oidcProviderArn"], github)
+
+
 def test_roles_are_created_only_under_the_stacks_boundary():
     prod = render_stack("prod")
     create = statements(prod, "iam")["CreateStackRoles"]
