@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from foundation import naming
+
 DATA_DIR = Path(__file__).parent / "data"
 CLASSIC_POLICY_DIR = DATA_DIR / "policies" / "classic"
 
@@ -67,7 +69,7 @@ class OperatorRoleSpec(_Data):
 
     @property
     def subjects(self) -> tuple[str, ...]:
-        return tuple(f"system:serviceaccount:{self.namespace}:{sa}" for sa in self.service_accounts)
+        return tuple(naming.service_account_subject(self.namespace, sa) for sa in self.service_accounts)
 
 
 class TopologySpec(_Data):
@@ -97,7 +99,7 @@ class OadpSpec(_Data):
 
     @property
     def subjects(self) -> tuple[str, ...]:
-        return tuple(f"system:serviceaccount:{self.namespace}:{sa}" for sa in self.service_accounts)
+        return tuple(naming.service_account_subject(self.namespace, sa) for sa in self.service_accounts)
 
 
 class BackupSpec(_Data):

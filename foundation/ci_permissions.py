@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from foundation import iam, naming, tags
 from foundation.catalogue import load_catalogue
-from foundation.settings import SelfHostedOidc, StackSettings, access_log_bucket_name, replica_bucket_name
+from foundation.settings import SelfHostedOidc, StackSettings
 
 ROLE_READ = ("iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
              "iam:ListRoleTags", "iam:ListInstanceProfilesForRole")  # fmt: skip
@@ -24,7 +24,7 @@ ATTACH = ("iam:AttachRolePolicy", "iam:DetachRolePolicy")
 POLICY_ACTIONS = ("iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
                   "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags",
                   "iam:TagPolicy", "iam:UntagPolicy")  # fmt: skip
-OIDC_ACTIONS = ("iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
+OIDC_ACTIONS = ("iam:CreateOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
                 "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
                 "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
                 "iam:RemoveClientIDFromOpenIDConnectProvider")  # fmt: skip
@@ -160,7 +160,7 @@ def _iam(settings: StackSettings) -> Iterator[iam.Statement]:
     if settings.backup and settings.backup.replica_region:
         replication = tuple(
             _arn(settings, "role", naming.iam_name(*settings.replication_role_name_parts(bucket)))
-            for _, bucket in settings._vault_buckets()
+            for _, bucket in settings.vault_buckets()
         )
         yield iam.Statement(
             "Allow",
@@ -190,26 +190,12 @@ def _never(settings: StackSettings) -> Iterator[iam.Statement]:
 # --- storage, keys, network -----------------------------------------------------------------------------------------
 
 
-def stack_buckets(settings: StackSettings) -> tuple[list[str], list[str]]:
-    """(every bucket the stack manages, the OIDC issuer buckets among them)."""
-    issuers = [settings.self_hosted_bucket(c) for c in settings.clusters if isinstance(c.oidc, SelfHostedOidc)]
-    buckets = list(issuers)
-    if settings.backup:
-        for _, bucket in settings._vault_buckets():
-            buckets.append(bucket)
-            if settings.backup.replica_region:
-                buckets.append(replica_bucket_name(bucket, settings.backup.replica_region))
-            if settings.backup.access_logging:
-                buckets.append(access_log_bucket_name(bucket))
-    return buckets, issuers
-
-
 def _s3(settings: StackSettings, bucket: str) -> str:
     return naming.arn(settings.partition, "s3", bucket)
 
 
 def _buckets(settings: StackSettings) -> Iterator[iam.Statement]:
-    buckets, issuers = stack_buckets(settings)
+    buckets, issuers = [name for _, name in settings.bucket_names()], settings.issuer_buckets()
     if buckets:
         yield iam.Statement(
             "Allow", BUCKET_ACTIONS, resources=tuple(_s3(settings, b) for b in buckets), sid="StackBuckets"
@@ -225,7 +211,7 @@ def _buckets(settings: StackSettings) -> Iterator[iam.Statement]:
 
 
 def _secrets(settings: StackSettings) -> Iterator[iam.Statement]:
-    _, issuers = stack_buckets(settings)
+    issuers = settings.issuer_buckets()
     if issuers:
         secrets = tuple(
             naming.arn(

@@ -169,6 +169,13 @@ def _check_use(statement: Statement, use: DocumentUse) -> None:
         raise PolicyError("a resource policy statement needs a principal and resources")
 
 
+def listed(value: Any) -> list[Any]:
+    """A document field as IAM allows it (absent, one value or a list) as a list: the inverse of one-or-many."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def _is_wildcard(value: str) -> bool:
     return "*" in value or "?" in value
 

@@ -33,3 +33,8 @@ def oidc_provider_arn(partition: str, account: str, issuer_host_path: str) -> st
 def issuer_host_path(issuer_url: str) -> str:
     """`https://oidc.example.com/abc` -> `oidc.example.com/abc`: how IAM names an OIDC provider and its claims."""
     return issuer_url.removeprefix("https://")
+
+
+def service_account_subject(namespace: str, service_account: str) -> str:
+    """The `sub` claim of a Kubernetes service account's token: what IRSA and operator trusts pin."""
+    return f"system:serviceaccount:{namespace}:{service_account}"

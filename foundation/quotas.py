@@ -79,7 +79,7 @@ def _counts(settings: StackSettings) -> Iterator[str]:
                             quotas.rules_per_security_group,
                             "VPC: Inbound or outbound rules per security group",
                         )
-    buckets = len(ci_permissions.stack_buckets(settings)[0])
+    buckets = len(settings.bucket_names())
     if buckets > quotas.buckets_per_account:
         yield _quota(
             "bucketsPerAccount", "S3 buckets", buckets, quotas.buckets_per_account, "S3: General purpose buckets"

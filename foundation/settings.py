@@ -293,7 +293,7 @@ class WorkloadRoleSettings(_Model):
 
     @property
     def subject(self) -> str:
-        return f"system:serviceaccount:{self.namespace}:{self.service_account}"
+        return naming.service_account_subject(self.namespace, self.service_account)
 
     @property
     def slug(self) -> str:
@@ -626,14 +626,14 @@ class StackSettings(_Model):
             expected = _partition_of(backup.replica_region)
             if expected != self.partition:
                 yield f"{here}.replicaRegion = {backup.replica_region!r}: not in partition {self.partition!r}"
-        for vault_key, bucket in self._vault_buckets():
+        for vault_key, bucket in self.vault_buckets():
             for derived, what in self._vault_companions(bucket):
                 try:
                     _bucket_name(derived)
                 except ValueError as unfit:
                     yield f"{vault_key}: the {what} name {derived!r} derived from it is not {unfit}; use a shorter name"
 
-    def _vault_buckets(self) -> Iterator[tuple[str, str]]:
+    def vault_buckets(self) -> Iterator[tuple[str, str]]:
         """(key that sets it, bucket name) of every backup vault."""
         assert self.backup
         if self.backup.vault == "shared":
@@ -717,9 +717,8 @@ class StackSettings(_Model):
                     yield f"{here}: service account {workload.slug} already has a role (workloadRoles[{first}])"
                 seen.setdefault(workload.slug, j)
 
-    def _bucket_collisions(self) -> list[str]:
-        owners: dict[str, str] = {}
-        problems = []
+    def bucket_names(self) -> list[tuple[str, str]]:
+        """Every bucket the stack manages, as (the key that names it, bucket name): issuers, vaults, replicas, logs."""
         buckets = [
             (f"{_key('clusters')}[{i}].oidc.bucketName", self.self_hosted_bucket(c))
             for i, c in enumerate(self.clusters)
@@ -727,9 +726,17 @@ class StackSettings(_Model):
         ]
         if self.backup:
             buckets += [
-                (key, name) for key, bucket in self._vault_buckets() for name, _ in self._vault_companions(bucket)
+                (key, name) for key, bucket in self.vault_buckets() for name, _ in self._vault_companions(bucket)
             ]
-        for key, bucket in buckets:
+        return buckets
+
+    def issuer_buckets(self) -> list[str]:
+        return [self.self_hosted_bucket(c) for c in self.clusters if isinstance(c.oidc, SelfHostedOidc)]
+
+    def _bucket_collisions(self) -> list[str]:
+        owners: dict[str, str] = {}
+        problems = []
+        for key, bucket in self.bucket_names():
             first = owners.setdefault(bucket, key)
             if first != key:
                 problems.append(f"{key}: bucket {bucket!r} is also used by {first}; bucket names are global")
@@ -781,7 +788,7 @@ class StackSettings(_Model):
                 owner = f"cluster {cluster.name!r} workload role {workload.slug}"
                 yield "role", cluster.workload_role_name_parts(workload), owner
         if self.backup and self.backup.replica_region:
-            for _, bucket in self._vault_buckets():
+            for _, bucket in self.vault_buckets():
                 yield "role", self.replication_role_name_parts(bucket), f"replication role of vault {bucket!r}"
         if self.ci_identity:
             for kind in ("deploy", "preview"):

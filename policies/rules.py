@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue
+from foundation.iam import listed
 
 Level = Literal["advisory", "mandatory", "disabled"]
 
@@ -105,17 +106,11 @@ def _statements(text: Any) -> list[dict[str, Any]]:
     return statements if isinstance(statements, list) else [statements]
 
 
-def _many(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _principals(statement: Mapping[str, Any], kind: str) -> list[str]:
     principal = statement.get("Principal")
     if principal == "*":
         return ["*"] if kind == "AWS" else []
-    return _many((principal or {}).get(kind))
+    return listed((principal or {}).get(kind))
 
 
 def _known(value: Any) -> bool:
@@ -131,7 +126,7 @@ def federated_trust_pins_exact_sub(graph: Graph, config: Mapping[str, Any]) -> I
             if statement.get("Effect") != "Allow" or not _principals(statement, "Federated"):
                 continue
             conditions = statement.get("Condition", {})
-            exact = {k: _many(v) for k, v in conditions.get("StringEquals", {}).items() if k.endswith(":sub")}
+            exact = {k: listed(v) for k, v in conditions.get("StringEquals", {}).items() if k.endswith(":sub")}
             patterns = [k for op, keys in conditions.items() if "Like" in op for k in keys if k.endswith(":sub")]
             if patterns:
                 yield role, f"matches {patterns[0]} with a pattern operator; any matching service account may assume it"
@@ -175,11 +170,11 @@ def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tu
         for statement in (s for document in documents for s in _statements(document)):
             if statement.get("Effect") != "Allow":
                 continue
-            granted = [a for a in _many(statement.get("Action")) if a in GRANT_ACTIONS]
+            granted = [a for a in listed(statement.get("Action")) if a in GRANT_ACTIONS]
             # A key policy's own `kms:*` for the account root is AWS's default and not listed here.
             if granted:
                 yield resource, f"allows {', '.join(granted)}"
-        arns = _many(resource.inputs.get("policyArn")) + _many(resource.inputs.get("managedPolicyArns"))
+        arns = listed(resource.inputs.get("policyArn")) + listed(resource.inputs.get("managedPolicyArns"))
         for arn in arns:
             if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in admin_policies:
                 yield resource, f"attaches {arn}"
@@ -242,10 +237,10 @@ def bucket_public_access_blocked(graph: Graph, config: Mapping[str, Any]) -> Ite
 
 
 def _denies_plain_http(statement: Mapping[str, Any], arn_suffix: str) -> bool:
-    resources = [str(r) for r in _many(statement.get("Resource"))]
+    resources = [str(r) for r in listed(statement.get("Resource"))]
     return (
         statement.get("Effect") == "Deny"
-        and "s3:*" in _many(statement.get("Action"))
+        and "s3:*" in listed(statement.get("Action"))
         and "*" in [*_principals(statement, "AWS"), statement.get("Principal")]
         and statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
         and any(r.endswith(arn_suffix) for r in resources)
@@ -312,12 +307,12 @@ def security_group_no_world_ingress(graph: Graph, config: Mapping[str, Any]) -> 
             yield rule, f"opens port {rule.inputs.get('fromPort')} to {cidr}, which no setting declares public"
     for group in graph.of_type("aws:ec2/securityGroup:SecurityGroup"):
         for ingress in group.inputs.get("ingress") or []:
-            world = [c for c in _many(ingress.get("cidrBlocks")) + _many(ingress.get("ipv6CidrBlocks")) if c in WORLD]
+            world = [c for c in listed(ingress.get("cidrBlocks")) + listed(ingress.get("ipv6CidrBlocks")) if c in WORLD]
             if world:
                 yield group, f"has inline ingress from {world[0]}; inline rules cannot be declared public"
     for rule in graph.of_type("aws:ec2/securityGroupRule:SecurityGroupRule"):
         world = [
-            c for c in _many(rule.inputs.get("cidrBlocks")) + _many(rule.inputs.get("ipv6CidrBlocks")) if c in WORLD
+            c for c in listed(rule.inputs.get("cidrBlocks")) + listed(rule.inputs.get("ipv6CidrBlocks")) if c in WORLD
         ]
         if rule.inputs.get("type") == "ingress" and world:
             yield rule, f"opens ingress from {world[0]}; use a described vpc.SecurityGroupIngressRule from settings"

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from foundation.iam import listed
 from foundation.settings import SettingsError
 from render.artefacts import IAM_DOCUMENT_INPUTS
 from render.protection import protection_problems
@@ -86,8 +87,8 @@ def permissions(document: dict[str, Any]) -> set[Permission]:
     out = set()
     for statement in _statements(document):
         condition = json.dumps(statement.get("Condition", {}), sort_keys=True)
-        actions = _many(statement.get("Action")) or [f"NOT {a}" for a in _many(statement.get("NotAction"))]
-        resources = _many(statement.get("Resource")) or [f"NOT {r}" for r in _many(statement.get("NotResource"))]
+        actions = listed(statement.get("Action")) or [f"NOT {a}" for a in listed(statement.get("NotAction"))]
+        resources = listed(statement.get("Resource")) or [f"NOT {r}" for r in listed(statement.get("NotResource"))]
         for action in actions:
             for resource in resources or ["(the role itself)"]:  # trust policies name no resource
                 out.add((statement.get("Effect", ""), action, resource, condition))
@@ -102,7 +103,7 @@ def trust_principals(document: dict[str, Any]) -> set[TrustPrincipal]:
             out.add((statement.get("Effect", ""), "AWS", "*"))
             continue
         for kind, values in (principal or {}).items():
-            out |= {(statement.get("Effect", ""), kind, value) for value in _many(values)}
+            out |= {(statement.get("Effect", ""), kind, value) for value in listed(values)}
     return out
 
 
@@ -199,13 +200,7 @@ def _compare(before: dict[str, Any], after: dict[str, Any]) -> ResourceChange | 
 
 
 def _statements(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return _many(document.get("Statement"))
-
-
-def _many(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+    return listed(document.get("Statement"))
 
 
 # --- Markdown -----------------------------------------------------------------------------------------------------
