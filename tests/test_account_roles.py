@@ -110,7 +110,7 @@ def test_external_id_binds_classic_installer_and_support_but_never_instance_role
     assert condition("instance-controlplane") is None
 
 
-def test_external_id_binds_only_the_hcp_installer():
+def test_external_id_binds_the_hcp_installer_and_support_but_never_the_worker():
     stack = run(trustExternalId="ext-42")
     conditions = {
         slug: document(stack, f"account-roles-hcp-{slug}", "assumeRolePolicy")["Statement"][0].get("Condition")
@@ -118,7 +118,7 @@ def test_external_id_binds_only_the_hcp_installer():
     }
     assert conditions == {
         "installer": {"StringEquals": {"sts:ExternalId": "ext-42"}},
-        "support": None,
+        "support": {"StringEquals": {"sts:ExternalId": "ext-42"}},
         "instance-worker": None,
     }
 
