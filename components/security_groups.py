@@ -18,15 +18,9 @@ import pulumi
 import pulumi_aws as aws
 
 from foundation.settings import ClusterSettings, NetworkSettings, StackSettings
-from foundation.tags import SCOPE_TAG
+from foundation.tags import PUBLIC_ENDPOINT_PORTS, PUBLIC_ENDPOINT_TAG, SCOPE_TAG
 
 NodeRole = Literal["control-plane", "infra", "compute"]
-API_PORT = 6443
-INGRESS_PORT = 443
-# Marks a rule open to the whole internet because the settings declare that endpoint public; the guardrail
-# `security-group-no-world-ingress` accepts world-open ingress only with this tag, on the endpoint's own port.
-PUBLIC_ENDPOINT_TAG = "rosa-foundation:public-endpoint"
-PUBLIC_ENDPOINT_PORTS = {"api": API_PORT, "ingress": INGRESS_PORT}
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,6 @@ RESERVED_TAG_KEYS = frozenset(
         "operator_namespace",
         "operator_name",
         "red-hat",  # ROSA's managed policies use only keys tagged red-hat=true
-        "rosa-foundation:scope",  # SCOPE_TAG
-        "rosa-foundation:public-endpoint",  # components.security_groups.PUBLIC_ENDPOINT_TAG
     }
 )
 # The most tags ROSA puts on one resource; AWS allows 50 in all, so user tags get the rest.
@@ -26,6 +24,14 @@ MAX_TAGS_PER_RESOURCE = 50
 # On every KMS key and security group the stack creates (value: the account role prefix), so the pipeline's role
 # can be scoped to them from the moment they are created, however many there are (foundation/ci_permissions.py).
 SCOPE_TAG = "rosa-foundation:scope"
+# Marks a security group rule open to the whole internet because the settings declare that endpoint public; the
+# guardrail `security-group-no-world-ingress` accepts world-open ingress only with this tag, on the endpoint's port.
+PUBLIC_ENDPOINT_TAG = "rosa-foundation:public-endpoint"
+API_PORT = 6443  # the Kubernetes API
+INGRESS_PORT = 443  # the default ingress routers (HTTPS)
+PUBLIC_ENDPOINT_PORTS = {"api": API_PORT, "ingress": INGRESS_PORT}
+# Keys only this project sets; users may not.
+RESERVED_TAG_KEYS = RESERVED_TAG_KEYS | {SCOPE_TAG, PUBLIC_ENDPOINT_TAG}
 
 _HCP_POLICIES = {"rosa_hcp_policies": "true", "rosa_managed_policies": "true"}
 

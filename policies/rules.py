@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue
 from foundation.iam import listed
+from foundation.tags import PUBLIC_ENDPOINT_PORTS, PUBLIC_ENDPOINT_TAG
 
 Level = Literal["advisory", "mandatory", "disabled"]
 
@@ -290,10 +291,6 @@ def kms_deletion_window(graph: Graph, config: Mapping[str, Any]) -> Iterator[tup
         days = key.inputs.get("deletionWindowInDays", 30)  # AWS's default
         if _known(days) and int(days) < minimum:
             yield key, f"can be deleted {int(days)} days after it is scheduled (at least {minimum})"
-
-
-PUBLIC_ENDPOINT_TAG = "rosa-foundation:public-endpoint"
-PUBLIC_ENDPOINT_PORTS = {"api": 6443, "ingress": 443}
 
 
 def security_group_no_world_ingress(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
