@@ -1,0 +1,79 @@
+"""The stack's outputs: their keys and shapes, known here once by the program that exports them and by every reader
+(the render writes each cluster's manifests from them; a cluster stack of the split layout reads its account stack's).
+
+The shapes are TypedDicts of the resolved values, as `pulumi stack output --json` prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypedDict
+
+# Top-level output keys.
+ACCOUNT_ID = "accountId"
+ACCOUNT_ROLE_PREFIX = "accountRolePrefix"
+ACCOUNT_ROLE_ARNS = "accountRoleArns"  # topology -> account role slug -> ARN
+CLASSIC_OPERATOR_POLICY_ARNS = "classicOperatorPolicyArns"  # operator slug -> ARN
+CLUSTERS = "clusters"  # cluster name -> ClusterOutputs
+BACKUP_VAULT = "backupVault"  # the shared vault's VaultOutputs, or None
+CI_IDENTITY = "ciIdentity"  # CiIdentityOutputs, or None
+
+
+class VaultOutputs(TypedDict):
+    """One backup vault."""
+
+    bucket: str
+    bucketArn: str
+    region: str
+    kmsKeyArn: str
+    retentionDays: dict[str, int]  # frequency -> days: the lifecycle's expiry and Velero's TTL
+    objectLock: dict[str, Any] | None  # {"mode": GOVERNANCE | COMPLIANCE, "days": int}
+    replicaBucket: str | None
+    replicaRegion: str | None
+    replicaKmsKeyArn: str | None
+    accessLogBucket: str | None
+
+
+class BackupOutputs(TypedDict):
+    """One cluster's backups: where they go, the role Velero uses, and the manifests that set it up."""
+
+    bucket: str
+    prefixes: dict[str, str]  # frequency -> `<frequency>/<cluster>`
+    roleArn: str
+    vault: VaultOutputs | None  # the cluster's own vault (per-cluster vaults); None when the vault is shared
+    manifests: list[dict[str, Any]]  # Kubernetes objects, ready for `oc apply`
+
+
+class ClusterOutputs(TypedDict):
+    """What `rosa create cluster` and the next pipeline step need of one cluster."""
+
+    topology: str
+    openshiftVersion: str | None
+    accountRoleArns: dict[str, str]
+    operatorRolePrefix: str
+    operatorRoleArns: dict[str, str]
+    oidcProviderArn: str
+    oidcIssuerUrl: str
+    oidcConfigId: str | None
+    oidcPrivateKeySecretArn: str | None
+    kmsKeyArns: dict[str, str]
+    securityGroupIds: dict[str, str]
+    workloadRoleArns: dict[str, str]
+    backup: BackupOutputs | None
+    rosaCreateClusterArgs: list[str]
+    rosaCreateClusterCommand: str
+
+
+class CiIdentityOutputs(TypedDict):
+    environment: str
+    subject: str
+    deployRoleArn: str
+    previewSubject: str
+    previewRoleArn: str
+    oidcProviderArn: str
+
+
+def cluster_manifests(outputs: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Each cluster's Kubernetes manifests (OADP/Velero backups), by cluster name, from the resolved stack outputs."""
+    clusters: Mapping[str, ClusterOutputs] = outputs.get(CLUSTERS) or {}
+    return {name: cluster["backup"]["manifests"] for name, cluster in clusters.items() if cluster.get("backup")}
