@@ -3,47 +3,98 @@
 import pulumi
 
 from components.account_reference import AccountRolesReference
-from components.account_roles import AccountRoleArns, AccountRoles
-from components.backup_vault import BackupVault, BackupVaultArgs
-from components.ci_identity import CiIdentity
+from components.account_roles import AccountRoleArns, AccountRoles, AccountRolesArgs
+from components.backup_vault import BackupVault, vault_args
+from components.ci_identity import CiIdentity, CiIdentityArgs, CiRole
 from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
+from components.encryption_keys import KeyDefaults
 from components.provider import account_provider
+from components.role import RoleDefaults
+from foundation import ci_permissions, outputs
+from foundation.backup_plan import vault_plans
+from foundation.names import StackNames
+from foundation.preflight import preflight
 from foundation.settings import load_settings
 
-# 1. Settings: every rule is checked here, before the first resource is registered.
+# 1. Settings, then the preflight (quotas and sizes): every rule is checked before the first resource is registered.
 settings = load_settings()
+preflight(settings)
+names = StackNames(settings)
+roles, keys = RoleDefaults.of(settings), KeyDefaults.of(settings)
 in_account = pulumi.ResourceOptions(providers=[account_provider(settings)])
+
 
 # 2. Account-wide roles and policies, for each topology the clusters use; a cluster stack of the split layout reads
 #    them from its account stack instead.
 account_roles: AccountRoleArns = (
-    AccountRolesReference("account-stack", settings)
-    if settings.layout == "cluster"
-    else AccountRoles("account-roles", settings, in_account)
+    AccountRolesReference("account-stack", settings.account_stack, settings.topologies)
+    if settings.layout == "cluster" and settings.account_stack
+    else AccountRoles(
+        "account-roles",
+        AccountRolesArgs(
+            topologies=settings.topologies,
+            prefix=settings.account_role_prefix,
+            classic_version=settings.classic_version,
+            partition=settings.partition,
+            ocm_account_id=settings.ocm_account_id,
+            trust_external_id=settings.trust_external_id,
+            role_defaults=roles,
+            names=names,
+        ),
+        in_account,
+    )
 )
 
-# 3. Per cluster: OIDC provider, operator roles, KMS keys, security groups, workload and backup roles.
-clusters = {
-    cluster.name: ClusterFoundation(cluster.name, ClusterFoundationArgs(cluster, settings, account_roles), in_account)
-    for cluster in settings.clusters
-}
-
-# 4. The shared backup vault, whose key admits every cluster's backup role (per-cluster vaults live in step 3).
-shared_vault = None
-if settings.backup and settings.backup.vault == "shared":
-    writers = {name: f.backup_role_arn for name, f in clusters.items() if f.backup_role_arn}
-    shared_vault = BackupVault(
-        "backup-vault", BackupVaultArgs(settings, settings.backup_bucket(None), writers), in_account
+# 3. Per cluster: OIDC provider, operator roles, KMS keys, security groups, workload and backup roles (and its own
+#    vault, where vaults are per cluster).
+plans = vault_plans(names)
+per_cluster_vaults = bool(settings.backup and settings.backup.vault == "per-cluster")
+clusters = {}
+for cluster in settings.clusters:
+    vault = names.vault_of(cluster)
+    clusters[cluster.name] = ClusterFoundation(
+        cluster.name,
+        ClusterFoundationArgs(
+            cluster=cluster,
+            names=names,
+            role_defaults=roles,
+            key_defaults=keys,
+            account_roles=account_roles,
+            backup_plan=plans[vault] if vault else None,
+            own_vault=vault_args(names, plans[vault], {}) if vault and per_cluster_vaults else None,
+        ),
+        in_account,
     )
 
-# 5. The pipeline's keyless identity, where the stack turns it on.
-ci_identity = CiIdentity("ci-identity", settings, in_account) if settings.ci_identity else None
+# 4. The shared backup vault, whose key admits every cluster's backup role.
+shared_vault = None
+if settings.backup and not per_cluster_vaults:
+    writers = {name: f.backup_role_arn for name, f in clusters.items() if f.backup_role_arn}
+    shared_plan = plans[names.shared_vault_bucket()]
+    shared_vault = BackupVault("backup-vault", vault_args(names, shared_plan, writers), in_account)
 
-# 6. Outputs: what `rosa create cluster` and the next pipeline step need.
-pulumi.export("accountId", settings.account_id)
-pulumi.export("accountRolePrefix", settings.account_role_prefix)
-pulumi.export("accountRoleArns", account_roles.role_arns)
-pulumi.export("classicOperatorPolicyArns", account_roles.classic_operator_policy_arns)
-pulumi.export("clusters", {name: foundation.summary for name, foundation in clusters.items()})
-pulumi.export("backupVault", shared_vault.summary if shared_vault else None)
-pulumi.export("ciIdentity", ci_identity.summary if ci_identity else None)
+# 5. The pipeline's keyless identity, where the stack turns it on.
+ci_identity = None
+if settings.ci_identity:
+    deploy = {c: (names.ci_policy("deploy", c), d) for c, d in ci_permissions.deploy_policies(names).items()}
+    preview_policy = ci_permissions.preview_policy(names)
+    preview = {"state": (names.ci_policy("preview", "state"), preview_policy)} if preview_policy else {}
+    ci_identity = CiIdentity(
+        "ci-identity",
+        CiIdentityArgs(
+            settings.ci_identity,
+            CiRole(names.ci_role("deploy").name, deploy),
+            CiRole(names.ci_role("preview").name, preview),
+            roles,
+        ),
+        in_account,
+    )
+
+# 6. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).
+pulumi.export(outputs.ACCOUNT_ID, settings.account_id)
+pulumi.export(outputs.ACCOUNT_ROLE_PREFIX, settings.account_role_prefix)
+pulumi.export(outputs.ACCOUNT_ROLE_ARNS, account_roles.role_arns)
+pulumi.export(outputs.CLASSIC_OPERATOR_POLICY_ARNS, account_roles.classic_operator_policy_arns)
+pulumi.export(outputs.CLUSTERS, {name: foundation.summary for name, foundation in clusters.items()})
+pulumi.export(outputs.BACKUP_VAULT, shared_vault.summary if shared_vault else None)
+pulumi.export(outputs.CI_IDENTITY, ci_identity.summary if ci_identity else None)

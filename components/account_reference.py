@@ -11,37 +11,44 @@ from typing import Any
 
 import pulumi
 
-from foundation.catalogue import load_catalogue
-from foundation.settings import StackSettings
+from foundation import outputs
+from foundation.catalogue import Topology, load_catalogue
 
 
 class AccountRolesReference:
-    role_arns: dict[str, dict[str, pulumi.Output[str]]]
+    """The account roles of `account_stack` (`<stack>`, `<project>/<stack>` or `<org>/<project>/<stack>`) for the
+    `topologies` this stack's clusters use."""
+
+    role_arns: dict[Topology, dict[str, pulumi.Output[str]]]
     classic_operator_policy_arns: dict[str, pulumi.Output[str]]
 
-    def __init__(self, name: str, settings: StackSettings, opts: pulumi.ResourceOptions | None = None):
-        assert settings.account_stack
-        account_stack = settings.account_stack
+    def __init__(
+        self,
+        name: str,
+        account_stack: str,
+        topologies: tuple[Topology, ...],
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         reference = pulumi.StackReference(name, stack_name=account_stack, opts=opts)
-        role_arns = reference.get_output("accountRoleArns")
+        role_arns = reference.get_output(outputs.ACCOUNT_ROLE_ARNS)
         self.role_arns = {
             topology: {
                 spec.slug: role_arns.apply(
-                    lambda arns, t=topology, s=spec.slug: _pick(arns, (t, s), account_stack, "accountRoleArns")
+                    lambda arns, t=topology, s=spec.slug: _pick(arns, (t, s), account_stack, outputs.ACCOUNT_ROLE_ARNS)
                 )
                 for spec in load_catalogue().topology(topology).account_roles
             }
-            for topology in settings.topologies
+            for topology in topologies
         }
-        policy_arns = reference.get_output("classicOperatorPolicyArns")
+        policy_arns = reference.get_output(outputs.CLASSIC_OPERATOR_POLICY_ARNS)
         self.classic_operator_policy_arns = (
             {
                 spec.slug: policy_arns.apply(
-                    lambda arns, s=spec.slug: _pick(arns, (s,), account_stack, "classicOperatorPolicyArns")
+                    lambda arns, s=spec.slug: _pick(arns, (s,), account_stack, outputs.CLASSIC_OPERATOR_POLICY_ARNS)
                 )
                 for spec in load_catalogue().classic.operator_roles
             }
-            if "classic" in settings.topologies
+            if "classic" in topologies
             else {}
         )
 

@@ -8,15 +8,17 @@ every classic cluster's operator roles attach.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 import pulumi
 import pulumi_aws as aws
 
-from components.role import attach_policy, stack_role
+from components.role import RoleDefaults, attach_policy, stack_role
 from foundation import iam, naming, tags
 from foundation.catalogue import AccountRoleSpec, Topology, load_catalogue
-from foundation.settings import StackSettings
+from foundation.names import StackNames
+from foundation.project import type_token
 
 
 class AccountRoleArns(Protocol):
@@ -24,6 +26,20 @@ class AccountRoleArns(Protocol):
 
     role_arns: dict[Topology, dict[str, pulumi.Output[str]]]
     classic_operator_policy_arns: dict[str, pulumi.Output[str]]
+
+
+@dataclass(frozen=True)
+class AccountRolesArgs:
+    """The account roles' slice of the settings: topologies, prefix, classic version, Red Hat's trust."""
+
+    topologies: tuple[Topology, ...]
+    prefix: str
+    classic_version: str | None  # required with "classic" in topologies (the settings rules refuse it missing)
+    partition: str
+    ocm_account_id: str  # Red Hat's OCM account whose roles the Installer and Support trust
+    trust_external_id: str | None
+    role_defaults: RoleDefaults
+    names: StackNames
 
 
 class AccountRoles(pulumi.ComponentResource):
@@ -37,79 +53,67 @@ class AccountRoles(pulumi.ComponentResource):
     role_arns: dict[Topology, dict[str, pulumi.Output[str]]]
     classic_operator_policy_arns: dict[str, pulumi.Output[str]]
 
-    def __init__(self, name: str, settings: StackSettings, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("rosa-foundation:iam:AccountRoles", name, None, opts)
-        self._name = name
-        self._settings = settings
+    def __init__(self, name: str, args: AccountRolesArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(type_token("iam", "AccountRoles"), name, None, opts)
+        self._name, self._args = name, args
         self.role_arns = {}
-        for topology in settings.topologies:
+        for topology in args.topologies:
             specs = load_catalogue().topology(topology).account_roles
             self.role_arns[topology] = {spec.slug: self._account_role(topology, spec).arn for spec in specs}
         self.classic_operator_policy_arns = (
-            self._classic_operator_policies() if "classic" in settings.topologies else {}
+            self._classic_operator_policies(args.classic_version)
+            if "classic" in args.topologies and args.classic_version
+            else {}
         )
         self.register_outputs(
             {"role_arns": self.role_arns, "classic_operator_policy_arns": self.classic_operator_policy_arns}
         )
 
     def _account_role(self, topology: Topology, spec: AccountRoleSpec) -> aws.iam.Role:
-        settings = self._settings
+        args = self._args
         logical = f"{self._name}-{topology}-{spec.slug}"
         role = stack_role(
             logical,
-            role_name=settings.account_role_name(spec),
-            description=f"ROSA {topology} {spec.role} role (prefix {settings.account_role_prefix})",
+            role_name=args.names.account_role(topology, spec).name,
+            description=f"ROSA {topology} {spec.role} role (prefix {args.prefix})",
             trust_policy=self._trust(spec).to_json(),
-            settings=settings,
-            tags=tags.with_user_tags(
-                settings.tags,
-                tags.account_role_tags(
-                    topology, settings.account_role_prefix, spec.role_type, settings.classic_version
-                ),
+            defaults=args.role_defaults,
+            tags=tags.added_tags(
+                rosa=tags.account_role_tags(topology, args.prefix, spec.role_type, args.classic_version)
             ),
             parent=self,
         )
-        if topology == "hcp":
-            assert spec.managed_policy
-            attach_policy(
-                f"{logical}-policy", role, naming.aws_managed_policy_arn(settings.partition, spec.managed_policy)
-            )
-        else:
-            assert spec.policy and settings.classic_version
+        if spec.managed_policy:  # HCP: AWS's own policy
+            attach_policy(f"{logical}-policy", role, naming.aws_managed_policy_arn(args.partition, spec.managed_policy))
+        elif spec.policy and args.classic_version:  # classic: this version's document, as our own policy
             policy = self._classic_policy(
                 f"{logical}-policy",
-                policy_name=settings.classic_account_policy_name(spec),
-                document=load_catalogue().classic_policy(settings.classic_version, spec.policy),
-                policy_tags=tags.classic_account_policy_tags(
-                    settings.account_role_prefix, settings.classic_version, spec.role_type
-                ),
+                policy_name=args.names.classic_account_policy(spec).name,
+                document=load_catalogue().classic_policy(args.classic_version, spec.policy),
+                policy_tags=tags.classic_account_policy_tags(args.prefix, args.classic_version, spec.role_type),
             )
             attach_policy(f"{logical}-attachment", role, policy.arn)
         return role
 
     def _trust(self, spec: AccountRoleSpec) -> iam.PolicyDocument:
-        settings = self._settings
-        if spec.trust.service:
-            return iam.assume_role_trust(iam.Principal.service(spec.trust.service))
-        assert spec.trust.red_hat_role
-        red_hat_role = load_catalogue().red_hat_roles[spec.trust.red_hat_role]
-        principal = naming.iam_arn(settings.partition, settings.ocm_account_id, "role", "/", red_hat_role)
-        external_id = settings.trust_external_id if spec.external_id else None
+        args = self._args
+        trust = spec.trust  # one Red Hat role or one service: the catalogue refuses anything else when it loads
+        if trust.red_hat_role is None:
+            return iam.assume_role_trust(iam.Principal.service(str(trust.service)))
+        red_hat_role = load_catalogue().red_hat_roles[trust.red_hat_role]
+        principal = naming.iam_arn(args.partition, args.ocm_account_id, "role", "/", red_hat_role)
+        external_id = args.trust_external_id if spec.external_id else None
         return iam.assume_role_trust(iam.Principal.aws(principal), external_id)
 
-    def _classic_operator_policies(self) -> dict[str, pulumi.Output[str]]:
-        settings = self._settings
-        assert settings.classic_version
+    def _classic_operator_policies(self, version: str) -> dict[str, pulumi.Output[str]]:
+        args = self._args
         arns = {}
         for spec in load_catalogue().classic.operator_roles:
-            assert spec.policy
             policy = self._classic_policy(
                 f"{self._name}-classic-{spec.namespace}-{spec.operator}",
-                policy_name=settings.classic_operator_policy_name(spec),
-                document=load_catalogue().classic_policy(settings.classic_version, spec.policy),
-                policy_tags=tags.classic_operator_policy_tags(
-                    settings.account_role_prefix, settings.classic_version, spec.namespace, spec.operator
-                ),
+                policy_name=args.names.classic_operator_policy(spec).name,
+                document=load_catalogue().classic_policy(version, spec.policy or ""),
+                policy_tags=tags.classic_operator_policy_tags(args.prefix, version, spec.namespace, spec.operator),
             )
             arns[spec.slug] = policy.arn
         return arns
@@ -117,13 +121,13 @@ class AccountRoles(pulumi.ComponentResource):
     def _classic_policy(
         self, logical: str, *, policy_name: str, document: dict, policy_tags: dict[str, str]
     ) -> aws.iam.Policy:
-        settings = self._settings
+        args = self._args
         return aws.iam.Policy(
             logical,
             name=policy_name,
-            path=settings.iam_path,
-            description=f"ROSA classic {settings.classic_version} permissions ({policy_name})",
+            path=args.role_defaults.path,
+            description=f"ROSA classic {args.classic_version} permissions ({policy_name})",
             policy=iam.document_json(document),
-            tags=tags.with_user_tags(settings.tags, policy_tags),
+            tags=tags.added_tags(rosa=policy_tags),
             opts=pulumi.ResourceOptions(parent=self),
         )

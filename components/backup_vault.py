@@ -16,32 +16,17 @@ import pulumi
 import pulumi_aws as aws
 
 from components.bucket import Grants, GuardedBucket, guard_bucket
-from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, KeyGrant, KeySpec
-from components.role import stack_role
-from components.workload_roles import IrsaRole
+from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, KeyDefaults, KeyGrant, KeySpec
+from components.role import RoleDefaults, stack_role
 from foundation import iam, naming
-from foundation.backup_plan import lifecycle_prefix
-from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue
-from foundation.settings import (
-    BackupSettings,
-    ClusterSettings,
-    StackSettings,
-    access_log_bucket_name,
-    replica_bucket_name,
-)
+from foundation.backup_plan import VaultPlan
+from foundation.names import StackNames, VaultNames
+from foundation.outputs import VaultOutputs
+from foundation.project import type_token
+from foundation.settings import BackupSettings
 
-# Velero's object calls on its own prefixes; nothing on the bucket's configuration, nothing account-wide.
-BACKUP_OBJECT_ACTIONS = (
-    "s3:AbortMultipartUpload",
-    "s3:DeleteObject",
-    "s3:GetObject",
-    "s3:ListMultipartUploadParts",
-    "s3:PutObject",
-)
 # What S3 does with the vault key on a backup role's behalf (SSE-KMS with a bucket key).
 BACKUP_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
-ABORT_INCOMPLETE_UPLOADS_DAYS = 1
-BACKUP_ROLE_KEY = "openshift-adp/backup"  # the backup role's key among a cluster's IRSA roles
 
 
 @dataclass(frozen=True)
@@ -53,48 +38,76 @@ class VaultBucket:
 
 @dataclass(frozen=True)
 class BackupVaultArgs:
-    settings: StackSettings
-    bucket_name: str
+    """One vault: its plan (bucket, retention, the clusters it serves), its protections and its resources' names."""
+
+    plan: VaultPlan
+    backup: BackupSettings  # object lock, replica region, access logging
+    names: VaultNames
+    account_id: str
+    partition: str
+    key_defaults: KeyDefaults
+    role_defaults: RoleDefaults
     # cluster name -> its backup role ARN: the roles the vault key lets write and read backups
     writers: Mapping[str, pulumi.Output[str]]
 
 
-class BackupVault(pulumi.ComponentResource):
-    """Outputs: bucket_name, bucket_arn, kms_key_arn, and with the options on: replica_bucket_name,
-    replica_kms_key_arn, replication_role_arn, log_bucket_name; summary (the stack output)."""
+def vault_args(names: StackNames, plan: VaultPlan, writers: Mapping[str, pulumi.Output[str]]) -> BackupVaultArgs:
+    """The vault of `plan` as the stack's settings describe it (they must have a `backup` block)."""
+    settings = names.settings
+    if settings.backup is None:
+        raise ValueError("the stack's settings have no backup block: no vault to make")
+    return BackupVaultArgs(
+        plan=plan,
+        backup=settings.backup,
+        names=names.vault_names(plan.bucket),
+        account_id=settings.account_id,
+        partition=settings.partition,
+        key_defaults=KeyDefaults.of(settings),
+        role_defaults=RoleDefaults.of(settings),
+        writers=writers,
+    )
 
-    summary: pulumi.Output[dict]
+
+class BackupVault(pulumi.ComponentResource):
+    """Outputs: bucket_name, bucket_arn, kms_key_arn; with a replica region replica_bucket_name, replica_kms_key_arn,
+    replication_role_arn (else None); with access logging log_bucket_name (else None); summary (`VaultOutputs`, the
+    stack output)."""
+
+    bucket_name: str
+    bucket_arn: str
+    kms_key_arn: pulumi.Output[str]
+    replica_bucket_name: str | None
+    replica_kms_key_arn: pulumi.Output[str] | None
+    replication_role_arn: pulumi.Output[str] | None
+    log_bucket_name: str | None
+    summary: pulumi.Output[VaultOutputs]
 
     def __init__(self, name: str, args: BackupVaultArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("rosa-foundation:backup:BackupVault", name, None, opts)
-        settings = args.settings
-        assert settings.backup
-        backup = settings.backup
-        self._name, self._settings, self._backup = name, settings, backup
-        partition = settings.partition
-        self.bucket_name = args.bucket_name
-        self.bucket_arn = naming.arn(partition, "s3", args.bucket_name)
+        super().__init__(type_token("backup", "BackupVault"), name, None, opts)
+        plan, backup, names = args.plan, args.backup, args.names
+        self._name, self._args, self._backup = name, args, backup
+        self.bucket_name, self.bucket_arn = plan.bucket, plan.bucket_arn
         replica_region = backup.replica_region
         replication_role = self._replication_role() if replica_region else None
 
         writer_arns = list(args.writers.values())
         writers = (
-            (KeyGrant("BackupRoles", writer_arns, BACKUP_KEY_ACTIONS, _via_s3(settings.region)),) if writer_arns else ()
+            (KeyGrant("BackupRoles", writer_arns, BACKUP_KEY_ACTIONS, _via_s3(plan.region)),) if writer_arns else ()
         )
         key_specs = [
             KeySpec(
                 purpose="backups",
-                description=f"Backups in s3://{args.bucket_name}",
-                alias=f"rosa/backups/{args.bucket_name}",
-                grants=(*writers, *self._replication_grant(replication_role, ("kms:Decrypt",), settings.region)),
+                description=f"Backups in s3://{plan.bucket}",
+                alias=names.key_alias,
+                grants=(*writers, *self._replication_grant(replication_role, ("kms:Decrypt",), plan.region)),
             )
         ]
         if replica_region:
             key_specs.append(
                 KeySpec(
                     purpose="replica",
-                    description=f"Replica of s3://{args.bucket_name} in {replica_region}",
-                    alias=f"rosa/backups/{args.bucket_name}-replica",
+                    description=f"Replica of s3://{plan.bucket} in {replica_region}",
+                    alias=names.replica_key_alias,
                     grants=self._replication_grant(
                         replication_role, ("kms:Encrypt", "kms:GenerateDataKey"), replica_region
                     ),
@@ -102,38 +115,40 @@ class BackupVault(pulumi.ComponentResource):
                 )
             )
         keys = EncryptionKeys(
-            f"{name}-keys", EncryptionKeysArgs(settings, tuple(key_specs)), pulumi.ResourceOptions(parent=self)
+            f"{name}-keys",
+            EncryptionKeysArgs(tuple(key_specs), args.key_defaults),
+            pulumi.ResourceOptions(parent=self),
         )
         self.kms_key_arn = keys.key_arns["backups"]
 
-        log_bucket = self._log_bucket() if backup.access_logging else None
-        vault = self._bucket(f"{name}-bucket", args.bucket_name, settings.region, self.kms_key_arn)
+        log_bucket = self._log_bucket(names.access_log_bucket) if names.access_log_bucket else None
+        vault = self._bucket(f"{name}-bucket", plan.bucket, plan.region, self.kms_key_arn)
         self._lifecycle(f"{name}-bucket", vault)
         if log_bucket is not None:
             aws.s3.BucketLogging(
                 f"{name}-bucket-logging",
                 bucket=vault.guarded.bucket.id,
                 target_bucket=log_bucket.guarded.bucket.id,
-                target_prefix=f"{args.bucket_name}/",
+                target_prefix=f"{plan.bucket}/",
                 # S3 refuses a log target whose policy does not yet admit log delivery.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[log_bucket.guarded.policy]),
             )
         self.replica_bucket_name = self.replica_kms_key_arn = self.replication_role_arn = None
-        if replica_region and replication_role is not None:
-            replica_name = replica_bucket_name(args.bucket_name, replica_region)
+        if replica_region and replication_role is not None and names.replica_bucket:
             self.replica_kms_key_arn = keys.key_arns["replica"]
-            replica = self._bucket(f"{name}-replica", replica_name, replica_region, self.replica_kms_key_arn)
+            replica = self._bucket(f"{name}-replica", names.replica_bucket, replica_region, self.replica_kms_key_arn)
             self._lifecycle(f"{name}-replica", replica)
             self._replicate(vault, replica, replica_region, replication_role, keys)
-            self.replica_bucket_name = replica_name
+            self.replica_bucket_name = names.replica_bucket
             self.replication_role_arn = replication_role.arn
-        self.log_bucket_name = access_log_bucket_name(args.bucket_name) if log_bucket is not None else None
+        self.log_bucket_name = names.access_log_bucket
+        # Output.all of keywords resolves to exactly these keys: a VaultOutputs.
         self.summary = pulumi.Output.all(
             bucket=self.bucket_name,
             bucketArn=self.bucket_arn,
-            region=settings.region,
+            region=plan.region,
             kmsKeyArn=self.kms_key_arn,
-            retentionDays={f: backup.retention_days.of(f) for f in BACKUP_FREQUENCIES},
+            retentionDays=dict(plan.retention_days),
             objectLock=(
                 {"mode": backup.object_lock.mode, "days": backup.retention_days.longest} if backup.object_lock else None
             ),
@@ -141,8 +156,19 @@ class BackupVault(pulumi.ComponentResource):
             replicaRegion=replica_region,
             replicaKmsKeyArn=self.replica_kms_key_arn,
             accessLogBucket=self.log_bucket_name,
+        )  # type: ignore[assignment]
+        self.register_outputs(
+            {
+                "bucket_name": self.bucket_name,
+                "bucket_arn": self.bucket_arn,
+                "kms_key_arn": self.kms_key_arn,
+                "replica_bucket_name": self.replica_bucket_name,
+                "replica_kms_key_arn": self.replica_kms_key_arn,
+                "replication_role_arn": self.replication_role_arn,
+                "log_bucket_name": self.log_bucket_name,
+                "summary": self.summary,
+            }
         )
-        self.register_outputs({"summary": self.summary})
 
     # --- buckets ---------------------------------------------------------------------------------------------
 
@@ -156,15 +182,16 @@ class BackupVault(pulumi.ComponentResource):
         object_lock: bool = True,
     ) -> VaultBucket:
         """A guarded bucket (components.bucket), protected and retained, with object lock where the settings ask."""
-        settings, lock = self._settings, self._backup.object_lock if object_lock else None
+        lock = self._backup.object_lock if object_lock else None
         bucket = aws.s3.Bucket(
             logical,
             bucket=bucket_name,
             region=region,
             force_destroy=False,  # a bucket holding backups is never emptied to delete it
             object_lock_enabled=bool(lock),  # only at creation; changing it replaces the bucket (refused: protected)
-            tags=dict(settings.tags),
-            opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=settings.retain_stateful_on_delete),
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=True, retain_on_delete=self._args.key_defaults.retain_on_delete
+            ),
         )
         # Parented to the vault, not the bucket: children inherit `protect`, and only the bucket itself holds data.
         guarded = guard_bucket(logical, bucket, parent=self, region=region, kms_key_arn=kms_key_arn, grants=grants)
@@ -183,31 +210,28 @@ class BackupVault(pulumi.ComponentResource):
             f"{logical}-lifecycle",
             bucket=hardened.guarded.bucket.id,
             region=hardened.region,
-            rules=lifecycle_rules(self._backup),
+            rules=self._args.plan.lifecycle_rules(),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[hardened.guarded.versioning]),
         )
 
-    def _log_bucket(self) -> VaultBucket:
-        settings, source_arn = self._settings, self.bucket_arn
-        name = access_log_bucket_name(self.bucket_name)
+    def _log_bucket(self, name: str) -> VaultBucket:
+        args, source_arn, region = self._args, self.bucket_arn, self._args.plan.region
 
         def logging_delivery(log_arn: pulumi.Output[str]) -> pulumi.Output[tuple[iam.Statement, ...]]:
-            return log_arn.apply(lambda arn: (_log_delivery(arn, self.bucket_name, source_arn, settings.account_id),))
+            return log_arn.apply(lambda arn: (_log_delivery(arn, self.bucket_name, source_arn, args.account_id),))
 
-        log_bucket = self._bucket(
-            f"{self._name}-logs", name, settings.region, None, grants=logging_delivery, object_lock=False
-        )
+        log_bucket = self._bucket(f"{self._name}-logs", name, region, None, grants=logging_delivery, object_lock=False)
         aws.s3.BucketLifecycleConfiguration(
             f"{self._name}-logs-lifecycle",
             bucket=log_bucket.guarded.bucket.id,
-            region=settings.region,
+            region=region,
             rules=[
                 {
                     "id": "expire-access-logs",
                     "status": "Enabled",
                     "filter": {"prefix": ""},
                     "expiration": {"days": self._backup.access_log_retention_days},
-                    "noncurrent_version_expiration": {"noncurrent_days": self._backup.noncurrent_version_days},
+                    "noncurrent_version_expiration": {"noncurrent_days": self._args.plan.noncurrent_version_days},
                 }
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[log_bucket.guarded.versioning]),
@@ -217,7 +241,7 @@ class BackupVault(pulumi.ComponentResource):
     # --- replication -----------------------------------------------------------------------------------------
 
     def _replication_role(self) -> aws.iam.Role:
-        settings = self._settings
+        args = self._args
         trust = iam.PolicyDocument(
             (
                 iam.Statement(
@@ -226,7 +250,7 @@ class BackupVault(pulumi.ComponentResource):
                     principal=iam.Principal.service("s3.amazonaws.com"),
                     # Only S3 replicating this vault may use the role (confused-deputy guard).
                     conditions=(
-                        iam.Condition("StringEquals", "aws:SourceAccount", (settings.account_id,)),
+                        iam.Condition("StringEquals", "aws:SourceAccount", (args.account_id,)),
                         iam.Condition("ArnLike", "aws:SourceArn", (self.bucket_arn,)),
                     ),
                 ),
@@ -235,11 +259,11 @@ class BackupVault(pulumi.ComponentResource):
         )
         return stack_role(
             f"{self._name}-replication-role",
-            role_name=naming.iam_name(*settings.replication_role_name_parts(self.bucket_name)),
+            role_name=str(args.names.replication_role),
             description=f"S3 replication of backup vault {self.bucket_name} to {self._backup.replica_region}",
             trust_policy=trust.to_json(),
-            settings=settings,
-            tags=settings.tags,
+            defaults=args.role_defaults,
+            tags=None,
             parent=self,
         )
 
@@ -256,11 +280,11 @@ class BackupVault(pulumi.ComponentResource):
         role: aws.iam.Role,
         keys: EncryptionKeys,
     ) -> None:
-        settings = self._settings
-        replica_arn = naming.arn(settings.partition, "s3", replica.name)
+        region = self._args.plan.region
+        replica_arn = naming.arn(self._args.partition, "s3", replica.name)
         policy = pulumi.Output.all(keys.key_arns["backups"], keys.key_arns["replica"]).apply(
             lambda arns: replication_policy(
-                self.bucket_arn, replica_arn, arns[0], arns[1], settings.region, replica_region, self._backup
+                self.bucket_arn, replica_arn, arns[0], arns[1], region, replica_region, self._backup
             )
         )
         role_policy = aws.iam.RolePolicy(
@@ -273,7 +297,7 @@ class BackupVault(pulumi.ComponentResource):
         aws.s3.BucketReplicationConfig(
             f"{self._name}-replication",
             bucket=vault.guarded.bucket.id,
-            region=settings.region,
+            region=region,
             role=role.arn,
             rules=[
                 {
@@ -299,31 +323,6 @@ class BackupVault(pulumi.ComponentResource):
 # --- documents and rules (pure) ---------------------------------------------------------------------------------
 
 
-def lifecycle_rules(backup: BackupSettings) -> list[dict]:
-    """One expiry rule per frequency prefix (the retention Velero's TTLs use too), and one housekeeping rule."""
-    rules: list[dict] = [
-        {
-            "id": f"expire-{frequency}-backups",
-            "status": "Enabled",
-            "filter": {"prefix": lifecycle_prefix(frequency)},
-            "expiration": {"days": backup.retention_days.of(frequency)},
-        }
-        for frequency in BACKUP_FREQUENCIES
-    ]
-    rules.append(
-        {
-            "id": "housekeeping",
-            "status": "Enabled",
-            "filter": {"prefix": ""},
-            # Overwritten or deleted backups stay recoverable this long (and object lock may hold them longer).
-            "noncurrent_version_expiration": {"noncurrent_days": backup.noncurrent_version_days},
-            "abort_incomplete_multipart_upload": {"days_after_initiation": ABORT_INCOMPLETE_UPLOADS_DAYS},
-            "expiration": {"expired_object_delete_marker": True},
-        }
-    )
-    return rules
-
-
 def _log_delivery(log_bucket_arn: str, vault: str, vault_arn: str, account_id: str) -> iam.Statement:
     """S3 server access logging may write the vault's logs under `<vault>/`, for this vault and account only."""
     return iam.Statement(
@@ -336,33 +335,6 @@ def _log_delivery(log_bucket_arn: str, vault: str, vault_arn: str, account_id: s
             iam.Condition("StringEquals", "aws:SourceAccount", (account_id,)),
         ),
         sid="S3ServerAccessLogs",
-    )
-
-
-def backup_role(cluster: ClusterSettings, settings: StackSettings, bucket_name: str) -> IrsaRole:
-    """The IRSA role of the cluster's OADP/Velero: its own prefixes of its vault, nothing else."""
-    oadp = load_catalogue().backup.oadp
-    bucket_arn = naming.arn(settings.partition, "s3", bucket_name)
-    prefixes = [f"{lifecycle_prefix(f)}{cluster.name}/" for f in BACKUP_FREQUENCIES]
-    statements = (
-        iam.Statement(
-            "Allow",
-            ("s3:ListBucket",),
-            resources=(bucket_arn,),
-            conditions=(iam.Condition("StringLike", "s3:prefix", tuple(f"{p}*" for p in prefixes)),),
-            sid="ListOwnBackups",
-        ),
-        iam.Statement(
-            "Allow", BACKUP_OBJECT_ACTIONS, resources=tuple(f"{bucket_arn}/{p}*" for p in prefixes), sid="OwnBackups"
-        ),
-    )
-    return IrsaRole(
-        key=BACKUP_ROLE_KEY,
-        role_name=naming.iam_name(*cluster.backup_role_name_parts()),
-        description=f"OADP/Velero backups of ROSA cluster {cluster.name} to s3://{bucket_name}",
-        subjects=oadp.subjects,
-        audience=oadp.token_audience,
-        statements=statements,
     )
 
 

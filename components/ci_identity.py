@@ -8,30 +8,50 @@ audience. Permissions come from `foundation.ci_permissions`: what this stack man
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_aws as aws
 
-from components.role import attach_policy, stack_role
-from foundation import ci_permissions, iam, naming
-from foundation.settings import StackSettings
+from components.role import RoleDefaults, attach_policy, stack_role
+from foundation import iam, naming
+from foundation.ci_permissions import GITHUB_AUDIENCE, GITHUB_ISSUER
+from foundation.names import CiRoleKind
+from foundation.outputs import CiIdentityOutputs
+from foundation.project import type_token
+from foundation.settings import CiIdentitySettings
 
-GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
-GITHUB_AUDIENCE = "sts.amazonaws.com"
+
+@dataclass(frozen=True)
+class CiRole:
+    """One CI role: its IAM name and its managed policies (concern -> (policy name, document))."""
+
+    name: str
+    policies: Mapping[str, tuple[str, iam.PolicyDocument]]
+
+
+@dataclass(frozen=True)
+class CiIdentityArgs:
+    ci: CiIdentitySettings
+    deploy: CiRole
+    preview: CiRole
+    role_defaults: RoleDefaults
 
 
 class CiIdentity(pulumi.ComponentResource):
-    """Outputs: oidc_provider_arn, deploy_role_arn, preview_role_arn, summary (the stack output)."""
+    """Outputs: oidc_provider_arn, deploy_role_arn, preview_role_arn, summary (`CiIdentityOutputs`, the stack
+    output)."""
 
     oidc_provider_arn: pulumi.Output[str]
     deploy_role_arn: pulumi.Output[str]
     preview_role_arn: pulumi.Output[str]
-    summary: pulumi.Output[dict]
+    summary: pulumi.Output[CiIdentityOutputs]
 
-    def __init__(self, name: str, settings: StackSettings, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("rosa-foundation:ci:CiIdentity", name, None, opts)
-        ci = settings.ci_identity
-        assert ci
-        self._name, self._settings = name, settings
+    def __init__(self, name: str, args: CiIdentityArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(type_token("ci", "CiIdentity"), name, None, opts)
+        ci = args.ci
+        self._name, self._args = name, args
         if ci.github_oidc_provider_arn:
             self.oidc_provider_arn = pulumi.Output.from_input(ci.github_oidc_provider_arn)
         else:
@@ -39,14 +59,13 @@ class CiIdentity(pulumi.ComponentResource):
                 f"{name}-github",
                 url=GITHUB_ISSUER,
                 client_id_lists=[GITHUB_AUDIENCE],
-                tags=dict(settings.tags),
                 # Every pipeline of the account authenticates through it (AWS allows one per issuer).
                 opts=pulumi.ResourceOptions(parent=self, protect=True),
             ).arn
-        self.deploy_role_arn = self._role("deploy", ci.subject, ci_permissions.deploy_policies(settings))
-        preview = ci_permissions.preview_policy(settings)
-        self.preview_role_arn = self._role("preview", ci.preview_subject, {"state": preview} if preview else {})
-        self.summary = pulumi.Output.all(
+        self.deploy_role_arn = self._role("deploy", ci.subject, args.deploy)
+        self.preview_role_arn = self._role("preview", ci.preview_subject, args.preview)
+        # Output.all of keywords resolves to exactly these keys: a CiIdentityOutputs.
+        self.summary = pulumi.Output.all(  # type: ignore[assignment]
             environment=ci.environment,
             subject=ci.subject,
             deployRoleArn=self.deploy_role_arn,
@@ -63,9 +82,8 @@ class CiIdentity(pulumi.ComponentResource):
             }
         )
 
-    def _role(self, kind: str, subject: str, policies: dict[str, iam.PolicyDocument]) -> pulumi.Output[str]:
-        settings, logical = self._settings, f"{self._name}-{kind}"
-        role_name = naming.iam_name(*settings.ci_role_name_parts(kind))
+    def _role(self, kind: CiRoleKind, subject: str, spec: CiRole) -> pulumi.Output[str]:
+        logical = f"{self._name}-{kind}"
         trust = self.oidc_provider_arn.apply(
             lambda arn: iam.web_identity_trust(
                 arn, naming.issuer_host_path(GITHUB_ISSUER), (subject,), GITHUB_AUDIENCE
@@ -73,21 +91,20 @@ class CiIdentity(pulumi.ComponentResource):
         )
         role = stack_role(
             logical,
-            role_name=role_name,
+            role_name=spec.name,
             description=f"GitHub Actions {kind} of this stack ({subject})",
             trust_policy=trust,
-            settings=settings,
-            tags=settings.tags,
+            defaults=self._args.role_defaults,
+            tags=None,
             parent=self,
         )
-        for concern, document in policies.items():
+        for concern, (policy_name, document) in spec.policies.items():
             policy = aws.iam.Policy(
                 f"{logical}-{concern}",
-                name=f"{role_name}-{concern}",
-                path=settings.iam_path,
+                name=policy_name,
+                path=self._args.role_defaults.path,
                 description=f"GitHub Actions {kind}: {concern} this stack manages",
                 policy=document.to_json(),
-                tags=dict(settings.tags),
                 opts=pulumi.ResourceOptions(parent=self),
             )
             attach_policy(f"{logical}-{concern}-attachment", role, policy.arn)

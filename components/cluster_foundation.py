@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from dataclasses import dataclass
 
 import pulumi
 
 from components.account_roles import AccountRoleArns
-from components.backup_vault import BACKUP_ROLE_KEY, BackupVault, BackupVaultArgs, backup_role
-from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, cluster_key_specs
-from components.oidc_provider import OidcProvider
+from components.backup_vault import BackupVault, BackupVaultArgs
+from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, KeyDefaults, cluster_key_specs
+from components.oidc_provider import OidcProvider, OidcProviderArgs, SelfHostedNames
 from components.operator_roles import OperatorRoles, OperatorRolesArgs
-from components.security_groups import SecurityGroups, SecurityGroupsArgs
-from components.workload_roles import WorkloadRoles, WorkloadRolesArgs, application_role
-from foundation import backup_plan
+from components.role import RoleDefaults
+from components.security_groups import SecurityGroups, SecurityGroupsArgs, ingress_by_node_role
+from components.workload_roles import WorkloadRoles, WorkloadRolesArgs
+from foundation import backup_plan, irsa
+from foundation.backup_plan import VaultPlan
 from foundation.catalogue import BACKUP_FREQUENCIES
-from foundation.settings import ClusterSettings, StackSettings
+from foundation.names import StackNames
+from foundation.outputs import BackupOutputs, ClusterOutputs
+from foundation.project import CLUSTER_FOUNDATION
+from foundation.settings import ClusterSettings, SelfHostedOidc
 
 
 @dataclass(frozen=True)
 class ClusterFoundationArgs:
+    """One cluster's settings, the names and defaults of its resources, and what it uses of the stack."""
+
     cluster: ClusterSettings
-    settings: StackSettings
+    names: StackNames
+    role_defaults: RoleDefaults
+    key_defaults: KeyDefaults
     account_roles: AccountRoleArns
+    # The plan of the vault its backups go to (None without backups), and whether that vault is the cluster's own.
+    backup_plan: VaultPlan | None
+    own_vault: BackupVaultArgs | None
 
 
 class ClusterFoundation(pulumi.ComponentResource):
@@ -31,68 +44,80 @@ class ClusterFoundation(pulumi.ComponentResource):
     backup vault when vaults are per cluster).
 
     Outputs: backup_role_arn (None without backups), rosa_create_cluster_args (the `rosa create cluster` arguments
-    that use exactly these resources), summary (the cluster's stack output).
+    that use exactly these resources), summary (`ClusterOutputs`, the cluster's stack output).
     """
 
     backup_role_arn: pulumi.Output[str] | None
     rosa_create_cluster_args: pulumi.Output[list[str]]
-    summary: pulumi.Output[dict]
+    summary: pulumi.Output[ClusterOutputs]
 
     def __init__(self, name: str, args: ClusterFoundationArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("rosa-foundation:cluster:ClusterFoundation", name, None, opts)
-        cluster, settings, child = args.cluster, args.settings, pulumi.ResourceOptions(parent=self)
+        super().__init__(CLUSTER_FOUNDATION, name, None, opts)
+        cluster, names, child = args.cluster, args.names, pulumi.ResourceOptions(parent=self)
         account_role_arns = args.account_roles.role_arns[cluster.topology]
-        oidc = OidcProvider(f"{name}-oidc", cluster, settings, child)
+        oidc = OidcProvider(f"{name}-oidc", _oidc_args(names, cluster, args.key_defaults.retain_on_delete), child)
         operator_roles = OperatorRoles(
             f"{name}-operator-roles",
             OperatorRolesArgs(
-                cluster=cluster,
-                settings=settings,
+                prefix=cluster.operator_prefix,
+                topology=cluster.topology,
+                roles=irsa.operator_roles(names, cluster),
                 oidc=oidc,
+                role_defaults=args.role_defaults,
                 classic_policy_arns=args.account_roles.classic_operator_policy_arns,
             ),
             child,
         )
+        aliases = {purpose: names.cluster_key_alias(cluster, purpose) for purpose in ("volumes", "etcd")}
         keys = EncryptionKeys(
             f"{name}-keys",
-            EncryptionKeysArgs(settings, cluster_key_specs(cluster, account_role_arns, operator_roles.role_arns)),
+            EncryptionKeysArgs(
+                cluster_key_specs(cluster.name, cluster.topology, aliases, account_role_arns, operator_roles.role_arns),
+                args.key_defaults,
+            ),
             child,
         )
         security_groups = (
-            SecurityGroups(f"{name}-security-groups", SecurityGroupsArgs(cluster, cluster.network, settings), child)
+            SecurityGroups(
+                f"{name}-security-groups",
+                SecurityGroupsArgs(
+                    cluster=cluster.name,
+                    topology=cluster.topology,
+                    network=cluster.network,
+                    group_names={
+                        role: names.security_group(cluster, role)
+                        for role in ingress_by_node_role(cluster.topology, cluster.network)
+                    },
+                    scope=names.settings.account_role_prefix,
+                ),
+                child,
+            )
             if cluster.network
             else None
         )
-        irsa_roles = tuple(application_role(cluster, workload) for workload in cluster.workload_roles)
-        vault_bucket = None
-        if settings.backup:
-            vault_bucket = settings.backup_bucket(cluster if settings.backup.vault == "per-cluster" else None)
-            irsa_roles += (backup_role(cluster, settings, vault_bucket),)
+        plan = args.backup_plan
         workload_roles = WorkloadRoles(
             f"{name}-workload-roles",
-            WorkloadRolesArgs(settings, oidc, irsa_roles),
+            WorkloadRolesArgs(
+                oidc=oidc,
+                role_defaults=args.role_defaults,
+                application_roles=irsa.application_roles(names, cluster),
+                backup_role=plan.backup_role(names, cluster) if plan else None,
+            ),
             child,
         )
-        self.backup_role_arn = workload_roles.role_arns.get(BACKUP_ROLE_KEY)
+        self.backup_role_arn = workload_roles.backup_role_arn
         vault = (
             BackupVault(
-                f"{name}-backup-vault", BackupVaultArgs(settings, vault_bucket, {name: self.backup_role_arn}), child
+                f"{name}-backup-vault",
+                _with_writer(args.own_vault, cluster.name, self.backup_role_arn),
+                child,
             )
-            if settings.backup and settings.backup.vault == "per-cluster" and self.backup_role_arn
+            if args.own_vault and self.backup_role_arn
             else None
         )
 
         group_ids = security_groups.group_ids if security_groups else {}
-        plan = (
-            backup_plan.BackupPlan(
-                cluster=name,
-                bucket=vault_bucket,
-                region=settings.region,
-                retention_days={f: settings.backup.retention_days.of(f) for f in BACKUP_FREQUENCIES},
-            )
-            if settings.backup and vault_bucket
-            else None
-        )
         # One Output for every fact, one plain summary built from it: at fleet scale each extra Output stage walked
         # these values again (benchmarks/).
         facts = pulumi.Output.all(
@@ -104,34 +129,58 @@ class ClusterFoundation(pulumi.ComponentResource):
             kmsKeyArns=keys.key_arns,
             securityGroupIds=group_ids,
             workloadRoleArns=workload_roles.role_arns,
+            backupRoleArn=self.backup_role_arn,
             vault=vault.summary if vault else None,
         )
-        self.summary = facts.apply(lambda values: cluster_summary(cluster, settings, oidc.config_id, plan, values))
+        self.summary = facts.apply(
+            lambda values: cluster_summary(cluster, names.settings.region, oidc.config_id, plan, values)
+        )
         self.rosa_create_cluster_args = self.summary.apply(lambda summary: summary["rosaCreateClusterArgs"])
-        self.register_outputs({"summary": self.summary})
+        self.register_outputs(
+            {
+                "backup_role_arn": self.backup_role_arn,
+                "rosa_create_cluster_args": self.rosa_create_cluster_args,
+                "summary": self.summary,
+            }
+        )
+
+
+def _oidc_args(names: StackNames, cluster: ClusterSettings, retain_on_delete: bool) -> OidcProviderArgs:
+    self_hosted = None
+    bucket, secret = names.issuer_bucket(cluster), names.private_key_secret(cluster)
+    if isinstance(cluster.oidc, SelfHostedOidc) and bucket and secret:
+        self_hosted = SelfHostedNames(bucket, secret, names.origin_access_control(cluster))
+    known = None
+    if not isinstance(cluster.oidc, SelfHostedOidc) and (host_path := names.issuer_host_path(cluster)):
+        known = (names.oidc_provider_arn(host_path), host_path)
+    return OidcProviderArgs(cluster.oidc, self_hosted, known, retain_on_delete)
+
+
+def _with_writer(vault: BackupVaultArgs, cluster: str, role_arn: pulumi.Output[str]) -> BackupVaultArgs:
+    """A cluster's own vault admits its backup role, which exists only once the cluster's roles do."""
+    return dataclasses.replace(vault, writers={cluster: role_arn})
 
 
 def cluster_summary(
     cluster: ClusterSettings,
-    settings: StackSettings,
+    region: str,
     config_id: str | None,
-    plan: backup_plan.BackupPlan | None,
+    plan: VaultPlan | None,
     facts: dict,
-) -> dict:
+) -> ClusterOutputs:
     """The cluster's stack output, from its resources' resolved facts."""
-    workload_arns = dict(facts["workloadRoleArns"])
-    backup_role_arn = workload_arns.pop(BACKUP_ROLE_KEY, None)
     args = rosa_create_cluster_args(
-        cluster, settings, facts["accountRoleArns"], config_id, facts["kmsKeyArns"], facts["securityGroupIds"]
+        cluster, region, facts["accountRoleArns"], config_id, facts["kmsKeyArns"], facts["securityGroupIds"]
     )
-    backup = None
+    backup_role_arn = facts["backupRoleArn"]
+    backup: BackupOutputs | None = None
     if plan and backup_role_arn:
         backup = {
             "bucket": plan.bucket,
-            "prefixes": {f: plan.prefix(f) for f in BACKUP_FREQUENCIES},
+            "prefixes": {f: plan.prefix(f, cluster.name) for f in BACKUP_FREQUENCIES},
             "roleArn": backup_role_arn,
             "vault": facts["vault"],
-            "manifests": backup_plan.manifests(plan, backup_role_arn),
+            "manifests": backup_plan.manifests(plan, cluster.name, backup_role_arn),
         }
     return {
         "topology": cluster.topology,
@@ -145,7 +194,7 @@ def cluster_summary(
         "oidcPrivateKeySecretArn": facts["oidcPrivateKeySecretArn"],
         "kmsKeyArns": facts["kmsKeyArns"],
         "securityGroupIds": facts["securityGroupIds"],
-        "workloadRoleArns": workload_arns,
+        "workloadRoleArns": facts["workloadRoleArns"],
         "backup": backup,
         "rosaCreateClusterArgs": args,
         "rosaCreateClusterCommand": shlex.join(args),
@@ -154,7 +203,7 @@ def cluster_summary(
 
 def rosa_create_cluster_args(
     cluster: ClusterSettings,
-    settings: StackSettings,
+    region: str,
     role_arns: dict[str, str],
     config_id: str | None,
     key_arns: dict[str, str],
@@ -162,7 +211,7 @@ def rosa_create_cluster_args(
 ) -> list[str]:
     """`rosa create cluster` with the roles, prefix, OIDC config, keys and security groups of this stack (subnets
     and other network flags are the user's)."""
-    args = ["rosa", "create", "cluster", "--cluster-name", cluster.name, "--region", settings.region]
+    args = ["rosa", "create", "cluster", "--cluster-name", cluster.name, "--region", region]
     args += ["--hosted-cp"] if cluster.topology == "hcp" else ["--sts"]
     args += ["--role-arn", role_arns["installer"], "--support-role-arn", role_arns["support"]]
     args += ["--worker-iam-role", role_arns["instance-worker"]]

@@ -9,15 +9,16 @@ the grantee. ROSA's documented grants per topology live in the catalogue (`kms`)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from foundation import iam, naming
-from foundation.catalogue import load_catalogue
-from foundation.settings import ClusterSettings, StackSettings
-from foundation.tags import SCOPE_TAG, with_user_tags
+from foundation.catalogue import Topology, load_catalogue
+from foundation.project import type_token
+from foundation.settings import StackSettings
+from foundation.tags import added_tags
 
 GRANTS_FOR_AWS_RESOURCES = iam.Condition("Bool", "kms:GrantIsForAWSResource", ("true",))
 
@@ -36,16 +37,35 @@ class KeyGrant:
 class KeySpec:
     purpose: str  # the key's name in outputs: volumes, etcd, backups, ...
     description: str
-    alias: str  # without the `alias/` prefix
+    alias: str  # `alias/rosa/...` (foundation.names)
     grants: tuple[KeyGrant, ...]
-    extra_tags: Mapping[str, str] = field(default_factory=dict)
+    rosa_tags: Mapping[str, str] | None = None  # ROSA's tags, on keys rosa's clusters use (foundation.tags)
     region: str | None = None  # default: the stack's region
 
 
 @dataclass(frozen=True)
+class KeyDefaults:
+    """What every key of the stack shares."""
+
+    account_root_arn: str  # `arn:<partition>:iam::<account>:root`, the keys' administrator
+    deletion_window_days: int  # 7 to 30
+    scope: str  # the scope tag's value (the account role prefix)
+    retain_on_delete: bool  # keep the key in AWS when the stack is destroyed
+
+    @classmethod
+    def of(cls, settings: StackSettings) -> KeyDefaults:
+        return cls(
+            account_root_arn=naming.arn(settings.partition, "iam", "root", account=settings.account_id),
+            deletion_window_days=settings.encryption.deletion_window_days,
+            scope=settings.account_role_prefix,
+            retain_on_delete=settings.retain_stateful_on_delete,
+        )
+
+
+@dataclass(frozen=True)
 class EncryptionKeysArgs:
-    settings: StackSettings
     keys: tuple[KeySpec, ...]
+    defaults: KeyDefaults
 
 
 class EncryptionKeys(pulumi.ComponentResource):
@@ -55,45 +75,41 @@ class EncryptionKeys(pulumi.ComponentResource):
     alias_names: dict[str, str]
 
     def __init__(self, name: str, args: EncryptionKeysArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("rosa-foundation:kms:EncryptionKeys", name, None, opts)
-        settings = args.settings
+        super().__init__(type_token("kms", "EncryptionKeys"), name, None, opts)
         self.key_arns, self.alias_names = {}, {}
+        defaults = args.defaults
         for spec in args.keys:
             key = aws.kms.Key(
                 f"{name}-{spec.purpose}",
                 description=spec.description,
                 enable_key_rotation=True,
-                deletion_window_in_days=settings.encryption.deletion_window_days,
-                policy=key_policy_output(settings, spec.grants),
+                deletion_window_in_days=defaults.deletion_window_days,
+                policy=key_policy_output(defaults.account_root_arn, spec.grants),
                 region=spec.region,
-                tags=with_user_tags(settings.tags, {**spec.extra_tags, SCOPE_TAG: settings.account_role_prefix}),
+                tags=added_tags(rosa=spec.rosa_tags, scope=defaults.scope),
                 # Data encrypted with a deleted key is lost for good: never delete one by accident.
-                opts=pulumi.ResourceOptions(
-                    parent=self, protect=True, retain_on_delete=settings.retain_stateful_on_delete
-                ),
+                opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=defaults.retain_on_delete),
             )
-            alias_name = f"alias/{spec.alias}"
             aws.kms.Alias(
                 f"{name}-{spec.purpose}-alias",
-                name=alias_name,
+                name=spec.alias,
                 target_key_id=key.key_id,
                 region=spec.region,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.key_arns[spec.purpose] = key.arn
-            self.alias_names[spec.purpose] = alias_name
+            self.alias_names[spec.purpose] = spec.alias
         self.register_outputs({"key_arns": self.key_arns, "alias_names": self.alias_names})
 
 
-def key_policy_output(settings: StackSettings, grants: Sequence[KeyGrant]) -> pulumi.Output[str]:
+def key_policy_output(root: str, grants: Sequence[KeyGrant]) -> pulumi.Output[str]:
     """The key policy once every principal ARN is known (KMS refuses principals that do not exist yet)."""
     principals = [p for grant in grants for p in grant.principals]
-    return pulumi.Output.all(*principals).apply(lambda arns: key_policy(settings, grants, arns))
+    return pulumi.Output.all(*principals).apply(lambda arns: key_policy(root, grants, arns))
 
 
-def key_policy(settings: StackSettings, grants: Sequence[KeyGrant], principal_arns: Sequence[str]) -> str:
-    """`principal_arns` are the grants' principals, resolved, in order."""
-    root = naming.arn(settings.partition, "iam", "root", account=settings.account_id)
+def key_policy(root: str, grants: Sequence[KeyGrant], principal_arns: Sequence[str]) -> str:
+    """The account root `root` administers; `principal_arns` are the grants' principals, resolved, in order."""
     statements = [
         iam.Statement(
             "Allow", ("kms:*",), resources=("*",), principal=iam.Principal.aws(root), sid="AccountRootAdministers"
@@ -116,12 +132,15 @@ def key_policy(settings: StackSettings, grants: Sequence[KeyGrant], principal_ar
 
 
 def cluster_key_specs(
-    cluster: ClusterSettings,
+    cluster: str,
+    topology: Topology,
+    aliases: Mapping[str, str],
     account_role_arns: Mapping[str, pulumi.Output[str]],
     operator_role_arns: Mapping[str, pulumi.Output[str]],
 ) -> tuple[KeySpec, ...]:
-    """The keys `rosa create cluster` takes for this cluster, with the grants ROSA documents for its topology."""
-    keys = load_catalogue().kms.topology(cluster.topology)
+    """The keys `rosa create cluster` takes for `cluster`, with the grants ROSA documents for its topology;
+    `aliases`: purpose (volumes, etcd) -> alias name."""
+    keys = load_catalogue().kms.topology(topology)
     uses = {"volumes": "EBS volumes (--kms-key-arn)", "etcd": "etcd (--etcd-encryption-kms-arn)"}
     specs = []
     for purpose, documented in (("volumes", keys.volumes), ("etcd", keys.etcd)):
@@ -140,10 +159,10 @@ def cluster_key_specs(
         specs.append(
             KeySpec(
                 purpose=purpose,
-                description=f"ROSA cluster {cluster.name}: {uses[purpose]}",
-                alias=f"rosa/{cluster.name}/{purpose}",
+                description=f"ROSA cluster {cluster}: {uses[purpose]}",
+                alias=aliases[purpose],
                 grants=grants,
-                extra_tags=keys.key_tags,
+                rosa_tags=keys.key_tags,
             )
         )
     return tuple(specs)

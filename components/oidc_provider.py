@@ -8,6 +8,8 @@ in S3, private key in Secrets Manager (for `rosa register oidc-config`), and the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_aws as aws
 import pulumi_tls as tls
@@ -15,13 +17,34 @@ import pulumi_tls as tls
 from components.bucket import guard_bucket
 from foundation import iam, naming, oidc_documents
 from foundation.catalogue import load_catalogue
-from foundation.settings import ClusterSettings, ManagedOidc, SelfHostedOidc, StackSettings
-from foundation.tags import with_user_tags
+from foundation.irsa import IrsaRole
+from foundation.project import type_token
+from foundation.settings import ManagedOidc, SelfHostedOidc
+from foundation.tags import added_tags
 
 # AWS's managed "CachingOptimized" cache policy: the issuer documents change only when the key rotates.
 CLOUDFRONT_CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-# Documents readable without credentials: exactly what AWS STS fetches, nothing else in the bucket.
-PUBLIC_DOCUMENTS = (oidc_documents.DISCOVERY_KEY, oidc_documents.JWKS_KEY)
+
+
+@dataclass(frozen=True)
+class SelfHostedNames:
+    """The names of a self-hosted issuer's resources (`foundation.names`)."""
+
+    bucket: str
+    private_key_secret: str
+    origin_access_control: str
+
+
+@dataclass(frozen=True)
+class OidcProviderArgs:
+    """One cluster's OIDC config settings and, for a self-hosted one, its resources' names."""
+
+    oidc: ManagedOidc | SelfHostedOidc
+    self_hosted: SelfHostedNames | None  # required for a self-hosted config
+    # (provider ARN, issuer host/path) when the settings alone fix them (Red Hat's managed issuer): trusts are then
+    # plain documents that wait for the provider, instead of one Output chain per role (benchmarks/).
+    known_issuer: tuple[str, str] | None
+    retain_on_delete: bool  # keep the issuer's stateful resources in AWS when the stack is destroyed
 
 
 class OidcProvider(pulumi.ComponentResource):
@@ -30,49 +53,39 @@ class OidcProvider(pulumi.ComponentResource):
 
     provider_arn: pulumi.Output[str]
     provider: aws.iam.OpenIdConnectProvider
-    # (provider ARN, issuer host/path) when the settings alone fix them (Red Hat's managed issuer): trusts are then
-    # plain documents that wait for the provider, instead of one Output chain per role (benchmarks/).
     known_issuer: tuple[str, str] | None
     issuer_url: pulumi.Output[str]
     issuer_host_path: pulumi.Output[str]
     config_id: str | None
     private_key_secret_arn: pulumi.Output[str] | None
 
-    def __init__(
-        self,
-        name: str,
-        cluster: ClusterSettings,
-        settings: StackSettings,
-        opts: pulumi.ResourceOptions | None = None,
-    ):
-        super().__init__("rosa-foundation:oidc:OidcProvider", name, None, opts)
-        self._name = name
-        self._settings = settings
-        self._tags = with_user_tags(settings.tags, {})
-        self.config_id = cluster.oidc.config_id
+    def __init__(self, name: str, args: OidcProviderArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(type_token("oidc", "OidcProvider"), name, None, opts)
+        self._name, self._args = name, args
+        self._tags = added_tags(rosa={})
+        oidc = args.oidc
+        self.config_id = oidc.config_id
         self.private_key_secret_arn = None
         depends_on: list[pulumi.Resource] = []
-        if isinstance(cluster.oidc, ManagedOidc):
-            self.issuer_url = pulumi.Output.from_input(cluster.oidc.issuer)
+        if isinstance(oidc, ManagedOidc):
+            self.issuer_url = pulumi.Output.from_input(oidc.issuer)
+        elif args.self_hosted is None:
+            raise ValueError(f"{name}: a self-hosted OIDC config needs the names of its resources")
         else:
-            depends_on = self._self_hosted(settings.self_hosted_bucket(cluster), cluster.oidc)
+            depends_on = self._self_hosted(args.self_hosted, oidc)
         self.issuer_host_path = self.issuer_url.apply(naming.issuer_host_path)
         provider = aws.iam.OpenIdConnectProvider(
             f"{name}-provider",
             url=self.issuer_url,
             client_id_lists=list(load_catalogue().oidc.client_ids),
-            thumbprint_lists=[cluster.oidc.thumbprint.lower()] if cluster.oidc.thumbprint else None,
+            thumbprint_lists=[oidc.thumbprint.lower()] if oidc.thumbprint else None,
             tags=self._tags,
             # Every operator of a live cluster authenticates through it: a dropped or mistyped cluster entry
             # must not delete it. Retiring a cluster is deliberate: `pulumi state unprotect` first (README).
             opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on, protect=True),
         )
         self.provider_arn, self.provider = provider.arn, provider
-        self.known_issuer = None
-        if isinstance(cluster.oidc, ManagedOidc):
-            host_path = naming.issuer_host_path(cluster.oidc.issuer)
-            arn = naming.oidc_provider_arn(settings.partition, settings.account_id, host_path)
-            self.known_issuer = (arn, host_path)
+        self.known_issuer = args.known_issuer
         self.register_outputs(
             {
                 "provider_arn": self.provider_arn,
@@ -83,20 +96,18 @@ class OidcProvider(pulumi.ComponentResource):
             }
         )
 
-    def _self_hosted(self, bucket_name: str, oidc: SelfHostedOidc) -> list[pulumi.Resource]:
+    def _self_hosted(self, names: SelfHostedNames, oidc: SelfHostedOidc) -> list[pulumi.Resource]:
         """Create the issuer; return what the IAM provider must wait for (the published documents)."""
-        name, child = self._name, pulumi.ResourceOptions(parent=self)
+        name, child, bucket_name = self._name, pulumi.ResourceOptions(parent=self), names.bucket
         # Losing these breaks the cluster's identity: protected, and kept in AWS if the stack is ever destroyed.
-        stateful = pulumi.ResourceOptions(
-            parent=self, protect=True, retain_on_delete=self._settings.retain_stateful_on_delete
-        )
+        stateful = pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=self._args.retain_on_delete)
         signing_key = tls.PrivateKey(f"{name}-signing-key", algorithm="RSA", rsa_bits=4096, opts=stateful)
         bucket = aws.s3.Bucket(
             f"{name}-bucket", bucket=bucket_name, force_destroy=False, tags=self._tags, opts=stateful
         )
         via_cloudfront = oidc.public_access == "cloudfront"
         if via_cloudfront:
-            distribution = self._cloudfront(bucket)
+            distribution = self._cloudfront(bucket, names.origin_access_control)
             self.issuer_url = pulumi.Output.concat("https://", distribution.domain_name)
             reader = iam.Principal.service("cloudfront.amazonaws.com")
 
@@ -133,7 +144,7 @@ class OidcProvider(pulumi.ComponentResource):
         )
         secret = aws.secretsmanager.Secret(
             f"{name}-private-key",
-            name=f"{bucket_name}-private-key",
+            name=names.private_key_secret,
             description=f"Service-account signing key of OIDC issuer {bucket_name} (rosa register oidc-config)",
             recovery_window_in_days=30,
             tags=self._tags,
@@ -148,11 +159,11 @@ class OidcProvider(pulumi.ComponentResource):
         self.private_key_secret_arn = secret.arn
         return [discovery, jwks]
 
-    def _cloudfront(self, bucket: aws.s3.Bucket) -> aws.cloudfront.Distribution:
+    def _cloudfront(self, bucket: aws.s3.Bucket, access_control_name: str) -> aws.cloudfront.Distribution:
         name = self._name
         access_control = aws.cloudfront.OriginAccessControl(
             f"{name}-origin-access",
-            name=f"{name}-oidc",
+            name=access_control_name,
             description="CloudFront reads the OIDC issuer bucket; nobody else does",
             origin_access_control_origin_type="s3",
             signing_behavior="always",
@@ -192,20 +203,18 @@ def _read_issuer_documents(bucket_arn: str, reader: iam.Principal, source_arn: s
     return iam.Statement(
         "Allow",
         ("s3:GetObject",),
-        resources=tuple(f"{bucket_arn}/{key}" for key in PUBLIC_DOCUMENTS),
+        resources=tuple(f"{bucket_arn}/{key}" for key in oidc_documents.PUBLISHED_KEYS),
         principal=reader,
         conditions=(iam.Condition("StringEquals", "AWS:SourceArn", (source_arn,)),) if source_arn else (),
         sid="ReadIssuerDocuments",
     )
 
 
-def web_identity_trust_of(
-    oidc: OidcProvider, subjects: tuple[str, ...], audience: str | None = None
-) -> pulumi.Input[str]:
-    """The trust document for `subjects` of this issuer: plain when the issuer is known from the settings."""
+def web_identity_trust_of(oidc: OidcProvider, role: IrsaRole) -> pulumi.Input[str]:
+    """`role`'s trust document through this issuer: plain when the issuer is known from the settings."""
     if oidc.known_issuer:
         arn, host_path = oidc.known_issuer
-        return iam.web_identity_trust(arn, host_path, subjects, audience).to_json()
+        return role.trust(arn, host_path).to_json()
     return pulumi.Output.all(oidc.provider_arn, oidc.issuer_host_path).apply(
-        lambda values: iam.web_identity_trust(values[0], values[1], subjects, audience).to_json()
+        lambda values: role.trust(values[0], values[1]).to_json()
     )

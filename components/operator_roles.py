@@ -14,54 +14,51 @@ from dataclasses import dataclass
 import pulumi
 
 from components.oidc_provider import OidcProvider, web_identity_trust_of
-from components.role import attach_policy, stack_role
-from foundation import naming, tags
-from foundation.catalogue import OperatorRoleSpec
-from foundation.settings import ClusterSettings, StackSettings
+from components.role import RoleDefaults, attach_policy, stack_role
+from foundation import tags
+from foundation.catalogue import Topology
+from foundation.irsa import IrsaRole
+from foundation.project import type_token
 
 
 @dataclass(frozen=True)
 class OperatorRolesArgs:
-    cluster: ClusterSettings
-    settings: StackSettings
+    """One cluster's operator roles (`foundation.irsa.operator_roles`) and what they attach and trust."""
+
+    prefix: str  # the cluster's operator role prefix (`--operator-roles-prefix`)
+    topology: Topology
+    roles: tuple[IrsaRole, ...]
     oidc: OidcProvider
+    role_defaults: RoleDefaults
     # classic only: the account-wide operator policies, by operator slug
     classic_policy_arns: Mapping[str, pulumi.Output[str]]
 
 
 class OperatorRoles(pulumi.ComponentResource):
-    """Outputs: prefix, role_arns (operator slug `<namespace>/<operator>` -> ARN)."""
+    """Outputs: prefix (str), role_arns (operator slug `<namespace>/<operator>` -> ARN)."""
 
     prefix: str
     role_arns: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: OperatorRolesArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("rosa-foundation:iam:OperatorRoles", name, None, opts)
-        self.prefix = args.cluster.operator_prefix
-        self.role_arns = {spec.slug: self._operator_role(name, args, spec) for spec in args.cluster.operator_specs}
+        super().__init__(type_token("iam", "OperatorRoles"), name, None, opts)
+        self.prefix = args.prefix
+        self.role_arns = {spec.key: self._operator_role(name, args, spec) for spec in args.roles}
         self.register_outputs({"prefix": self.prefix, "role_arns": self.role_arns})
 
-    def _operator_role(self, name: str, args: OperatorRolesArgs, spec: OperatorRoleSpec) -> pulumi.Output[str]:
-        cluster, settings = args.cluster, args.settings
-        logical = f"{name}-{spec.namespace}-{spec.operator}"
-        trust = web_identity_trust_of(args.oidc, spec.subjects)
+    def _operator_role(self, name: str, args: OperatorRolesArgs, spec: IrsaRole) -> pulumi.Output[str]:
+        namespace, operator = spec.key.split("/")
+        logical = f"{name}-{namespace}-{operator}"
         role = stack_role(
             logical,
-            role_name=cluster.operator_role_name(spec),
-            description=f"ROSA operator {spec.slug} of cluster {cluster.name}",
-            trust_policy=trust,
-            settings=settings,
-            tags=tags.with_user_tags(
-                settings.tags, tags.operator_role_tags(cluster.topology, spec.namespace, spec.operator)
-            ),
+            role_name=spec.name,
+            description=spec.description,
+            trust_policy=web_identity_trust_of(args.oidc, spec),
+            defaults=args.role_defaults,
+            tags=tags.added_tags(rosa=tags.operator_role_tags(args.topology, namespace, operator)),
             parent=self,
             depends_on=[args.oidc.provider],
         )
-        if spec.managed_policy:
-            policy_arn = pulumi.Output.from_input(
-                naming.aws_managed_policy_arn(settings.partition, spec.managed_policy)
-            )
-        else:
-            policy_arn = args.classic_policy_arns[spec.slug]
-        attach_policy(f"{logical}-policy", role, policy_arn)
+        for policy_arn in spec.managed_policy_arns or (args.classic_policy_arns[spec.key],):
+            attach_policy(f"{logical}-policy", role, policy_arn)
         return role.arn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
@@ -11,14 +12,26 @@ from foundation.catalogue import load_catalogue
 from foundation.settings import StackSettings
 
 
+@dataclass(frozen=True)
+class RoleDefaults:
+    """What every role of the stack shares: its IAM path (`/` or `/a/b/`) and permissions boundary (a policy ARN)."""
+
+    path: str
+    permissions_boundary: str | None
+
+    @classmethod
+    def of(cls, settings: StackSettings) -> RoleDefaults:
+        return cls(settings.iam_path, settings.permissions_boundary)
+
+
 def stack_role(
     logical_name: str,
     *,
     role_name: str,
     description: str,
     trust_policy: pulumi.Input[str],
-    settings: StackSettings,
-    tags: Mapping[str, str],
+    defaults: RoleDefaults,
+    tags: Mapping[str, str] | None,
     parent: pulumi.Resource,
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> aws.iam.Role:
@@ -26,11 +39,11 @@ def stack_role(
         logical_name,
         name=role_name,
         description=description,
-        path=settings.iam_path,
-        permissions_boundary=settings.permissions_boundary,
+        path=defaults.path,
+        permissions_boundary=defaults.permissions_boundary,
         assume_role_policy=trust_policy,
         max_session_duration=load_catalogue().max_session_seconds,
-        tags=dict(tags),
+        tags=dict(tags) if tags else None,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)),
     )
 

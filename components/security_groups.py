@@ -11,14 +11,17 @@ removed by the provider, so only the egress the settings list exists.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
 
-from foundation.settings import ClusterSettings, NetworkSettings, StackSettings
-from foundation.tags import PUBLIC_ENDPOINT_PORTS, PUBLIC_ENDPOINT_TAG, SCOPE_TAG
+from foundation.catalogue import Topology
+from foundation.project import type_token
+from foundation.settings import NetworkSettings
+from foundation.tags import PUBLIC_ENDPOINT_PORTS, added_tags
 
 NodeRole = Literal["control-plane", "infra", "compute"]
 
@@ -37,15 +40,19 @@ class Ingress:
 
 @dataclass(frozen=True)
 class SecurityGroupsArgs:
-    cluster: ClusterSettings
+    """One cluster's network settings, topology and the names of its groups."""
+
+    cluster: str
+    topology: Topology
     network: NetworkSettings
-    settings: StackSettings
+    group_names: Mapping[NodeRole, str]  # foundation.names
+    scope: str  # the scope tag's value (the account role prefix)
 
 
-def ingress_by_node_role(cluster: ClusterSettings, network: NetworkSettings) -> dict[NodeRole, tuple[Ingress, ...]]:
+def ingress_by_node_role(topology: Topology, network: NetworkSettings) -> dict[NodeRole, tuple[Ingress, ...]]:
     api = Ingress("api", "Kubernetes API", network.api_allowed_cidrs, network.public_api)
     ingress = Ingress("ingress", "ingress routers (HTTPS)", network.ingress_allowed_cidrs, network.public_ingress)
-    if cluster.topology == "hcp":
+    if topology == "hcp":
         return {"compute": (ingress,)}
     return {"control-plane": (api,), "infra": (ingress,), "compute": ()}
 
@@ -56,27 +63,23 @@ class SecurityGroups(pulumi.ComponentResource):
     group_ids: dict[NodeRole, pulumi.Output[str]]
 
     def __init__(self, name: str, args: SecurityGroupsArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("rosa-foundation:network:SecurityGroups", name, None, opts)
-        cluster, network = args.cluster, args.network
+        super().__init__(type_token("network", "SecurityGroups"), name, None, opts)
+        network = args.network
         self.group_ids = {}
-        for node_role, ingresses in ingress_by_node_role(cluster, network).items():
+        for node_role, ingresses in ingress_by_node_role(args.topology, network).items():
+            group_name = args.group_names[node_role]
             group = aws.ec2.SecurityGroup(
                 f"{name}-{node_role}",
-                name=f"{cluster.name}-{node_role}",
-                description=f"ROSA cluster {cluster.name}: additional rules for {node_role} nodes",
+                name=group_name,
+                description=f"ROSA cluster {args.cluster}: additional rules for {node_role} nodes",
                 vpc_id=network.vpc_id,
                 revoke_rules_on_delete=True,
-                tags={
-                    **args.settings.tags,
-                    "Name": f"{cluster.name}-{node_role}",
-                    SCOPE_TAG: args.settings.account_role_prefix,
-                },
+                tags=added_tags(name=group_name, scope=args.scope),
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            tags = dict(args.settings.tags)
             for ingress in ingresses:
                 for cidr in ingress.cidrs:
-                    public = {PUBLIC_ENDPOINT_TAG: ingress.endpoint} if ingress.public and _is_world(cidr) else {}
+                    public = ingress.endpoint if ingress.public and _is_world(cidr) else None
                     _rule(
                         aws.vpc.SecurityGroupIngressRule,
                         f"{name}-{node_role}-{ingress.port}-from-{_slug(cidr)}",
@@ -84,7 +87,7 @@ class SecurityGroups(pulumi.ComponentResource):
                         cidr,
                         f"{ingress.what} ({ingress.port}/tcp) from {cidr}",
                         port=ingress.port,
-                        tags={**tags, **public},
+                        tags=added_tags(public_endpoint=public),
                     )
             for cidr in network.egress_cidrs:
                 _rule(
@@ -94,7 +97,7 @@ class SecurityGroups(pulumi.ComponentResource):
                     cidr,
                     f"all traffic from {node_role} nodes to {cidr} (registries, AWS APIs, NAT or proxy)",
                     port=None,
-                    tags=tags,
+                    tags={},
                 )
             self.group_ids[node_role] = group.id
         self.register_outputs({"group_ids": self.group_ids})
@@ -116,7 +119,7 @@ def _rule(
         logical,
         security_group_id=group.id,
         description=description,
-        tags=tags,
+        tags=tags or None,
         **ports,
         **_cidr_arg(cidr),
         opts=pulumi.ResourceOptions(parent=group),

@@ -1,7 +1,12 @@
-"""The backup plan of one cluster, and the OADP / Velero manifests that carry it out.
+"""The backup plan of one vault, and the OADP / Velero manifests that carry it out.
 
-One `BackupPlan` feeds both sides: the vault's lifecycle rules (`BackupVault`) and the cluster's Velero schedules
-(here), so a backup's TTL and the bucket's expiry for its prefix are the same number by construction.
+One `VaultPlan` per vault, built from the retention settings and the names of the clusters it serves (never a
+component's logical name), yields everything that must agree: the vault's lifecycle rules, each cluster's backup
+role (confined to its own prefixes) and each cluster's Velero schedules. A backup's TTL and the bucket's expiry for
+its prefix are the same number by construction, and the prefix Velero writes to is the prefix its role may write.
+
+Layout: `<frequency>/<cluster>/...`, the frequency first, so one lifecycle rule per frequency serves every cluster of
+a shared vault.
 
 The manifests are typed models whose field names are those of the CRDs they target, with unknown fields refused:
 OADP's `DataProtectionApplication` (oadp.openshift.io/v1alpha1, `spec.backupLocations[].name/.velero`) and Velero's
@@ -11,40 +16,142 @@ vmware-tanzu/velero `config/crd/v1/bases/`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from foundation import iam
 from foundation.catalogue import BACKUP_FREQUENCIES, BackupFrequency, load_catalogue
+from foundation.irsa import IrsaRole
+from foundation.names import StackNames
+from foundation.settings.models import BackupSettings, ClusterSettings, StackSettings
 
 CREDENTIALS_SECRET = "cloud-credentials"
 CREDENTIALS_KEY = "credentials"
 # Where OpenShift projects the service account token whose audience is `openshift` (the backup role's trust).
 TOKEN_FILE = "/var/run/secrets/openshift/serviceaccount/token"
+ABORT_INCOMPLETE_UPLOADS_DAYS = 1
+# Velero's object calls on its own prefixes; nothing on the bucket's configuration, nothing account-wide.
+BACKUP_OBJECT_ACTIONS = (
+    "s3:AbortMultipartUpload",
+    "s3:DeleteObject",
+    "s3:GetObject",
+    "s3:ListMultipartUploadParts",
+    "s3:PutObject",
+)
+BACKUP_ROLE_KEY = "openshift-adp/backup"  # the backup role's key in logical names
+
+
+def lifecycle_prefix(frequency: BackupFrequency) -> str:
+    """`hourly/`: every backup of one frequency, whichever cluster made it."""
+    return f"{frequency}/"
 
 
 @dataclass(frozen=True)
-class BackupPlan:
-    """Where and how long one cluster's backups are kept."""
+class VaultPlan:
+    """Where and how long one vault keeps backups, and for which clusters (by their ROSA names)."""
 
-    cluster: str
     bucket: str
+    bucket_arn: str
     region: str
-    retention_days: dict[BackupFrequency, int]
+    retention_days: Mapping[BackupFrequency, int]
+    noncurrent_version_days: int
+    clusters: tuple[str, ...]
 
-    def prefix(self, frequency: BackupFrequency) -> str:
-        """`hourly/<cluster>`: the frequency first, so one lifecycle rule per frequency covers every cluster."""
-        return f"{frequency}/{self.cluster}"
+    def prefix(self, frequency: BackupFrequency, cluster: str) -> str:
+        """`hourly/<cluster>`: where Velero keeps `cluster`'s backups of `frequency`."""
+        return f"{lifecycle_prefix(frequency)}{cluster}"
 
     def ttl(self, frequency: BackupFrequency) -> str:
         """Velero's TTL (a Go duration) for `frequency`: exactly the days the bucket keeps that prefix."""
         return f"{self.retention_days[frequency] * 24}h0m0s"
 
+    def lifecycle_rules(self) -> list[dict[str, Any]]:
+        """One expiry rule per frequency prefix (the retention Velero's TTLs use too), and one housekeeping rule."""
+        rules: list[dict[str, Any]] = [
+            {
+                "id": f"expire-{frequency}-backups",
+                "status": "Enabled",
+                "filter": {"prefix": lifecycle_prefix(frequency)},
+                "expiration": {"days": self.retention_days[frequency]},
+            }
+            for frequency in BACKUP_FREQUENCIES
+        ]
+        rules.append(
+            {
+                "id": "housekeeping",
+                "status": "Enabled",
+                "filter": {"prefix": ""},
+                # Overwritten or deleted backups stay recoverable this long (and object lock may hold them longer).
+                "noncurrent_version_expiration": {"noncurrent_days": self.noncurrent_version_days},
+                "abort_incomplete_multipart_upload": {"days_after_initiation": ABORT_INCOMPLETE_UPLOADS_DAYS},
+                "expiration": {"expired_object_delete_marker": True},
+            }
+        )
+        return rules
 
-def lifecycle_prefix(frequency: BackupFrequency) -> str:
-    return f"{frequency}/"
+    def backup_role(self, names: StackNames, cluster: ClusterSettings) -> IrsaRole:
+        """The IRSA role of `cluster`'s OADP/Velero: its own prefixes of this vault, nothing else."""
+        if cluster.name not in self.clusters:
+            raise ValueError(f"vault {self.bucket!r} keeps no backups of cluster {cluster.name!r}")
+        oadp = load_catalogue().backup.oadp
+        prefixes = [f"{self.prefix(f, cluster.name)}/" for f in BACKUP_FREQUENCIES]
+        statements = (
+            iam.Statement(
+                "Allow",
+                ("s3:ListBucket",),
+                resources=(self.bucket_arn,),
+                conditions=(iam.Condition("StringLike", "s3:prefix", tuple(f"{p}*" for p in prefixes)),),
+                sid="ListOwnBackups",
+            ),
+            iam.Statement(
+                "Allow",
+                BACKUP_OBJECT_ACTIONS,
+                resources=tuple(f"{self.bucket_arn}/{p}*" for p in prefixes),
+                sid="OwnBackups",
+            ),
+        )
+        return IrsaRole(
+            key=BACKUP_ROLE_KEY,
+            name=names.backup_role(cluster).name,
+            description=f"OADP/Velero backups of ROSA cluster {cluster.name} to s3://{self.bucket}",
+            subjects=oadp.subjects,
+            audience=oadp.token_audience,
+            statements=statements,
+        )
+
+
+def vault_plans(names: StackNames) -> dict[str, VaultPlan]:
+    """Every vault's plan, by bucket name: the shared vault serves every cluster, a per-cluster vault its own."""
+    settings: StackSettings = names.settings
+    backup = settings.backup
+    if backup is None:
+        return {}
+    plans: dict[str, VaultPlan] = {}
+    for cluster in settings.clusters:
+        bucket = names.vault_of(cluster)
+        if bucket is None:
+            continue
+        served = plans[bucket].clusters if bucket in plans else ()
+        plans[bucket] = _plan(names, backup, bucket, (*served, cluster.name))
+    if backup.vault == "shared" and not plans:  # an account stack's vault, before any cluster
+        bucket = names.shared_vault_bucket()
+        plans[bucket] = _plan(names, backup, bucket, ())
+    return plans
+
+
+def _plan(names: StackNames, backup: BackupSettings, bucket: str, clusters: tuple[str, ...]) -> VaultPlan:
+    return VaultPlan(
+        bucket=bucket,
+        bucket_arn=names.bucket_arn(bucket),
+        region=names.settings.region,
+        retention_days={f: backup.retention_days.of(f) for f in BACKUP_FREQUENCIES},
+        noncurrent_version_days=backup.noncurrent_version_days,
+        clusters=clusters,
+    )
 
 
 # --- manifest models ------------------------------------------------------------------------------------------
@@ -135,8 +242,8 @@ class Secret(_Manifest):
 # --- building them --------------------------------------------------------------------------------------------
 
 
-def manifests(plan: BackupPlan, role_arn: str) -> list[dict[str, Any]]:
-    """The credentials Secret, the DataProtectionApplication and one Velero Schedule per frequency, as dicts."""
+def manifests(plan: VaultPlan, cluster: str, role_arn: str) -> list[dict[str, Any]]:
+    """`cluster`'s credentials Secret, DataProtectionApplication and one Velero Schedule per frequency, as dicts."""
     oadp = load_catalogue().backup.oadp
     labels = {"app.kubernetes.io/managed-by": "rosa-foundation"}
 
@@ -152,7 +259,7 @@ def manifests(plan: BackupPlan, role_arn: str) -> list[dict[str, Any]]:
             velero=BackupStorageLocationSpec(
                 provider="aws",
                 default=frequency == "daily",
-                object_storage=ObjectStorage(bucket=plan.bucket, prefix=plan.prefix(frequency)),
+                object_storage=ObjectStorage(bucket=plan.bucket, prefix=plan.prefix(frequency, cluster)),
                 # No encryption keys here: the vault's default SSE-KMS applies its own key to every object.
                 config={"region": plan.region, "profile": "default"},
                 credential=SecretKeySelector(name=CREDENTIALS_SECRET, key=CREDENTIALS_KEY),
@@ -161,7 +268,7 @@ def manifests(plan: BackupPlan, role_arn: str) -> list[dict[str, Any]]:
         for frequency in BACKUP_FREQUENCIES
     )
     application = DataProtectionApplication(
-        metadata=meta(f"{plan.cluster}-backups"),
+        metadata=meta(f"{cluster}-backups"),
         spec=DataProtectionApplicationSpec(
             backup_images=False,
             configuration=ApplicationConfig(velero=VeleroConfig(default_plugins=("openshift", "aws"))),
@@ -170,7 +277,7 @@ def manifests(plan: BackupPlan, role_arn: str) -> list[dict[str, Any]]:
     )
     schedules = [
         Schedule(
-            metadata=meta(f"{plan.cluster}-{spec.frequency}"),
+            metadata=meta(f"{cluster}-{spec.frequency}"),
             spec=ScheduleSpec(
                 # Velero's cron parser reads CRON_TZ; ROSA's times are UTC whatever the cluster's zone.
                 schedule=f"CRON_TZ=UTC {spec.cron}",

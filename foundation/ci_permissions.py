@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from foundation import iam, naming, tags
+from foundation import iam, naming, oidc_documents, tags
 from foundation.catalogue import load_catalogue
-from foundation.settings import SelfHostedOidc, StackSettings
+from foundation.names import CI_ROLE_KINDS, KMS_ALIAS_ROOT, StackNames
+from foundation.settings.models import SelfHostedOidc, StackSettings
+
+GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
+GITHUB_AUDIENCE = "sts.amazonaws.com"
 
 ROLE_READ = ("iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
              "iam:ListRoleTags", "iam:ListInstanceProfilesForRole")  # fmt: skip
@@ -58,52 +62,49 @@ NEVER = ("s3:DeleteBucket", "kms:ScheduleKeyDeletion", "kms:DisableKey", "secret
          "iam:DeleteOpenIDConnectProvider")  # fmt: skip
 
 
-def deploy_policies(settings: StackSettings) -> dict[str, iam.PolicyDocument]:
+def deploy_policies(names: StackNames) -> dict[str, iam.PolicyDocument]:
     """The deploy role's permissions by concern (one managed policy each, each under IAM's 6,144 characters)."""
+    settings = names.settings
     documents = {
-        "iam": (*_iam(settings), *_never(settings)),
-        "storage": (*_buckets(settings), *_secrets(settings), *_state(settings)),
-        "keys": tuple(_keys(settings)),
+        "iam": (*_iam(names), *_never(names)),
+        "storage": (*_buckets(names), *_secrets(names), *_state(settings)),
+        "keys": tuple(_keys(names)),
         "network": (*_security_groups(settings), *_cloudfront(settings)),
     }
     return {concern: iam.PolicyDocument(statements) for concern, statements in documents.items() if statements}
 
 
-def preview_policy(settings: StackSettings) -> iam.PolicyDocument | None:
+def preview_policy(names: StackNames) -> iam.PolicyDocument | None:
     """`pulumi preview` diffs the program against the state and calls no AWS API beyond STS: state access only."""
-    statements = tuple(_state(settings, read_only=True))
+    statements = tuple(_state(names.settings, read_only=True))
     return iam.PolicyDocument(statements) if statements else None
 
 
 # --- IAM ----------------------------------------------------------------------------------------------------------
 
 
-def _arn(settings: StackSettings, kind: str, name: str) -> str:
-    return naming.iam_arn(settings.partition, settings.account_id, kind, settings.iam_path, name)
-
-
-def role_name_patterns(settings: StackSettings) -> list[str]:
+def role_name_patterns(names: StackNames) -> list[str]:
     """Every role name this stack can create, as IAM ARN patterns: its IAM path where it has one of its own (one
     pattern, whatever the fleet's size), else its name prefixes."""
+    settings = names.settings
     if settings.iam_path != "/":
-        return [_arn(settings, "role", "*")]
+        return [names.role_arn("*")]
     patterns = [f"{settings.account_role_prefix}-*"]
     patterns += sorted({f"{c.operator_prefix}-*" for c in settings.clusters})
-    patterns += sorted({c.workload_role_name(w) for c in settings.clusters for w in c.workload_roles})
-    return [_arn(settings, "role", p) for p in dict.fromkeys(patterns)]
+    patterns += sorted({names.workload_role(c, w).name for c in settings.clusters for w in c.workload_roles})
+    return [names.role_arn(p) for p in dict.fromkeys(patterns)]
 
 
-def ci_arns(settings: StackSettings) -> list[str]:
+def ci_arns(names: StackNames) -> list[str]:
     """The CI roles and their policies: out of the deploy role's reach."""
-    assert settings.ci_identity
     arns = []
-    for kind in ("deploy", "preview"):
-        name = naming.iam_name(*settings.ci_role_name_parts(kind))
-        arns += [_arn(settings, "role", name), _arn(settings, "policy", f"{name}-*")]
+    for kind in CI_ROLE_KINDS:
+        arns += [names.role_arn(names.ci_role(kind).name), names.policy_arn(names.ci_policy(kind, "*"))]
     return arns
 
 
-def attachable_policy_arns(settings: StackSettings) -> list[str]:
+def attachable_policy_arns(names: StackNames) -> list[str]:
+    settings = names.settings
     catalogue = load_catalogue()
     managed = {
         spec.managed_policy
@@ -112,26 +113,27 @@ def attachable_policy_arns(settings: StackSettings) -> list[str]:
         if spec.managed_policy
     }
     arns = [naming.aws_managed_policy_arn(settings.partition, name) for name in sorted(managed)]
-    arns.append(_arn(settings, "policy", f"{settings.account_role_prefix}-*"))
+    arns.append(names.policy_arn(f"{settings.account_role_prefix}-*"))
     arns += sorted({arn for c in settings.clusters for w in c.workload_roles for arn in w.managed_policy_arns})
     return arns
 
 
-def oidc_provider_arns(settings: StackSettings) -> list[str]:
+def oidc_provider_arns(names: StackNames) -> list[str]:
     hosts = []
-    for cluster in settings.clusters:
-        if isinstance(cluster.oidc, SelfHostedOidc):
-            if cluster.oidc.public_access == "cloudfront":
-                hosts.append("*.cloudfront.net")
-            else:
-                hosts.append(f"{settings.self_hosted_bucket(cluster)}.s3.{settings.region}.amazonaws.com")
-        else:
-            hosts.append(naming.issuer_host_path(cluster.oidc.issuer).split("/")[0] + "/*")
-    return [naming.oidc_provider_arn(settings.partition, settings.account_id, h) for h in dict.fromkeys(hosts)]
+    for cluster in names.settings.clusters:
+        host_path = names.issuer_host_path(cluster)
+        if host_path is None:  # a CloudFront distribution's domain, chosen by AWS
+            hosts.append("*.cloudfront.net")
+        elif isinstance(cluster.oidc, SelfHostedOidc):
+            hosts.append(host_path)
+        else:  # Red Hat's issuer host, one path per OIDC config
+            hosts.append(host_path.split("/")[0] + "/*")
+    return [names.oidc_provider_arn(h) for h in dict.fromkeys(hosts)]
 
 
-def _iam(settings: StackSettings) -> Iterator[iam.Statement]:
-    roles = tuple(role_name_patterns(settings))
+def _iam(names: StackNames) -> Iterator[iam.Statement]:
+    settings = names.settings
+    roles = tuple(role_name_patterns(names))
     yield iam.Statement("Allow", ROLE_READ, resources=roles, sid="ReadStackRoles")
     boundary = (
         (iam.Condition("StringEquals", "iam:PermissionsBoundary", (settings.permissions_boundary,)),)
@@ -144,24 +146,20 @@ def _iam(settings: StackSettings) -> Iterator[iam.Statement]:
         "Allow",
         ATTACH,
         resources=roles,
-        conditions=(iam.Condition("ArnLike", "iam:PolicyARN", tuple(attachable_policy_arns(settings))),),
+        conditions=(iam.Condition("ArnLike", "iam:PolicyARN", tuple(attachable_policy_arns(names))),),
         sid="AttachStackPolicies",
     )
-    policies = (_arn(settings, "policy", f"{settings.account_role_prefix}-*"),)
+    policies = (names.policy_arn(f"{settings.account_role_prefix}-*"),)
     yield iam.Statement("Allow", POLICY_ACTIONS, resources=policies, sid="StackPolicies")
     if settings.clusters:
-        yield iam.Statement("Allow", OIDC_ACTIONS, resources=tuple(oidc_provider_arns(settings)), sid="ClusterIssuers")
+        yield iam.Statement("Allow", OIDC_ACTIONS, resources=tuple(oidc_provider_arns(names)), sid="ClusterIssuers")
     github = settings.ci_identity and (
-        settings.ci_identity.github_oidc_provider_arn
-        or naming.oidc_provider_arn(settings.partition, settings.account_id, "token.actions.githubusercontent.com")
+        settings.ci_identity.github_oidc_provider_arn or names.oidc_provider_arn(naming.issuer_host_path(GITHUB_ISSUER))
     )
     if github:  # read only: a refreshed preview reads the provider the pipeline itself signs in through
         yield iam.Statement("Allow", ("iam:GetOpenIDConnectProvider",), resources=(github,), sid="ReadGitHubIssuer")
     if settings.backup and settings.backup.replica_region:
-        replication = tuple(
-            _arn(settings, "role", naming.iam_name(*settings.replication_role_name_parts(bucket)))
-            for _, bucket in settings.vault_buckets()
-        )
+        replication = tuple(names.role_arn(names.replication_role(vault.name).name) for vault in names.vaults())
         yield iam.Statement(
             "Allow",
             ("iam:PassRole",),
@@ -177,9 +175,10 @@ IAM_WRITES = (*ROLE_CREATE, *ROLE_WRITE, *ATTACH, "iam:PassRole", "iam:DeleteRol
               *(a for a in POLICY_ACTIONS if not a.startswith(("iam:Get", "iam:List"))))  # fmt: skip
 
 
-def _never(settings: StackSettings) -> Iterator[iam.Statement]:
+def _never(names: StackNames) -> Iterator[iam.Statement]:
+    settings = names.settings
     # The CI identity is changed by an administrator's run, never by the pipeline it authorises.
-    yield iam.Statement("Deny", IAM_WRITES, resources=tuple(ci_arns(settings)), sid="NeverTheCiIdentity")
+    yield iam.Statement("Deny", IAM_WRITES, resources=tuple(ci_arns(names)), sid="NeverTheCiIdentity")
     yield iam.Statement("Deny", NEVER, resources=("*",), sid="NeverDestroyData")
     if settings.permissions_boundary:
         yield iam.Statement(
@@ -190,38 +189,36 @@ def _never(settings: StackSettings) -> Iterator[iam.Statement]:
 # --- storage, keys, network -----------------------------------------------------------------------------------------
 
 
-def _s3(settings: StackSettings, bucket: str) -> str:
-    return naming.arn(settings.partition, "s3", bucket)
-
-
-def _buckets(settings: StackSettings) -> Iterator[iam.Statement]:
-    buckets, issuers = [name for _, name in settings.bucket_names()], settings.issuer_buckets()
+def _buckets(names: StackNames) -> Iterator[iam.Statement]:
+    buckets = names.buckets()
+    issuers = [names.bucket_arn(b.name) for b in buckets if b.purpose == "issuer"]
     if buckets:
         yield iam.Statement(
-            "Allow", BUCKET_ACTIONS, resources=tuple(_s3(settings, b) for b in buckets), sid="StackBuckets"
+            "Allow", BUCKET_ACTIONS, resources=tuple(names.bucket_arn(b.name) for b in buckets), sid="StackBuckets"
         )
     if issuers:
         yield iam.Statement(
             "Allow",
             ISSUER_OBJECT_ACTIONS,
-            resources=tuple(f"{_s3(settings, b)}/.well-known/openid-configuration" for b in issuers)
-            + tuple(f"{_s3(settings, b)}/keys.json" for b in issuers),
+            resources=tuple(f"{arn}/{key}" for key in oidc_documents.PUBLISHED_KEYS for arn in issuers),
             sid="IssuerDocuments",
         )
 
 
-def _secrets(settings: StackSettings) -> Iterator[iam.Statement]:
-    issuers = settings.issuer_buckets()
-    if issuers:
+def _secrets(names: StackNames) -> Iterator[iam.Statement]:
+    settings = names.settings
+    secret_names = [s for c in settings.clusters if (s := names.private_key_secret(c))]
+    if secret_names:
+        # Secrets Manager appends `-` and six random characters to a secret's name in its ARN.
         secrets = tuple(
             naming.arn(
                 settings.partition,
                 "secretsmanager",
-                f"secret:{b}-private-key-*",
+                f"secret:{s}-*",
                 account=settings.account_id,
                 region=settings.region,
             )
-            for b in issuers
+            for s in secret_names
         )
         yield iam.Statement("Allow", SECRET_ACTIONS, resources=secrets, sid="IssuerPrivateKeys")
 
@@ -230,7 +227,7 @@ def _state(settings: StackSettings, read_only: bool = False) -> Iterator[iam.Sta
     ci = settings.ci_identity
     if not ci or not ci.state_bucket:
         return
-    bucket = _s3(settings, ci.state_bucket)
+    bucket = naming.arn(settings.partition, "s3", ci.state_bucket)
     yield iam.Statement("Allow", ("s3:ListBucket", "s3:GetBucketLocation"), resources=(bucket,), sid="StateBucket")
     yield iam.Statement("Allow", ("s3:GetObject",), resources=(f"{bucket}/.pulumi/*",), sid="ReadState")
     # The file backend takes a lock even to preview; only a deploy writes the stack's state.
@@ -238,14 +235,8 @@ def _state(settings: StackSettings, read_only: bool = False) -> Iterator[iam.Sta
     yield iam.Statement("Allow", ("s3:PutObject", "s3:DeleteObject"), resources=writable, sid="WriteState")
 
 
-def _regions(settings: StackSettings) -> list[str]:
-    regions = [settings.region]
-    if settings.backup and settings.backup.replica_region:
-        regions.append(settings.backup.replica_region)
-    return regions
-
-
-def _keys(settings: StackSettings) -> Iterator[iam.Statement]:
+def _keys(names: StackNames) -> Iterator[iam.Statement]:
+    settings = names.settings
     if not settings.clusters and not settings.backup:
         return
     # A key has no alias when it is created and rotated, so keys are scoped by the tag every stack key carries.
@@ -256,13 +247,12 @@ def _keys(settings: StackSettings) -> Iterator[iam.Statement]:
                         sid="CreateStackKeys")  # fmt: skip
     yield iam.Statement("Allow", ("kms:ListAliases",), resources=("*",), sid="ListAliases")  # no resource scoping
     keys = tuple(
-        naming.arn(settings.partition, "kms", "key/*", account=settings.account_id, region=r)
-        for r in _regions(settings)
+        naming.arn(settings.partition, "kms", "key/*", account=settings.account_id, region=r) for r in names.regions
     )
     yield iam.Statement("Allow", KEY_ACTIONS, resources=keys, conditions=(owned,), sid="StackKeys")
     aliases = tuple(
-        naming.arn(settings.partition, "kms", "alias/rosa/*", account=settings.account_id, region=r)
-        for r in _regions(settings)
+        naming.arn(settings.partition, "kms", f"{KMS_ALIAS_ROOT}*", account=settings.account_id, region=r)
+        for r in names.regions
     )
     # An alias call is checked on the alias and on its key; the alias names are the stack's.
     yield iam.Statement("Allow", ALIAS_ACTIONS, resources=(*aliases, *keys), sid="StackAliases")

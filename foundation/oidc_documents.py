@@ -9,6 +9,8 @@ from joserfc.jwk import RSAKey
 
 DISCOVERY_KEY = ".well-known/openid-configuration"
 JWKS_KEY = "keys.json"
+# What an issuer publishes, in this order: exactly the documents STS fetches anonymously.
+PUBLISHED_KEYS = (DISCOVERY_KEY, JWKS_KEY)
 
 
 def discovery_document(issuer_url: str) -> dict[str, Any]:

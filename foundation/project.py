@@ -16,3 +16,10 @@ def is_component_type(type_token_: str) -> bool:
 
 
 CLUSTER_FOUNDATION = type_token("cluster", "ClusterFoundation")
+
+REGION_KEY = "aws:region"
+
+
+def config_key(name: str) -> str:
+    """A setting's key as written in the stack file: `rosa-foundation:<name>`, or `aws:region` for the region."""
+    return REGION_KEY if name == "region" else f"{PROJECT}:{name}"

@@ -36,9 +36,30 @@ RESERVED_TAG_KEYS = RESERVED_TAG_KEYS | {SCOPE_TAG, PUBLIC_ENDPOINT_TAG}
 _HCP_POLICIES = {"rosa_hcp_policies": "true", "rosa_managed_policies": "true"}
 
 
-def with_user_tags(user_tags: Mapping[str, str], rosa_tags: Mapping[str, str]) -> dict[str, str]:
-    """User tags plus ROSA's; settings validation keeps users off ROSA's keys, so neither overrides the other."""
-    return {**user_tags, "red-hat-managed": "true", **rosa_tags}
+def added_tags(
+    *,
+    rosa: Mapping[str, str] | None = None,
+    scope: str | None = None,
+    public_endpoint: str | None = None,
+    name: str | None = None,
+) -> dict[str, str]:
+    """The tags this project adds to one resource; the user's own tags reach every resource through the AWS provider's
+    `default_tags` (components/provider.py), and settings validation keeps users off these keys.
+
+    `rosa`: ROSA's tags, on what rosa and OCM recognise (with `red-hat-managed=true`, as rosa sets it); `scope`: the
+    account role prefix, on keys and security groups (the CI role's scope); `public_endpoint`: `api` or `ingress`,
+    on a rule the settings made world-open; `name`: the EC2 console's `Name`.
+    """
+    tags: dict[str, str] = {}
+    if name is not None:
+        tags["Name"] = name
+    if rosa is not None:
+        tags.update({"red-hat-managed": "true", **rosa})
+    if scope is not None:
+        tags[SCOPE_TAG] = scope
+    if public_endpoint is not None:
+        tags[PUBLIC_ENDPOINT_TAG] = public_endpoint
+    return tags
 
 
 def account_role_tags(topology: str, prefix: str, role_type: str, classic_version: str | None) -> dict[str, str]:

@@ -8,6 +8,7 @@ object call), CloudFront, the signing key, and every IAM condition's meaning.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,8 @@ class MotoMocks(pulumi.runtime.Mocks):
         self.offline = AccountMocks(account)
         # The SDK registers resources from several threads; moto's in-memory backends are not thread-safe.
         self._one_call_at_a_time = threading.Lock()
+        # Each AWS provider's default tags, by the provider's name: pulumi-aws adds them to every taggable resource.
+        self._default_tags: dict[str, dict[str, str]] = {}
         self._handlers: dict[str, Handler] = {
             "aws:iam/role:Role": self._role,
             "aws:iam/policy:Policy": self._policy,
@@ -64,10 +67,17 @@ class MotoMocks(pulumi.runtime.Mocks):
         )
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        if args.typ == "pulumi:providers:aws" and args.inputs.get("defaultTags"):
+            self._default_tags[args.name] = json.loads(args.inputs["defaultTags"]).get("tags") or {}
         handler = self._handlers.get(args.typ)
         if handler is None:  # components, providers, and what moto cannot hold (module docstring)
             return self.offline.new_resource(args)
         inputs = plain(dict(args.inputs))  # protobuf's doubles back to integers, as the provider would send them
+        # A provider reference is `<urn>::<id>`, the URN ending `::<provider name>`.
+        provider = (args.provider or "").split("::")[-2:-1]
+        default_tags = self._default_tags.get(provider[0], {}) if provider else {}
+        if default_tags:  # what AWS stores: the provider's default tags under the resource's own (tags_all)
+            inputs["tags"] = {**default_tags, **(inputs.get("tags") or {})}
         with self._one_call_at_a_time:
             resource_id, computed = handler(args.name, inputs)
         return resource_id, {**args.inputs, **computed}

@@ -64,9 +64,15 @@ def test_every_role_has_path_boundary_and_a_one_hour_session_cap(hcp_stack):
         assert role.inputs["maxSessionDuration"] == 3600, role.name
 
 
-def test_hcp_account_roles_carry_the_tags_rosa_recognises_plus_the_users(hcp_stack):
+def test_the_users_tags_reach_every_resource_through_the_providers_default_tags(hcp_stack):
+    assert json.loads(inputs_of(hcp_stack, "aws")["defaultTags"]) == {"tags": {"team": "platform"}}
+    providers = {r.urn for r in hcp_stack.of_type("pulumi:providers:aws")}
+    roles = hcp_stack.of_type("aws:iam/role:Role")
+    assert roles and all(r.options.get("provider") in providers for r in roles)
+
+
+def test_hcp_account_roles_carry_the_tags_rosa_recognises(hcp_stack):
     assert inputs_of(hcp_stack, "account-roles-hcp-support")["tags"] == {
-        "team": "platform",
         "red-hat-managed": "true",
         "rosa_role_prefix": "Acme",
         "rosa_role_type": "support",

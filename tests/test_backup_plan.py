@@ -9,14 +9,19 @@ from pydantic import ValidationError
 from foundation import backup_plan
 from foundation.catalogue import load_catalogue
 
-PLAN = backup_plan.BackupPlan(
-    cluster="alpha", bucket="vault", region="eu-west-1", retention_days={"hourly": 1, "daily": 7, "weekly": 30}
+PLAN = backup_plan.VaultPlan(
+    bucket="vault",
+    bucket_arn="arn:aws:s3:::vault",
+    region="eu-west-1",
+    retention_days={"hourly": 1, "daily": 7, "weekly": 30},
+    noncurrent_version_days=7,
+    clusters=("alpha",),
 )
 ROLE = "arn:aws:iam::123456789012:role/alpha-openshift-adp-backup"
 
 
 def by_kind(kind):
-    return [m for m in backup_plan.manifests(PLAN, ROLE) if m["kind"] == kind]
+    return [m for m in backup_plan.manifests(PLAN, "alpha", ROLE) if m["kind"] == kind]
 
 
 def test_schedules_run_at_rosas_times_in_utc_with_ttls_equal_to_retention():

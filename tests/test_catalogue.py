@@ -92,7 +92,7 @@ def test_every_classic_policy_the_catalogue_names_exists_for_every_version():
     ],
 )
 def test_rosa_tags_match_the_reference(reference_catalogue, reference_key, ours):
-    assert tags.with_user_tags({}, ours) == reference_catalogue["tags"][reference_key]
+    assert tags.added_tags(rosa=ours) == reference_catalogue["tags"][reference_key]
     assert set(reference_catalogue["tags"][reference_key]) <= tags.RESERVED_TAG_KEYS
 
 

@@ -101,8 +101,8 @@ def test_removing_a_cluster_lists_what_goes_and_warns_of_protected_resources(pro
 
 def test_input_changes_show_only_the_entries_that_changed(prod):
     after = copy.deepcopy(prod)
-    (bucket,) = [r for r in after if r["name"] == "backup-vault-bucket"]
-    bucket["inputs"]["tags"]["owner"] = "platform"
+    (key,) = [r for r in after if r["name"] == "backup-vault-keys-backups"]
+    key["inputs"]["tags"]["owner"] = "platform"
     text = diff.markdown(diff.diff_renders(prod, after, "prod", "base"))
     assert "- `tags.owner`: `None` → `platform`" in text or "- `tags.owner`: `null` → `platform`" in text
 

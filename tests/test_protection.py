@@ -3,21 +3,23 @@ and a rename with `renamed_from` keeps every URN."""
 
 import pytest
 
-from components.backup_vault import BackupVault, BackupVaultArgs
+from components.backup_vault import BackupVault, vault_args
 from components.renames import renamed_from
+from foundation.backup_plan import vault_plans
+from foundation.names import StackNames
 from foundation.settings import settings_from_config
 from render.mocks import MockAccount
 from render.protection import main, protection_problems
 from render.runtime import run_program
 from tests.conftest import ACCOUNT_ID, config, run
 
-SETTINGS = config(backup={"vault": "shared"})
+SETTINGS = config(backup={"vault": "shared", "bucketName": "acme-backups"})
 
 
 def vault_named(name, opts=None) -> list[dict]:
     def program():
-        settings = settings_from_config(SETTINGS)
-        BackupVault(name, BackupVaultArgs(settings, "acme-backups", {}), opts)
+        names = StackNames(settings_from_config(SETTINGS))
+        BackupVault(name, vault_args(names, vault_plans(names)["acme-backups"], {}), opts)
 
     render = run_program(program, SETTINGS, stack="test", account=MockAccount("aws", ACCOUNT_ID, "us-east-1"))
     return [r.to_json() for r in render.resources]

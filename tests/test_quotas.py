@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from foundation.preflight import preflight
 from foundation.settings import SettingsError, settings_from_config
 from render.runtime import Render, run_main, stack_config, stack_file
 from tests.conftest import cluster, config
@@ -16,7 +17,7 @@ CI = {"owner": "acme", "repository": "rosa-foundation", "environment": "prod"}
 
 def problems(**settings) -> str:
     with pytest.raises(SettingsError) as failure:
-        settings_from_config(config(**settings))
+        preflight(settings_from_config(config(**settings)))
     return str(failure.value)
 
 
@@ -31,8 +32,10 @@ def test_one_oidc_provider_too_many_is_refused_with_the_quota_count_and_the_way_
         "GitHub's), over the quota of 100; raise it in Service Quotas (IAM: OpenId connect providers per account) and "
         "set rosa-foundation:quotas.oidcProvidersPerAccount to the new value"
     ) in message
-    settings_from_config(
-        config(clusters=clusters(100), ciIdentity=CI, iamPath="/rosa/", quotas={"oidcProvidersPerAccount": 150})
+    preflight(
+        settings_from_config(
+            config(clusters=clusters(100), ciIdentity=CI, iamPath="/rosa/", quotas={"oidcProvidersPerAccount": 150})
+        )
     )
 
 
@@ -82,4 +85,4 @@ def test_the_fleet_example_needs_its_raised_oidc_provider_quota():
     fleet = stack_config(stack_file("fleet"))
     assert json.loads(fleet["rosa-foundation:quotas"]) == {"oidcProvidersPerAccount": 150}
     with pytest.raises(SettingsError, match="needs 101 IAM OIDC providers"):
-        settings_from_config({k: v for k, v in fleet.items() if k != "rosa-foundation:quotas"})
+        preflight(settings_from_config({k: v for k, v in fleet.items() if k != "rosa-foundation:quotas"}))

@@ -1,5 +1,7 @@
 """Every settings rule: bad input fails before any resource is registered, with one message naming key and value."""
 
+import sys
+
 import pytest
 
 from foundation.settings import SettingsError, settings_from_config
@@ -195,8 +197,10 @@ def test_names_equal_only_after_the_64_character_cut_are_refused(monkeypatch):
         OperatorRoleSpec(namespace="ns", operator="o" * 70 + "-b", service_accounts=("b",), managed_policy="P"),
     )
     patched = real.model_copy(update={"hcp": real.hcp.model_copy(update={"operator_roles": twins})})
-    monkeypatch.setattr("foundation.settings.load_catalogue", lambda: patched)
-    monkeypatch.setattr("foundation.catalogue.load_catalogue", lambda: patched)
+    original = catalogue_module.load_catalogue
+    for module in [m for name, m in sys.modules.items() if name.startswith("foundation")]:
+        if getattr(module, "load_catalogue", None) is original:
+            monkeypatch.setattr(module, "load_catalogue", lambda: patched)
     message = problems()
     assert "after the 64-character cut" in message
     assert "operator role ns/" + "o" * 70 + "-b" in message

@@ -1,26 +1,38 @@
-"""AWS quotas and document size limits, checked against what the settings will create, before anything is
-registered: a quota hit half-way through an apply is the most expensive place to find it.
+"""The preflight: AWS quotas and document size limits, checked against what the settings will create, after the
+settings load and before anything is registered: a quota hit half-way through an apply is the most expensive place
+to find it.
 
-Counts are this stack's own (other stacks and hand-made resources in the account share the same quotas: leave
-headroom). Sizes are measured on the documents the stack will send, built by the same builders, with resource
-ARNs the program cannot know yet (a CloudFront domain) at their longest.
+Counts come from the name tables (`foundation.names`) the components create from; they are this stack's own (other
+stacks and hand-made resources in the account share the same quotas: leave headroom). Sizes are measured on the
+specs the components register (`foundation.irsa`, `foundation.backup_plan`, `foundation.ci_permissions`), with
+values the program cannot know yet (a CloudFront domain) at their longest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from foundation import ci_permissions, iam, naming
+from foundation import ci_permissions, iam, irsa
+from foundation.backup_plan import vault_plans
 from foundation.catalogue import load_catalogue
-from foundation.settings import PROJECT, SelfHostedOidc, StackSettings
+from foundation.names import StackNames
+from foundation.project import PROJECT
+from foundation.settings.loading import SettingsError
+from foundation.settings.models import StackSettings
 
 MANAGED_POLICY_SIZE = 6144  # fixed by IAM
 INLINE_POLICIES_PER_ROLE_SIZE = 10240  # fixed by IAM, all inline policies of a role together
 CLOUDFRONT_HOST = "d" + "x" * 13 + ".cloudfront.net"  # d<13 characters>.cloudfront.net
 
 
-def quota_problems(settings: StackSettings) -> list[str]:
-    return list(_counts(settings)) + list(_sizes(settings))
+def preflight(settings: StackSettings) -> None:
+    """Raise `SettingsError` naming every quota or size the stack would exceed."""
+    if problems := quota_problems(StackNames(settings)):
+        raise SettingsError(problems)
+
+
+def quota_problems(names: StackNames) -> list[str]:
+    return list(_counts(names)) + list(_sizes(names))
 
 
 def _quota(key: str, what: str, needed: int, limit: int, where: str) -> str:
@@ -30,10 +42,11 @@ def _quota(key: str, what: str, needed: int, limit: int, where: str) -> str:
     )
 
 
-def _counts(settings: StackSettings) -> Iterator[str]:
+def _counts(names: StackNames) -> Iterator[str]:
+    settings = names.settings
     quotas = settings.quotas
-    names = list(settings._iam_names())
-    roles = sum(kind == "role" for kind, _, _ in names) + (2 if settings.ci_identity else 0)
+    table = names.iam_names().values()
+    roles = sum(n.kind == "role" for n in table)
     if roles > quotas.roles_per_account:
         yield _quota("rolesPerAccount", "IAM roles", roles, quotas.roles_per_account, "IAM: Roles per account")
     providers = len(settings.clusters) + bool(
@@ -47,8 +60,8 @@ def _counts(settings: StackSettings) -> Iterator[str]:
             quotas.oidc_providers_per_account,
             "IAM: OpenId connect providers per account",
         )
-    policies = sum(kind == "policy" for kind, _, _ in names)
-    policies += len(ci_permissions.deploy_policies(settings)) + 1 if settings.ci_identity else 0
+    policies = sum(n.kind == "policy" for n in table)
+    policies += len(ci_permissions.deploy_policies(names)) + 1 if settings.ci_identity else 0
     if policies > quotas.customer_managed_policies_per_account:
         yield _quota(
             "customerManagedPoliciesPerAccount",
@@ -79,30 +92,30 @@ def _counts(settings: StackSettings) -> Iterator[str]:
                             quotas.rules_per_security_group,
                             "VPC: Inbound or outbound rules per security group",
                         )
-    buckets = len(settings.bucket_names())
+    buckets = len(names.buckets())
     if buckets > quotas.buckets_per_account:
         yield _quota(
             "bucketsPerAccount", "S3 buckets", buckets, quotas.buckets_per_account, "S3: General purpose buckets"
         )
 
 
-def _sizes(settings: StackSettings) -> Iterator[str]:
-    quotas = settings.quotas
-    for owner, document in _trust_documents(settings):
+def _sizes(names: StackNames) -> Iterator[str]:
+    quotas = names.settings.quotas
+    for owner, document in _trust_documents(names):
         size = len(document.to_json())
         if size > quotas.role_trust_policy_size:
             yield (
                 f"{owner}: its trust policy is {size} characters, over the quota of {quotas.role_trust_policy_size}; "
                 f"raise it (IAM: Role trust policy length, up to 4096) and set {PROJECT}:quotas.roleTrustPolicySize"
             )
-    for owner, text in _managed_documents(settings):
+    for owner, text in _managed_documents(names):
         if len(text) > MANAGED_POLICY_SIZE:
             yield (
                 f"{owner}: {len(text)} characters, over IAM's fixed {MANAGED_POLICY_SIZE} for a managed policy; "
                 "give the stack an IAM path of its own (one pattern for all its roles), shorten the names it lists, "
                 "or split the stack"
             )
-    for owner, text in _inline_documents(settings):
+    for owner, text in _inline_documents(names):
         if len(text) > INLINE_POLICIES_PER_ROLE_SIZE:
             yield (
                 f"{owner}: {len(text)} characters of inline policy, over IAM's fixed {INLINE_POLICIES_PER_ROLE_SIZE} "
@@ -110,46 +123,34 @@ def _sizes(settings: StackSettings) -> Iterator[str]:
             )
 
 
-def _issuer_host_path(settings: StackSettings, index: int) -> str:
-    cluster = settings.clusters[index]
-    if isinstance(cluster.oidc, SelfHostedOidc):
-        if cluster.oidc.public_access == "cloudfront":
-            return CLOUDFRONT_HOST
-        return f"{settings.self_hosted_bucket(cluster)}.s3.{settings.region}.amazonaws.com"
-    return naming.issuer_host_path(cluster.oidc.issuer)
-
-
-def _trust_documents(settings: StackSettings) -> Iterator[tuple[str, iam.PolicyDocument]]:
-    catalogue = load_catalogue()
-    for i, cluster in enumerate(settings.clusters):
-        host = _issuer_host_path(settings, i)
-        provider = naming.oidc_provider_arn(settings.partition, settings.account_id, host)
+def _trust_documents(names: StackNames) -> Iterator[tuple[str, iam.PolicyDocument]]:
+    plans = vault_plans(names)
+    for i, cluster in enumerate(names.settings.clusters):
+        host = names.issuer_host_path(cluster) or CLOUDFRONT_HOST
+        provider = names.oidc_provider_arn(host)
         where = f"{PROJECT}:clusters[{i}]"
-        for spec in cluster.operator_specs:
-            yield f"{where} operator role {spec.slug}", iam.web_identity_trust(provider, host, spec.subjects)
-        for j, workload in enumerate(cluster.workload_roles):
-            document = iam.web_identity_trust(provider, host, (workload.subject,), catalogue.workload_token_audience)
-            yield f"{where}.workloadRoles[{j}]", document
-        if settings.backup:
-            oadp = catalogue.backup.oadp
-            yield f"{where} backup role", iam.web_identity_trust(provider, host, oadp.subjects, oadp.token_audience)
+        for role in irsa.operator_roles(names, cluster):
+            yield f"{where} operator role {role.key}", role.trust(provider, host)
+        for j, role in enumerate(irsa.application_roles(names, cluster)):
+            yield f"{where}.workloadRoles[{j}]", role.trust(provider, host)
+        if (vault := names.vault_of(cluster)) is not None:
+            yield f"{where} backup role", plans[vault].backup_role(names, cluster).trust(provider, host)
 
 
-def _managed_documents(settings: StackSettings) -> Iterator[tuple[str, str]]:
-    catalogue = load_catalogue()
+def _managed_documents(names: StackNames) -> Iterator[tuple[str, str]]:
+    settings, catalogue = names.settings, load_catalogue()
     if "classic" in settings.topologies and settings.classic_version:
         for spec in (*catalogue.classic.account_roles, *catalogue.classic.operator_roles):
-            assert spec.policy
-            text = iam.document_json(catalogue.classic_policy(settings.classic_version, spec.policy))
-            yield f"classic policy {spec.policy} ({settings.classic_version})", text
+            if spec.policy:  # every classic entry names its document (the catalogue checks it when it loads)
+                text = iam.document_json(catalogue.classic_policy(settings.classic_version, spec.policy))
+                yield f"classic policy {spec.policy} ({settings.classic_version})", text
     if settings.ci_identity:
-        for concern, document in ci_permissions.deploy_policies(settings).items():
+        for concern, document in ci_permissions.deploy_policies(names).items():
             yield f"{PROJECT}:ciIdentity deploy policy {concern!r}", document.to_json()
 
 
-def _inline_documents(settings: StackSettings) -> Iterator[tuple[str, str]]:
-    for i, cluster in enumerate(settings.clusters):
-        for j, workload in enumerate(cluster.workload_roles):
-            if workload.statements:
-                document = iam.PolicyDocument(tuple(s.to_statement() for s in workload.statements))
-                yield f"{PROJECT}:clusters[{i}].workloadRoles[{j}].statements", document.to_json()
+def _inline_documents(names: StackNames) -> Iterator[tuple[str, str]]:
+    for i, cluster in enumerate(names.settings.clusters):
+        for j, role in enumerate(irsa.application_roles(names, cluster)):
+            if policy := role.inline_policy():
+                yield f"{PROJECT}:clusters[{i}].workloadRoles[{j}].statements", policy.to_json()

@@ -1,0 +1,71 @@
+"""IAM roles for service accounts (IRSA) as plain specs: a cluster's operator and workload roles, and its backup role
+(`foundation.backup_plan`), each trusted by exactly its service accounts through the cluster's OIDC provider.
+
+The components register these specs and the preflight sizes them (`foundation.preflight`): one builder for both, so
+the document measured is the document sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from foundation import iam, naming
+from foundation.catalogue import load_catalogue
+from foundation.names import StackNames
+from foundation.settings.models import ClusterSettings
+
+
+@dataclass(frozen=True)
+class IrsaRole:
+    """One role for service accounts: its key (in outputs and logical names), IAM name, who may assume it (subjects
+    `system:serviceaccount:<namespace>:<name>`, optionally an `aud`) and what it may do."""
+
+    key: str  # `<namespace>/<service account or operator>`
+    name: str
+    description: str
+    subjects: tuple[str, ...]
+    audience: str | None = None
+    managed_policy_arns: tuple[str, ...] = ()
+    statements: tuple[iam.Statement, ...] = ()
+
+    def trust(self, provider_arn: str, issuer_host_path: str) -> iam.PolicyDocument:
+        """The trust document once the cluster's provider ARN and issuer `<host>[/<path>]` are known."""
+        return iam.web_identity_trust(provider_arn, issuer_host_path, self.subjects, self.audience)
+
+    def inline_policy(self) -> iam.PolicyDocument | None:
+        return iam.PolicyDocument(self.statements) if self.statements else None
+
+
+def operator_roles(names: StackNames, cluster: ClusterSettings) -> tuple[IrsaRole, ...]:
+    """The cluster's operator roles (rosa create operator-roles). HCP roles carry their AWS-managed policy; classic
+    roles attach the account-wide operator policies, which `AccountRoles` creates."""
+    partition = names.settings.partition
+    return tuple(
+        IrsaRole(
+            key=spec.slug,
+            name=names.operator_role(cluster, spec).name,
+            description=f"ROSA operator {spec.slug} of cluster {cluster.name}",
+            subjects=spec.subjects,
+            managed_policy_arns=(
+                (naming.aws_managed_policy_arn(partition, spec.managed_policy),) if spec.managed_policy else ()
+            ),
+        )
+        for spec in cluster.operator_specs
+    )
+
+
+def application_roles(names: StackNames, cluster: ClusterSettings) -> tuple[IrsaRole, ...]:
+    """The cluster's workload roles from its settings (seed 004: token audience `sts.amazonaws.com`)."""
+    audience = load_catalogue().workload_token_audience
+    return tuple(
+        IrsaRole(
+            key=workload.slug,
+            name=names.workload_role(cluster, workload).name,
+            description=f"Service account {workload.slug} of ROSA cluster {cluster.name}",
+            subjects=(workload.subject,),
+            audience=audience,
+            managed_policy_arns=workload.managed_policy_arns,
+            statements=tuple(s.to_statement() for s in workload.statements),
+        )
+        for workload in cluster.workload_roles
+    )

@@ -1,0 +1,284 @@
+"""Every name and ARN the stack creates, derived once from the settings: roles, policies, buckets, the issuer host,
+the private-key secret, KMS aliases and security groups.
+
+`StackNames.iam_names()` and `StackNames.buckets()` are the tables (keyed by a stable slug, like the ROSA Terraform
+modules' `operator_roles_properties`) that the components, the CI permissions, the quota check and the collision
+rules all read; nothing else formats a name. Role and policy names are cut to IAM's 64 characters in
+`naming.iam_name`, and the settings rules refuse two names the cut makes equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from foundation import naming
+from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
+from foundation.project import config_key
+from foundation.settings.models import ClusterSettings, SelfHostedOidc, StackSettings, WorkloadRoleSettings
+
+IamKind = Literal["role", "policy"]
+BucketPurpose = Literal["issuer", "vault", "replica", "access-log"]
+CiRoleKind = Literal["deploy", "preview"]
+CI_ROLE_KINDS: tuple[CiRoleKind, ...] = ("deploy", "preview")
+KMS_ALIAS_ROOT = "alias/rosa/"  # every alias the stack makes lives under it (the CI role's alias scope)
+
+
+@dataclass(frozen=True)
+class IamName:
+    """One IAM role or policy name the stack creates, uncut in `parts` and cut in `name`."""
+
+    kind: IamKind
+    parts: tuple[str, ...]
+    owner: str  # what it belongs to, as a message names it: "cluster 'a' operator role x/y"
+
+    @property
+    def name(self) -> str:
+        return naming.iam_name(*self.parts)
+
+    @property
+    def uncut(self) -> str:
+        return "-".join(self.parts)
+
+
+@dataclass(frozen=True)
+class StackBucket:
+    """One S3 bucket the stack creates."""
+
+    key: str  # the settings key that names it, or whose default it is
+    name: str
+    purpose: BucketPurpose
+
+
+@dataclass(frozen=True)
+class VaultNames:
+    """The names of one backup vault's resources."""
+
+    bucket: str
+    replica_bucket: str | None  # with a replica region
+    access_log_bucket: str | None  # with access logging
+    replication_role: str | None  # with a replica region
+    key_alias: str
+    replica_key_alias: str
+
+
+@dataclass(frozen=True)
+class StackNames:
+    """The names of one stack's resources. Shapes: IAM names are `IamName`s; buckets, hosts, secrets, aliases and
+    group names plain strings; ARNs `arn:<partition>:...` of the stack's account (and region where AWS has one)."""
+
+    settings: StackSettings
+
+    # --- IAM roles and policies ------------------------------------------------------------------------------------
+
+    def account_role(self, topology: Topology, spec: AccountRoleSpec) -> IamName:
+        """`<prefix>-<role>-Role`, e.g. `ManagedOpenShift-HCP-ROSA-Installer-Role` (rosa create account-roles)."""
+        return IamName(
+            "role", (self.settings.account_role_prefix, spec.role, "Role"), f"{topology} account role {spec.role}"
+        )
+
+    def classic_account_policy(self, spec: AccountRoleSpec) -> IamName:
+        """`<prefix>-<role>-Role-Policy`: a classic account role's permissions."""
+        role = self.account_role("classic", spec)
+        return IamName("policy", (*role.parts, "Policy"), f"classic policy of {spec.role}")
+
+    def classic_operator_policy(self, spec: OperatorRoleSpec) -> IamName:
+        """`<account prefix>-<namespace>-<operator>`: account-wide, shared by every classic cluster."""
+        parts = (self.settings.account_role_prefix, spec.namespace, spec.operator)
+        return IamName("policy", parts, f"classic operator policy {spec.slug}")
+
+    def operator_role(self, cluster: ClusterSettings, spec: OperatorRoleSpec) -> IamName:
+        """`<operator prefix>-<namespace>-<operator>` (rosa create operator-roles)."""
+        parts = (cluster.operator_prefix, spec.namespace, spec.operator)
+        return IamName("role", parts, f"cluster {cluster.name!r} operator role {spec.slug}")
+
+    def workload_role(self, cluster: ClusterSettings, workload: WorkloadRoleSettings) -> IamName:
+        """The settings' `roleName`, else `<operator prefix>-<namespace>-<service account>`."""
+        parts = (workload.role_name,) if workload.role_name else (cluster.operator_prefix, workload.namespace,
+                                                                   workload.service_account)  # fmt: skip
+        return IamName("role", parts, f"cluster {cluster.name!r} workload role {workload.slug}")
+
+    def backup_role(self, cluster: ClusterSettings) -> IamName:
+        """`<operator prefix>-openshift-adp-backup`: the cluster's OADP/Velero role."""
+        parts = (cluster.operator_prefix, load_catalogue().backup.oadp.namespace, "backup")
+        return IamName("role", parts, f"cluster {cluster.name!r} backup role")
+
+    def replication_role(self, vault_bucket: str) -> IamName:
+        """`<account prefix>-replication-<vault bucket>`: S3's role for copying a vault to its replica."""
+        parts = (self.settings.account_role_prefix, "replication", vault_bucket)
+        return IamName("role", parts, f"replication role of vault {vault_bucket!r}")
+
+    def ci_role(self, kind: CiRoleKind) -> IamName:
+        """`<account prefix>-github-<kind>-<environment>`: the pipeline's deploy or preview role."""
+        ci = self.settings.ci_identity
+        environment = ci.environment if ci else ""
+        return IamName("role", (self.settings.account_role_prefix, "github", kind, environment), f"CI {kind} role")
+
+    def ci_policy(self, kind: CiRoleKind, concern: str) -> str:
+        """`<CI role name>-<concern>`: one managed policy of a CI role."""
+        return f"{self.ci_role(kind).name}-{concern}"
+
+    def iam_names(self) -> dict[str, IamName]:
+        """The table of every IAM role and policy the stack creates (CI policies aside: `ci_policy`), by slug."""
+        return dict(self._iam_names())
+
+    def _iam_names(self) -> Iterator[tuple[str, IamName]]:
+        settings, catalogue = self.settings, load_catalogue()
+        for topology in settings.topologies:
+            for account_role in catalogue.topology(topology).account_roles:
+                yield f"account-role/{topology}/{account_role.slug}", self.account_role(topology, account_role)
+                if topology == "classic":
+                    yield f"account-policy/classic/{account_role.slug}", self.classic_account_policy(account_role)
+        if "classic" in settings.topologies:
+            for operator in catalogue.classic.operator_roles:
+                yield f"operator-policy/classic/{operator.slug}", self.classic_operator_policy(operator)
+        for cluster in settings.clusters:
+            here = f"cluster/{cluster.name}"
+            for operator in cluster.operator_specs:
+                yield f"{here}/operator-role/{operator.slug}", self.operator_role(cluster, operator)
+            if settings.backup:
+                yield f"{here}/backup-role", self.backup_role(cluster)
+            for workload in cluster.workload_roles:
+                yield f"{here}/workload-role/{workload.slug}", self.workload_role(cluster, workload)
+        if settings.backup and settings.backup.replica_region:
+            for vault in self.vaults():
+                yield f"vault/{vault.name}/replication-role", self.replication_role(vault.name)
+        if settings.ci_identity:
+            for kind in CI_ROLE_KINDS:
+                yield f"ci/{kind}-role", self.ci_role(kind)
+
+    def role_arn(self, name: str) -> str:
+        """`arn:<partition>:iam::<account>:role<iam path><name>`; `name` may be a pattern (`<prefix>-*`)."""
+        settings = self.settings
+        return naming.iam_arn(settings.partition, settings.account_id, "role", settings.iam_path, name)
+
+    def policy_arn(self, name: str) -> str:
+        settings = self.settings
+        return naming.iam_arn(settings.partition, settings.account_id, "policy", settings.iam_path, name)
+
+    # --- buckets -----------------------------------------------------------------------------------------------------
+
+    def issuer_bucket(self, cluster: ClusterSettings) -> str | None:
+        """A self-hosted issuer's bucket: the settings' `bucketName`, else `<cluster>-oidc-<account id>`."""
+        if not isinstance(cluster.oidc, SelfHostedOidc):
+            return None
+        return cluster.oidc.bucket_name or f"{cluster.name}-oidc-{self.settings.account_id}"
+
+    def shared_vault_bucket(self) -> str:
+        """The stack's shared vault: `backup.bucketName`, else `rosa-backups-<account id>-<region>`."""
+        backup = self.settings.backup
+        return (backup and backup.bucket_name) or f"rosa-backups-{self.settings.account_id}-{self.settings.region}"
+
+    def own_vault_bucket(self, cluster: ClusterSettings) -> str:
+        """A cluster's own vault (per-cluster vaults): `backupBucketName`, else `<cluster>-backups-<account id>`."""
+        return cluster.backup_bucket_name or f"{cluster.name}-backups-{self.settings.account_id}"
+
+    def vault_of(self, cluster: ClusterSettings) -> str | None:
+        """The bucket `cluster`'s backups go to (its own or the shared vault), None without backups."""
+        backup = self.settings.backup
+        if backup is None:
+            return None
+        return self.own_vault_bucket(cluster) if backup.vault == "per-cluster" else self.shared_vault_bucket()
+
+    @staticmethod
+    def replica_bucket(vault_bucket: str, replica_region: str) -> str:
+        return f"{vault_bucket}-{replica_region}"
+
+    @staticmethod
+    def access_log_bucket(vault_bucket: str) -> str:
+        return f"{vault_bucket}-logs"
+
+    def vaults(self) -> list[StackBucket]:
+        """Every backup vault: the shared one, or one per cluster."""
+        backup = self.settings.backup
+        if backup is None:
+            return []
+        if backup.vault == "shared":
+            return [StackBucket(f"{config_key('backup')}.bucketName", self.shared_vault_bucket(), "vault")]
+        return [
+            StackBucket(f"{config_key('clusters')}[{i}].backupBucketName", self.own_vault_bucket(cluster), "vault")
+            for i, cluster in enumerate(self.settings.clusters)
+        ]
+
+    def vault_buckets(self, vault: StackBucket) -> list[StackBucket]:
+        """A vault and the buckets derived from its name: its replica and its access-log bucket, as the settings ask."""
+        backup = self.settings.backup
+        buckets = [vault]
+        if backup and backup.replica_region:
+            buckets.append(StackBucket(vault.key, self.replica_bucket(vault.name, backup.replica_region), "replica"))
+        if backup and backup.access_logging:
+            buckets.append(StackBucket(vault.key, self.access_log_bucket(vault.name), "access-log"))
+        return buckets
+
+    def vault_names(self, vault_bucket: str) -> VaultNames:
+        backup = self.settings.backup
+        replica_region = backup.replica_region if backup else None
+        return VaultNames(
+            bucket=vault_bucket,
+            replica_bucket=self.replica_bucket(vault_bucket, replica_region) if replica_region else None,
+            access_log_bucket=self.access_log_bucket(vault_bucket) if backup and backup.access_logging else None,
+            replication_role=self.replication_role(vault_bucket).name if replica_region else None,
+            key_alias=self.vault_key_alias(vault_bucket),
+            replica_key_alias=self.vault_key_alias(vault_bucket, replica=True),
+        )
+
+    def buckets(self) -> list[StackBucket]:
+        """The table of every bucket the stack creates: issuers, vaults, replicas, access logs."""
+        issuers = [
+            StackBucket(f"{config_key('clusters')}[{i}].oidc.bucketName", bucket, "issuer")
+            for i, cluster in enumerate(self.settings.clusters)
+            if (bucket := self.issuer_bucket(cluster))
+        ]
+        return issuers + [bucket for vault in self.vaults() for bucket in self.vault_buckets(vault)]
+
+    def bucket_arn(self, bucket: str) -> str:
+        return naming.arn(self.settings.partition, "s3", bucket)
+
+    # --- the OIDC issuer --------------------------------------------------------------------------------------------
+
+    def issuer_host_path(self, cluster: ClusterSettings) -> str | None:
+        """How IAM names the cluster's issuer (`<host>[/<path>]`, the provider ARN's tail and its claims' prefix);
+        None where AWS picks the host at creation (a CloudFront distribution's domain)."""
+        oidc = cluster.oidc
+        if isinstance(oidc, SelfHostedOidc):
+            if oidc.public_access == "cloudfront":
+                return None
+            return f"{self.issuer_bucket(cluster)}.s3.{self.settings.region}.amazonaws.com"
+        return naming.issuer_host_path(oidc.issuer)
+
+    def oidc_provider_arn(self, host_path: str) -> str:
+        return naming.oidc_provider_arn(self.settings.partition, self.settings.account_id, host_path)
+
+    def private_key_secret(self, cluster: ClusterSettings) -> str | None:
+        """The Secrets Manager name of a self-hosted issuer's private key: `<issuer bucket>-private-key`."""
+        bucket = self.issuer_bucket(cluster)
+        return f"{bucket}-private-key" if bucket else None
+
+    def origin_access_control(self, cluster: ClusterSettings) -> str:
+        """The CloudFront origin access control of a cluster's issuer bucket."""
+        return f"{cluster.name}-oidc"
+
+    # --- KMS and security groups ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def cluster_key_alias(cluster: ClusterSettings, purpose: str) -> str:
+        """`alias/rosa/<cluster>/<purpose>` (purpose: volumes, etcd)."""
+        return f"{KMS_ALIAS_ROOT}{cluster.name}/{purpose}"
+
+    @staticmethod
+    def vault_key_alias(vault_bucket: str, replica: bool = False) -> str:
+        """`alias/rosa/backups/<vault>` and `...-replica` for the replica's key."""
+        return f"{KMS_ALIAS_ROOT}backups/{vault_bucket}" + ("-replica" if replica else "")
+
+    @staticmethod
+    def security_group(cluster: ClusterSettings, node_role: str) -> str:
+        """`<cluster>-<node role>` (control-plane, infra, compute)."""
+        return f"{cluster.name}-{node_role}"
+
+    @cached_property
+    def regions(self) -> tuple[str, ...]:
+        """Every region the stack creates resources in: its own, and the vault replica's."""
+        backup = self.settings.backup
+        return (self.settings.region, *((backup.replica_region,) if backup and backup.replica_region else ()))

@@ -1,0 +1,128 @@
+"""Reading the stack settings from Pulumi config: raw text to models, then the rules across fields; every problem
+becomes one line of `SettingsError` naming the key as written in `stacks/Pulumi.<stack>.yaml`, its value and what
+is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, get_args
+
+import pulumi
+from pydantic import BaseModel, ValidationError
+
+from foundation.project import PROJECT, REGION_KEY, config_key
+from foundation.settings.models import ManagedOidc, SelfHostedOidc, StackSettings
+from foundation.settings.rules import cross_field_problems
+
+# Config namespaces this program reads: its own, its providers' and Pulumi's. Any other is a typo, never ignored.
+KNOWN_NAMESPACES = frozenset({PROJECT, "aws", "tls", "pulumi"})
+
+
+class SettingsError(pulumi.RunError):
+    """Invalid stack settings. Pulumi prints a RunError's message without a traceback."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(
+            f"Invalid stack settings ({len(problems)} {noun}); nothing was registered:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+_STRUCTURED = {"tags", "clusters", "accountRoleTopologies", "backup", "encryption", "ciIdentity", "quotas"}
+
+
+def settings_from_config(config: Mapping[str, str]) -> StackSettings:
+    """Build settings from raw Pulumi config (`{'rosa-foundation:accountId': '...', 'aws:region': '...'}`).
+
+    Structured values arrive as JSON text, as the Pulumi engine passes them. Keys of this project that the
+    model does not know are refused, so a typo never silently falls back to a default.
+    """
+    raw: dict[str, Any] = {}
+    problems: list[str] = []
+    for full_key, text in config.items():
+        namespace, _, key = full_key.partition(":")
+        if namespace not in KNOWN_NAMESPACES:
+            problems.append(
+                f"{full_key}: unknown config namespace {namespace!r} (a typo?); this stack reads "
+                f"{', '.join(sorted(n + ':*' for n in KNOWN_NAMESPACES))}"
+            )
+        elif full_key == REGION_KEY:
+            raw["region"] = text
+        elif namespace == PROJECT:
+            if key in _STRUCTURED:
+                try:
+                    raw[key] = json.loads(text)
+                except json.JSONDecodeError:
+                    problems.append(f"{full_key} = {text!r}: expected a YAML list or mapping, got text")
+                    continue
+            else:
+                raw[key] = text
+    if "region" not in raw:
+        problems.append(f"{REGION_KEY} is missing: the stack needs its AWS region")
+    if problems:
+        raise SettingsError(problems)
+    try:
+        settings = StackSettings.model_validate(raw)
+    except ValidationError as invalid:
+        raise SettingsError([_describe(error) for error in invalid.errors()]) from None
+    if problems := cross_field_problems(settings):
+        raise SettingsError(problems)
+    return settings
+
+
+def load_settings() -> StackSettings:
+    """The stack's settings from the running Pulumi program's config."""
+    # The SDK offers no public way to list every key (pulumi.Config reads one namespace, key by key); CONFIG is the
+    # engine's raw key -> text map (tests/test_sdk_adapter.py fails by name if an SDK upgrade removes it).
+    from pulumi.runtime.config import CONFIG
+
+    return settings_from_config(dict(CONFIG.get()))
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    where = _config_path(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{where}: unknown key (a typo?); {_allowed_keys(error['loc'])}"
+    if kind == "missing":
+        return f"{where} is missing: it is required"
+    if kind == "union_tag_invalid":
+        return f"{where} = {error.get('input')!r}: mode must be 'managed' or 'self-hosted'"
+    message = error["msg"].removeprefix("Value error, ")
+    message = message.replace("Input should be", "expected" if kind != "literal_error" else "must be")
+    if kind == "value_error":
+        message = f"must be {message}"
+    return f"{where} = {error.get('input')!r}: {message}"
+
+
+def _config_path(loc: tuple[Any, ...]) -> str:
+    """('clusters', 0, 'oidc', 'managed', 'configId') -> 'rosa-foundation:clusters[0].oidc.configId'."""
+    parts = [p for p in loc if p not in ("managed", "self-hosted", "[key]")]
+    text = config_key(str(parts[0]))
+    for part in parts[1:]:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> str:
+    """The keys a model accepts where pydantic found an unknown one, found by walking `loc` through the models."""
+    model: type[BaseModel] = StackSettings
+    for part in loc[:-1]:
+        if part in ("managed", "self-hosted"):
+            model = ManagedOidc if part == "managed" else SelfHostedOidc
+        elif isinstance(part, str):
+            field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+            model = _model_in(field.annotation) or model if field else model
+    keys = sorted(f.alias or n for n, f in model.model_fields.items() if n != "region")
+    return "allowed: " + ", ".join(keys)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings model inside an annotation such as `tuple[ClusterSettings, ...]` or `BackupSettings | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for arg in get_args(annotation) if (m := _model_in(arg))), None)

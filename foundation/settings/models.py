@@ -1,0 +1,316 @@
+"""The stack settings as frozen pydantic models, one per block of the stack file, with the facts derived from them
+alone (defaults that depend on other fields). Names the stack creates are `foundation.names`'; the rules that span
+fields are `foundation.settings.rules`'.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+from foundation import iam, naming
+from foundation.catalogue import (
+    BACKUP_FREQUENCIES,
+    BackupFrequency,
+    OcmEnvironment,
+    OperatorRoleSpec,
+    Topology,
+    load_catalogue,
+    version_key,
+)
+from foundation.settings.types import (
+    AccountId,
+    Action,
+    BucketName,
+    Cidr,
+    ClusterName,
+    ExternalId,
+    IamPath,
+    IssuerUrl,
+    KubernetesName,
+    MinorVersion,
+    OidcConfigId,
+    Partition,
+    PolicyArn,
+    Region,
+    ResourceArn,
+    RoleNamePart,
+    RolePrefix,
+    TagKey,
+    TagValue,
+    Thumbprint,
+    VpcId,
+    matching,
+)
+
+TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=False)
+
+
+class ManagedOidc(_Model):
+    """An OIDC config hosted by Red Hat (`rosa create oidc-config --managed`): only the IAM provider is ours."""
+
+    mode: Literal["managed"]
+    config_id: OidcConfigId
+    issuer_url: IssuerUrl | None = None  # default: Red Hat's production issuer for config_id
+    thumbprint: Thumbprint | None = None
+
+    @property
+    def issuer(self) -> str:
+        return self.issuer_url or f"https://{load_catalogue().oidc.managed_issuer_host}/{self.config_id}"
+
+
+class SelfHostedOidc(_Model):
+    """An OIDC config kept in this account: key pair, discovery documents in S3, private key in Secrets Manager."""
+
+    mode: Literal["self-hosted"]
+    bucket_name: BucketName | None = None  # default: <cluster>-oidc-<account id>
+    public_access: Literal["bucket-policy", "cloudfront"] = "bucket-policy"
+    thumbprint: Thumbprint | None = None
+    config_id: OidcConfigId | None = None  # known once registered with OCM (`rosa register oidc-config`)
+
+
+OidcSettings = Annotated[ManagedOidc | SelfHostedOidc, Field(discriminator="mode")]
+
+
+class ConditionSettings(_Model):
+    """One IAM condition of a workload statement: `{operator: {key: values}}` in the document."""
+
+    operator: Annotated[
+        str,
+        AfterValidator(
+            matching(
+                r"(ForAnyValue:|ForAllValues:)?[A-Za-z]+(IfExists)?", "an IAM condition operator, e.g. StringEquals"
+            )
+        ),
+    ]
+    key: Annotated[str, AfterValidator(matching(r"[A-Za-z0-9-]+:[A-Za-z0-9_:/.*-]+", "a condition key 'svc:Key'"))]
+    values: tuple[str, ...] = Field(min_length=1)
+
+
+class StatementSettings(_Model):
+    """One identity policy statement of a workload role."""
+
+    effect: Literal["Allow", "Deny"] = "Allow"
+    actions: tuple[Action, ...] = Field(min_length=1)
+    resources: tuple[ResourceArn, ...] = Field(min_length=1)
+    conditions: tuple[ConditionSettings, ...] = ()
+
+    def to_statement(self) -> iam.Statement:
+        return iam.Statement(
+            self.effect,
+            self.actions,
+            resources=self.resources,
+            conditions=tuple(iam.Condition(c.operator, c.key, c.values) for c in self.conditions),
+        )
+
+    @model_validator(mode="after")
+    def _valid_iam(self) -> StatementSettings:
+        try:
+            self.to_statement()
+        except iam.PolicyError as invalid:
+            raise ValueError(str(invalid)) from None
+        return self
+
+
+class WorkloadRoleSettings(_Model):
+    """An IRSA role for one application service account (seed 004): trusted by exactly that subject."""
+
+    namespace: KubernetesName
+    service_account: KubernetesName
+    role_name: RoleNamePart | None = None  # default: <operator prefix>-<namespace>-<service account>
+    managed_policy_arns: tuple[PolicyArn, ...] = ()
+    statements: tuple[StatementSettings, ...] = ()
+
+    @property
+    def subject(self) -> str:
+        return naming.service_account_subject(self.namespace, self.service_account)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.namespace}/{self.service_account}"
+
+
+class NetworkSettings(_Model):
+    """The cluster's existing VPC and who may reach its API (6443) and ingress (443)."""
+
+    vpc_id: VpcId
+    api_allowed_cidrs: tuple[Cidr, ...] = ()
+    ingress_allowed_cidrs: tuple[Cidr, ...] = ()
+    public_api: bool = False  # only then may 0.0.0.0/0 or ::/0 reach the API
+    public_ingress: bool = False  # only then may 0.0.0.0/0 or ::/0 reach ingress
+    egress_cidrs: tuple[Cidr, ...] = ("0.0.0.0/0",)  # nodes pull images and reach AWS APIs (through NAT or proxy)
+
+
+class ClusterSettings(_Model):
+    """One ROSA cluster: its topology and version, OIDC config, network, workload roles and backup vault name."""
+
+    name: ClusterName
+    topology: Topology
+    openshift_version: MinorVersion | None = None
+    operator_role_prefix: RolePrefix | None = None  # default: the cluster name
+    oidc: OidcSettings
+    network: NetworkSettings | None = None  # no security groups without it
+    workload_roles: tuple[WorkloadRoleSettings, ...] = ()
+    backup_bucket_name: BucketName | None = None  # per-cluster vaults only; default <cluster>-backups-<account id>
+
+    @property
+    def operator_prefix(self) -> str:
+        return self.operator_role_prefix or self.name
+
+    @property
+    def operator_specs(self) -> tuple[OperatorRoleSpec, ...]:
+        return load_catalogue().topology(self.topology).operator_roles
+
+
+class RetentionDays(_Model):
+    """Days each backup frequency is kept: Velero's TTL and the bucket's expiry both come from here."""
+
+    hourly: int = Field(default=1, ge=1, le=3650)
+    daily: int = Field(default=7, ge=1, le=3650)
+    weekly: int = Field(default=30, ge=1, le=3650)
+
+    def of(self, frequency: BackupFrequency) -> int:
+        return int(getattr(self, frequency))
+
+    @property
+    def longest(self) -> int:
+        return max(self.of(f) for f in BACKUP_FREQUENCIES)
+
+
+class ObjectLockSettings(_Model):
+    """WORM protection; the default retention is the longest backup retention, so no backup outlives its lock."""
+
+    mode: Literal["GOVERNANCE", "COMPLIANCE"]
+
+
+class BackupSettings(_Model):
+    """The customer's own backups of cluster objects (OADP/Velero): vault layout, retention and its protections."""
+
+    vault: Literal["shared", "per-cluster"] = "shared"
+    bucket_name: BucketName | None = None  # shared vault; default rosa-backups-<account id>-<region>
+    retention_days: RetentionDays = Field(default_factory=RetentionDays)
+    allow_retention_below_schedule: bool = False  # the explicit override for retention shorter than ROSA's
+    noncurrent_version_days: int = Field(default=7, ge=1, le=365)  # deleted or overwritten backups stay this long
+    object_lock: ObjectLockSettings | None = None
+    replica_region: Region | None = None  # a copy in another region, for the region-loss case
+    access_logging: bool = False
+    access_log_retention_days: int = Field(default=365, ge=1, le=3650)
+
+
+class EncryptionSettings(_Model):
+    """The customer-managed KMS keys the stack creates."""
+
+    deletion_window_days: int = Field(default=30, ge=7, le=30)  # KMS allows 7 to 30
+
+
+class CiIdentitySettings(_Model):
+    """GitHub Actions' keyless identity in this account: deploy and preview roles for one repository environment."""
+
+    owner: Annotated[str, AfterValidator(matching(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", "a GitHub owner name"))]
+    repository: Annotated[
+        str, AfterValidator(matching(r"[A-Za-z0-9._-]{1,100}", "a GitHub repository name (letters, digits, ._-)"))
+    ]
+    # The GitHub environment whose jobs may deploy this stack (its reviewers gate the apply); `<environment>-preview`
+    # is the ungated one the preview jobs run in.
+    environment: Annotated[
+        str, AfterValidator(matching(r"[A-Za-z0-9_-]{1,64}", "a GitHub environment name of letters, digits, _ or -"))
+    ]
+    state_bucket: BucketName | None = None  # the S3 state backend the pipeline logs in to, if S3
+    github_oidc_provider_arn: (
+        Annotated[
+            str,
+            AfterValidator(
+                matching(
+                    r"arn:aws(-us-gov|-cn)?:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com",
+                    "the ARN of this account's IAM OIDC provider for token.actions.githubusercontent.com",
+                )
+            ),
+        ]
+        | None
+    ) = None  # the account already has GitHub's provider (one per account); default: create it
+
+    @property
+    def subject(self) -> str:
+        return f"repo:{self.owner}/{self.repository}:environment:{self.environment}"
+
+    @property
+    def preview_subject(self) -> str:
+        return f"repo:{self.owner}/{self.repository}:environment:{self.environment}-preview"
+
+
+class QuotaSettings(_Model):
+    """AWS quotas the stack checks its own needs against before registering anything (AWS's defaults; raise a value
+    here after raising the quota in Service Quotas)."""
+
+    roles_per_account: int = Field(default=1000, ge=1)
+    oidc_providers_per_account: int = Field(default=100, ge=1)
+    customer_managed_policies_per_account: int = Field(default=1500, ge=1)
+    managed_policies_per_role: int = Field(default=10, ge=1, le=20)
+    role_trust_policy_size: int = Field(default=2048, ge=1, le=4096)
+    buckets_per_account: int = Field(default=10000, ge=1)
+    rules_per_security_group: int = Field(default=60, ge=1, le=1000)
+
+
+class StackSettings(_Model):
+    """One stack's settings (`stacks/Pulumi.<stack>.yaml`): the account, its account roles, its clusters and what
+    they share. Derived names live in `foundation.names`; rules across fields in `foundation.settings.rules`."""
+
+    account_id: AccountId
+    region: Region
+    partition: Partition = "aws"
+    account_role_prefix: RolePrefix = "ManagedOpenShift"
+    iam_path: IamPath = "/"
+    permissions_boundary: PolicyArn | None = None
+    tags: dict[TagKey, TagValue] = Field(default_factory=dict)
+    trust_external_id: ExternalId | None = None
+    ocm_environment: OcmEnvironment = "production"
+    account_role_topologies: tuple[Topology, ...] | None = None  # default: the topologies the clusters use
+    classic_policy_version: MinorVersion | None = None  # default: the newest classic cluster's version
+    clusters: tuple[ClusterSettings, ...] = ()
+    backup: BackupSettings | None = None  # no backup vault without it
+    encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
+    # Keep buckets and keys in AWS even when the stack itself is destroyed (after `pulumi state unprotect`).
+    retain_stateful_on_delete: bool = True
+    ci_identity: CiIdentitySettings | None = None  # off by default
+    quotas: QuotaSettings = Field(default_factory=QuotaSettings)
+    # single: one stack for the account and its clusters. account / cluster: the split layout for large fleets, an
+    # account stack and one stack per cluster reading the account stack's outputs (README, "One stack or many").
+    layout: Literal["single", "account", "cluster"] = "single"
+    account_stack: (
+        Annotated[
+            str,
+            AfterValidator(
+                matching(
+                    r"(?:[\w.-]+/){0,2}[\w.-]+",
+                    "a stack reference: <stack>, <project>/<stack> or <org>/<project>/<stack>",
+                )
+            ),
+        ]
+        | None
+    ) = None
+
+    # --- derived facts ------------------------------------------------------------------------------------------
+
+    @cached_property
+    def topologies(self) -> tuple[Topology, ...]:
+        wanted = set(self.account_role_topologies or (c.topology for c in self.clusters))
+        return tuple(t for t in TOPOLOGY_ORDER if t in wanted)
+
+    @cached_property
+    def classic_version(self) -> str | None:
+        """The version of the account-wide classic policies: explicit, else the newest classic cluster's."""
+        if self.classic_policy_version:
+            return self.classic_policy_version
+        versions = [c.openshift_version for c in self.clusters if c.topology == "classic" and c.openshift_version]
+        return max(versions, key=version_key) if versions else None
+
+    @property
+    def ocm_account_id(self) -> str:
+        return load_catalogue().ocm_account_ids[self.ocm_environment]

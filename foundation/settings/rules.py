@@ -1,0 +1,255 @@
+"""The settings rules that span fields: each yields one line per problem, naming the key as written in the stack
+file, the value and what is allowed. They run after every field has passed its own rule, and before anything is
+registered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from foundation import tags
+from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue, version_key
+from foundation.names import StackNames
+from foundation.project import config_key
+from foundation.settings.models import SelfHostedOidc, StackSettings
+from foundation.settings.types import MAX_PREFIX, valid_bucket_name
+
+_BUCKET_PURPOSES = {"vault": "vault", "replica": "replica bucket", "access-log": "access log bucket"}
+
+
+def cross_field_problems(settings: StackSettings) -> list[str]:
+    """Every problem across fields, in the order the stack file reads."""
+    names = StackNames(settings)
+    problems = [*_partition_problems(settings, names), *_cluster_problems(settings, names)]
+    problems += [*_tag_problems(settings, names), *_backup_problems(settings, names)]
+    problems += [*_network_problems(settings, names), *_workload_problems(settings, names)]
+    problems += [*_layout_problems(settings, names), *_name_collisions(settings, names)]
+    problems += _bucket_collisions(settings, names)
+    return problems
+
+
+def _partition_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    expected = partition_of(settings.region)
+    if settings.partition != expected:
+        yield (
+            f"{config_key('partition')} = {settings.partition!r}: region {settings.region!r} is in partition "
+            f"{expected!r}; "
+            f"set partition to {expected!r}"
+        )
+    if settings.permissions_boundary and settings.permissions_boundary.split(":")[1] != settings.partition:
+        yield (
+            f"{config_key('permissionsBoundary')} = {settings.permissions_boundary!r}: the ARN must be in this stack's "
+            f"partition {settings.partition!r}"
+        )
+
+
+def _cluster_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    seen_names: dict[str, int] = {}
+    seen_prefixes: dict[str, int] = {}
+    for i, cluster in enumerate(settings.clusters):
+        here = f"{config_key('clusters')}[{i}]"
+        if cluster.name in seen_names:
+            yield f"{here}.name = {cluster.name!r}: already used by clusters[{seen_names[cluster.name]}]"
+        seen_names.setdefault(cluster.name, i)
+        if cluster.operator_prefix in seen_prefixes:
+            yield (
+                f"{here}.operatorRolePrefix = {cluster.operator_prefix!r}: already used by "
+                f"clusters[{seen_prefixes[cluster.operator_prefix]}]; each cluster needs its own operator roles"
+            )
+        seen_prefixes.setdefault(cluster.operator_prefix, i)
+        if cluster.topology == "classic" and not cluster.openshift_version:
+            yield f"{here}.openshiftVersion is missing: a classic cluster needs its OpenShift minor version"
+        if settings.account_role_topologies is not None and cluster.topology not in settings.account_role_topologies:
+            yield (
+                f"{here}.topology = {cluster.topology!r}: {config_key('accountRoleTopologies')} "
+                f"{list(settings.account_role_topologies)} has no account roles for it"
+            )
+        if isinstance(cluster.oidc, SelfHostedOidc) and cluster.oidc.bucket_name is None:
+            bucket = names.issuer_bucket(cluster)
+            try:
+                valid_bucket_name(str(bucket))
+            except ValueError as unfit:
+                yield f"{here}.oidc.bucketName: the default name {bucket!r} is not {unfit}; set bucketName"
+        if cluster.operator_role_prefix is None and len(cluster.name) > MAX_PREFIX:
+            yield (
+                f"{here}.operatorRolePrefix: defaults to the cluster name {cluster.name!r} ({len(cluster.name)} "
+                f"characters), over rosa's {MAX_PREFIX} for --operator-roles-prefix; set operatorRolePrefix"
+            )
+        newer = (
+            cluster.openshift_version
+            and settings.classic_version
+            and cluster.topology == "classic"
+            and version_key(cluster.openshift_version) > version_key(settings.classic_version)
+        )
+        if newer:
+            yield (
+                f"{here}.openshiftVersion = {cluster.openshift_version!r}: newer than "
+                f"{config_key('classicPolicyVersion')} {settings.classic_version!r}; ROSA needs account policies at "
+                "least "
+                f"as new as the cluster"
+            )
+    if "classic" in settings.topologies and not settings.classic_version:
+        yield (
+            f"{config_key('classicPolicyVersion')} is missing: classic account roles need an OpenShift minor version "
+            f"(one of {', '.join(load_catalogue().classic_versions)})"
+        )
+
+
+def _backup_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    backup = settings.backup
+    per_cluster_names = [i for i, c in enumerate(settings.clusters) if c.backup_bucket_name]
+    if backup is None or backup.vault == "shared":
+        for i in per_cluster_names:
+            yield (
+                f"{config_key('clusters')}[{i}].backupBucketName: only used with {config_key('backup')}.vault "
+                "'per-cluster'; remove it or set the vault to per-cluster"
+            )
+    if backup is None:
+        return
+    here = config_key("backup")
+    if backup.vault == "per-cluster" and backup.bucket_name:
+        yield (
+            f"{here}.bucketName: names the shared vault, but vault is 'per-cluster'; use clusters[].backupBucketName"
+        )
+    schedule = load_catalogue().backup
+    for frequency in BACKUP_FREQUENCIES:
+        days, rosa_days = backup.retention_days.of(frequency), schedule.schedule(frequency).retention_days
+        if days < rosa_days and not backup.allow_retention_below_schedule:
+            yield (
+                f"{here}.retentionDays.{frequency} = {days}: shorter than ROSA's schedule ({rosa_days} days); "
+                f"use at least {rosa_days}, or set {here}.allowRetentionBelowSchedule: true to accept it"
+            )
+    if backup.replica_region == settings.region:
+        yield f"{here}.replicaRegion = {settings.region!r}: the replica must be in another region than aws:region"
+    if backup.replica_region:
+        expected = partition_of(backup.replica_region)
+        if expected != settings.partition:
+            yield f"{here}.replicaRegion = {backup.replica_region!r}: not in partition {settings.partition!r}"
+    for vault in names.vaults():
+        for derived in names.vault_buckets(vault):
+            try:
+                valid_bucket_name(derived.name)
+            except ValueError as unfit:
+                what = _BUCKET_PURPOSES[derived.purpose]
+                yield (
+                    f"{vault.key}: the {what} name {derived.name!r} derived from it is not {unfit}; use a shorter name"
+                )
+
+
+def _layout_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    here = config_key("layout")
+    if settings.layout == "single":
+        if settings.account_stack:
+            yield f"{config_key('accountStack')}: only read by layout 'cluster'; {here} is 'single'"
+        return
+    if settings.layout == "account":
+        if settings.clusters:
+            yield f"{config_key('clusters')}: an account stack holds no clusters; give each a stack of layout 'cluster'"
+        if not settings.account_role_topologies:
+            yield f"{config_key('accountRoleTopologies')} is missing: an account stack has no clusters to infer it from"
+        if settings.account_stack:
+            yield f"{config_key('accountStack')}: only read by layout 'cluster'; {here} is 'account'"
+    else:
+        if not settings.account_stack:
+            yield f"{config_key('accountStack')} is missing: a cluster stack reads the account stack's roles from it"
+        if not settings.clusters:
+            yield f"{config_key('clusters')} is empty: a cluster stack holds at least one cluster"
+        if settings.ci_identity:
+            yield (
+                f"{config_key('ciIdentity')}: the pipeline's identity belongs to the account stack, not a cluster stack"
+            )
+    if settings.backup and settings.backup.vault == "shared":
+        yield (
+            f"{config_key('backup')}.vault = 'shared': in the split layout each cluster keeps its own vault "
+            "('per-cluster'), so no cluster stack has to change the account stack"
+        )
+
+
+def _network_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    for i, cluster in enumerate(settings.clusters):
+        network = cluster.network
+        if network is None:
+            continue
+        here = f"{config_key('clusters')}[{i}].network"
+        if cluster.topology == "hcp" and network.api_allowed_cidrs:
+            yield (
+                f"{here}.apiAllowedCidrs: a hosted control plane's API is not behind this VPC's security groups; "
+                "remove it (use rosa's --private / --additional-allowed-principals)"
+            )
+        for field, public in (
+            ("apiAllowedCidrs", network.public_api),
+            ("ingressAllowedCidrs", network.public_ingress),
+        ):
+            cidrs = network.api_allowed_cidrs if field == "apiAllowedCidrs" else network.ingress_allowed_cidrs
+            world = [c for c in cidrs if c.endswith("/0")]
+            if world and not public:
+                flag = "publicApi" if field == "apiAllowedCidrs" else "publicIngress"
+                yield (
+                    f"{here}.{field} = {list(cidrs)!r}: {', '.join(world)} opens it to the whole internet; "
+                    f"list the networks that need it, or set {here}.{flag}: true to make it public on purpose"
+                )
+            if len(set(cidrs)) != len(cidrs):
+                yield f"{here}.{field} = {list(cidrs)!r}: lists a CIDR twice"
+
+
+def _workload_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    for i, cluster in enumerate(settings.clusters):
+        seen: dict[str, int] = {}
+        for j, workload in enumerate(cluster.workload_roles):
+            here = f"{config_key('clusters')}[{i}].workloadRoles[{j}]"
+            if not (workload.managed_policy_arns or workload.statements):
+                yield f"{here}: grants nothing; give managedPolicyArns or statements (or both)"
+            for arn in workload.managed_policy_arns:
+                if arn.split(":")[1] != settings.partition:
+                    yield f"{here}.managedPolicyArns: {arn!r} is not in this stack's partition {settings.partition!r}"
+            if workload.slug in seen:
+                first = seen[workload.slug]
+                yield f"{here}: service account {workload.slug} already has a role (workloadRoles[{first}])"
+            seen.setdefault(workload.slug, j)
+
+
+def _bucket_collisions(settings: StackSettings, names: StackNames) -> list[str]:
+    owners: dict[str, str] = {}
+    problems = []
+    for bucket in names.buckets():
+        first = owners.setdefault(bucket.name, bucket.key)
+        if first != bucket.key:
+            problems.append(f"{bucket.key}: bucket {bucket.name!r} is also used by {first}; bucket names are global")
+    return problems
+
+
+def _tag_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    for key in sorted(set(settings.tags) & tags.RESERVED_TAG_KEYS):
+        yield f"{config_key('tags')}.{key}: a tag key ROSA sets itself; choose another key"
+    room = tags.MAX_TAGS_PER_RESOURCE - tags.MAX_ROSA_TAGS
+    if len(settings.tags) > room:
+        yield f"{config_key('tags')}: {len(settings.tags)} tags; at most {room} fit beside ROSA's own (AWS allows 50)"
+
+
+def _name_collisions(settings: StackSettings, names: StackNames) -> list[str]:
+    """Two resources that would fight over one IAM name: distinct names made equal by the 64-character cut, or
+    one name given to two different things (e.g. a workload role named like an operator role)."""
+    owners: dict[tuple[str, str], tuple[str, str]] = {}
+    problems = []
+    for iam_name in names.iam_names().values():
+        kind, owner, cut = iam_name.kind, iam_name.owner, iam_name.name
+        first_full, first_owner = owners.setdefault((kind, cut), (iam_name.uncut, owner))
+        if first_full != iam_name.uncut:
+            problems.append(
+                f"{owner} and {first_owner} both become IAM {kind} {cut!r} after the 64-character cut; shorten a prefix"
+            )
+        # Equal names of the same sort (two clusters with one prefix, ...) are reported by the rules above.
+        elif _sort_of(owner) != _sort_of(first_owner):
+            problems.append(f"{owner} and {first_owner} are both IAM {kind} {cut!r}; rename one")
+    return problems
+
+
+def _sort_of(owner: str) -> str:
+    """`cluster 'a' operator role x/y` -> `operator role x/y`: what a name belongs to, whichever cluster."""
+    return re.sub(r"^cluster '[^']*' ", "", owner)
+
+
+def partition_of(region: str) -> str:
+    """The partition a region id belongs to."""
+    return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if "-gov-" in region else "aws"

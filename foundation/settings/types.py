@@ -1,0 +1,176 @@
+"""The value types of the stack settings: each a string with one rule, which names what is allowed when it fails.
+
+Each rule returns the value or raises ValueError with the text "what is allowed"; the loader turns that into one line
+naming the key (as written in the stack file) and the value.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator
+
+from foundation.catalogue import load_catalogue
+
+MAX_PREFIX = 32  # rosa's limit for --prefix and --operator-roles-prefix
+Partition = Literal["aws", "aws-us-gov", "aws-cn"]
+
+
+def matching(pattern: str, allowed: str) -> Callable[[str], str]:
+    """A rule: the whole value matches `pattern`, else it must be `allowed` (the text a message gives)."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(allowed)
+        return value
+
+    return check
+
+
+def _iam_path(value: str) -> str:
+    if len(value) > 512 or not re.fullmatch(r"/(?:[A-Za-z0-9_+=,.@-]+/)*", value):
+        raise ValueError("an IAM path: '/' or '/a/b/' (segments of letters, digits and _+=,.@-; at most 512)")
+    return value
+
+
+def _tag_text(kind: str, maximum: int, minimum: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not minimum <= len(value) <= maximum:
+            raise ValueError(f"a tag {kind} of {minimum} to {maximum} characters")
+        bad = [c for c in value if not (unicodedata.category(c)[0] in "LNZ" or c in "_.:/=+-@")]
+        if bad:
+            raise ValueError(f"a tag {kind} of letters, digits, spaces and _.:/=+-@ only (found {''.join(bad)!r})")
+        if kind == "key" and value.lower().startswith("aws:"):
+            raise ValueError("a tag key not starting with 'aws:' (AWS reserves that prefix)")
+        return value
+
+    return check
+
+
+def valid_bucket_name(value: str) -> str:
+    reserved = value.startswith(("xn--", "sthree-")) or value.endswith(("-s3alias", "--ol-s3", "--x-s3"))
+    if reserved or not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]", value):
+        raise ValueError(
+            "an S3 bucket name of 3 to 63 lower-case letters, digits or '-' starting and ending with a letter or "
+            "digit, without S3's reserved prefixes (xn--, sthree-) and suffixes (-s3alias, --ol-s3, --x-s3); no dots: "
+            "STS fetches the issuer over TLS, and dotted names break the certificate match"
+        )
+    return value
+
+
+def _version(value: str) -> str:
+    known = load_catalogue().classic_versions
+    if value not in known:
+        raise ValueError(f"an OpenShift minor version with vendored policy documents: one of {', '.join(known)}")
+    return value
+
+
+AccountId = Annotated[str, AfterValidator(matching(r"\d{12}", "a 12-digit AWS account id, quoted in YAML"))]
+Region = Annotated[str, AfterValidator(matching(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}", "an AWS region id"))]
+RolePrefix = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            rf"[A-Za-z0-9_+=.@-]{{1,{MAX_PREFIX}}}",
+            "1 to 32 letters, digits or _+=.@- (rosa's prefix rule, less ',' which the rosa_role_prefix tag refuses)",
+        )
+    ),
+]
+ClusterName = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"[a-z](?:[a-z0-9-]{0,52}[a-z0-9])?",
+            "1 to 54 lower-case letters, digits or '-', starting with a letter and ending with a letter or digit "
+            "(ROSA's cluster name rule)",
+        )
+    ),
+]
+IamPath = Annotated[str, AfterValidator(_iam_path)]
+PolicyArn = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"arn:aws(-us-gov|-cn)?:iam::(\d{12}|aws):policy/(?:[A-Za-z0-9_+=,.@-]+/)*[A-Za-z0-9_+=,.@-]{1,128}",
+            "an IAM policy ARN, arn:<partition>:iam::<account>:policy/<path><name>",
+        )
+    ),
+]
+ExternalId = Annotated[
+    str, AfterValidator(matching(r"[\w+=,.@:/-]{2,1224}", "2 to 1224 letters, digits or _+=,.@:/- (STS's rule)"))
+]
+TagKey = Annotated[str, AfterValidator(_tag_text("key", 128, 1))]
+TagValue = Annotated[str, AfterValidator(_tag_text("value", 256, 0))]
+MinorVersion = Annotated[str, AfterValidator(_version)]
+OidcConfigId = Annotated[
+    str, AfterValidator(matching(r"[a-z0-9]{32}", "an OIDC config id: 32 lower-case letters or digits"))
+]
+Thumbprint = Annotated[
+    str, AfterValidator(matching(r"[0-9a-fA-F]{40}", "a certificate thumbprint: 40 hex digits (SHA-1)"))
+]
+IssuerUrl = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"https://[a-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~-]+)*",
+            "an https:// issuer URL with no trailing '/', query or fragment",
+        )
+    ),
+]
+BucketName = Annotated[str, AfterValidator(valid_bucket_name)]
+
+
+def _cidr(value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        raise ValueError(
+            "a CIDR block in canonical form, e.g. 10.0.0.0/16 or 2001:db8::/56 (no host bits set)"
+        ) from None
+    if str(network) != value:
+        raise ValueError(f"a CIDR block written canonically: {network}")
+    return value
+
+
+Cidr = Annotated[str, AfterValidator(_cidr)]
+VpcId = Annotated[
+    str, AfterValidator(matching(r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})", "a VPC id: vpc- and 8 or 17 hex digits"))
+]
+KubernetesName = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?",
+            "a Kubernetes name: 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit",
+        )
+    ),
+]
+RoleNamePart = Annotated[
+    str,
+    AfterValidator(matching(r"[A-Za-z0-9_+=,.@-]{1,64}", "1 to 64 letters, digits or _+=,.@- (IAM's role name rule)")),
+]
+# Actions that give away the account: never granted by a workload statement.
+_ACCOUNT_WIDE_ACTIONS = frozenset({"*", "*:*", "iam:*", "sts:*", "kms:*", "organizations:*"})
+
+
+def _action(value: str) -> str:
+    if value in _ACCOUNT_WIDE_ACTIONS:
+        raise ValueError(f"a specific action, not one of {', '.join(sorted(_ACCOUNT_WIDE_ACTIONS))}")
+    return matching(r"[a-z0-9-]+:[A-Za-z0-9*?]+", "an IAM action 'service:Action'")(value)
+
+
+Action = Annotated[str, AfterValidator(_action)]
+ResourceArn = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"\*|arn:aws(-us-gov|-cn)?:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws|\*)?:.+",
+            "'*' or an ARN, arn:<partition>:<service>:<region>:<account>:<resource>",
+        )
+    ),
+]
