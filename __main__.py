@@ -29,20 +29,7 @@ in_account = pulumi.ResourceOptions(providers=[account_provider(settings)])
 account_roles: AccountRoleArns = (
     AccountRolesReference("account-stack", settings.account_stack, settings.topologies)
     if settings.layout == "cluster" and settings.account_stack
-    else AccountRoles(
-        "account-roles",
-        AccountRolesArgs(
-            topologies=settings.topologies,
-            prefix=settings.account_role_prefix,
-            classic_version=settings.classic_version,
-            partition=settings.partition,
-            ocm_account_id=settings.ocm_account_id,
-            trust_external_id=settings.trust_external_id,
-            role_defaults=roles,
-            names=names,
-        ),
-        in_account,
-    )
+    else AccountRoles("account-roles", AccountRolesArgs.of(names), in_account)
 )
 
 # 3. Per cluster: OIDC provider, operator roles, KMS keys, security groups, workload and backup roles (and its own

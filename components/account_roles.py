@@ -41,6 +41,21 @@ class AccountRolesArgs:
     role_defaults: RoleDefaults
     names: StackNames
 
+    @classmethod
+    def of(cls, names: StackNames) -> AccountRolesArgs:
+        """The account roles the stack's settings ask for."""
+        settings = names.settings
+        return cls(
+            topologies=settings.topologies,
+            prefix=settings.account_role_prefix,
+            classic_version=settings.classic_version,
+            partition=settings.partition,
+            ocm_account_id=settings.ocm_account_id,
+            trust_external_id=settings.trust_external_id,
+            role_defaults=RoleDefaults.of(settings),
+            names=names,
+        )
+
 
 class AccountRoles(pulumi.ComponentResource):
     """The account roles of every topology the stack's clusters use.

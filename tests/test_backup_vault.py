@@ -3,10 +3,19 @@ backup tool that reaches only its own cluster's prefixes."""
 
 import json
 
+import pulumi
 import pytest
 
+from components.account_roles import AccountRoles, AccountRolesArgs
+from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
+from components.encryption_keys import KeyDefaults
+from components.role import RoleDefaults
+from foundation.backup_plan import vault_plans
 from foundation.catalogue import BACKUP_FREQUENCIES
+from foundation.names import StackNames
 from foundation.settings import SettingsError, settings_from_config
+from render.mocks import MockAccount
+from render.runtime import run_program
 from tests.conftest import ACCOUNT_ID, cluster, config, document, inputs_of, run
 
 SHARED = {"vault": "shared"}
@@ -243,3 +252,41 @@ def test_per_cluster_vaults_each_hold_one_clusters_backups():
 )
 def test_bad_backup_settings_are_named_with_key_and_value(settings, expected):
     assert expected in problems(**settings)
+
+
+def test_a_cluster_component_named_otherwise_cannot_move_its_backups():
+    """Velero's prefixes, the backup role's grant and the lifecycle all follow the cluster's ROSA name, whatever the
+    component that groups its resources is called."""
+    raw = config(backup={"vault": "shared"})
+
+    def program():
+        names = StackNames(settings_from_config(raw))
+        (cluster,) = names.settings.clusters
+        foundation = ClusterFoundation(
+            "renamed-grouping",
+            ClusterFoundationArgs(
+                cluster=cluster,
+                names=names,
+                role_defaults=RoleDefaults.of(names.settings),
+                key_defaults=KeyDefaults.of(names.settings),
+                account_roles=AccountRoles("account-roles", AccountRolesArgs.of(names)),
+                backup_plan=vault_plans(names)[str(names.vault_of(cluster))],
+                own_vault=None,
+            ),
+        )
+        pulumi.export("summary", foundation.summary)
+
+    render = run_program(program, raw, stack="test", account=MockAccount("aws", ACCOUNT_ID, "us-east-1"))
+    backup = render.outputs["summary"]["backup"]
+    assert backup["prefixes"] == {f: f"{f}/alpha" for f in ("hourly", "daily", "weekly")}
+    velero = {
+        location["velero"]["objectStorage"]["prefix"]
+        for manifest in backup["manifests"]
+        if manifest["kind"] == "DataProtectionApplication"
+        for location in manifest["spec"]["backupLocations"]
+    }
+    assert velero == {"hourly/alpha", "daily/alpha", "weekly/alpha"}
+    grant = json.loads(render.named("renamed-grouping-workload-roles-openshift-adp-backup-inline").inputs["policy"])
+    writes = next(s for s in grant["Statement"] if s["Sid"] == "OwnBackups")["Resource"]
+    assert sorted(writes) == sorted(f"arn:aws:s3:::{backup['bucket']}/{p}/*" for p in velero)
+    assert not any("renamed-grouping" in p for p in [*writes, *velero])

@@ -1,0 +1,94 @@
+"""The code's shape that reviewers rely on: no import cycles, layers that import only downwards, modules of a size
+one can read."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from render.runtime import PROJECT_ROOT
+
+PACKAGES = ("foundation", "components", "render", "policies", "benchmarks")
+# Who may import whom: the program's entry point reads components, components read foundation; the readers of a
+# render (render/, policies/) read foundation only.
+ALLOWED = {
+    "foundation": {"foundation"},
+    "components": {"components", "foundation"},
+    "render": {"render", "foundation"},
+    "policies": {"policies", "foundation"},
+}
+MAX_LINES = 400  # foundation/ and policies/
+
+
+def _modules() -> dict[str, Path]:
+    modules = {}
+    for package in PACKAGES:
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
+            parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+            modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return modules
+
+
+def _imports(path: Path, module: str, known: set[str]) -> set[str]:
+    """Every project module `module` imports, at any depth of its code (an import in a function is still one)."""
+    found = set()
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text())):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], base]).strip(".")
+            names = [f"{base}.{a.name}" for a in node.names] + [base]
+        for name in names:
+            while name and name not in known:
+                name = name.rpartition(".")[0]
+            if name and name != module:
+                found.add(name)
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {m: _imports(p, m, set(modules)) for m, p in modules.items()}
+
+
+def test_no_module_imports_itself_through_others():
+    graph, cycles = _graph(), []
+    state: dict[str, int] = {}
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                cycles.append(" -> ".join([*path[path.index(target) :], target]))
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
+
+
+def test_layers_import_only_downwards():
+    wrong = [
+        f"{module} imports {target}"
+        for module, targets in _graph().items()
+        for target in targets
+        if module.split(".")[0] in ALLOWED and target.split(".")[0] not in ALLOWED[module.split(".")[0]]
+    ]
+    assert wrong == []
+
+
+def test_foundation_and_policy_modules_stay_readable():
+    long = {
+        str(path.relative_to(PROJECT_ROOT)): lines
+        for package in ("foundation", "policies")
+        for path in (PROJECT_ROOT / package).rglob("*.py")
+        if (lines := len(path.read_text().splitlines())) > MAX_LINES
+    }
+    assert long == {}
