@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from policies.rules import RULES, Finding, Graph, Resource, evaluate, unknown_config_keys
+from policies.graph import Finding, Graph, Resource
+from policies.runner import RULES, evaluate, unknown_config_keys
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT_ROOT / "policies" / "config"

@@ -1,4 +1,4 @@
-"""The CrossGuard side of the guardrails: each rule of `policies/rules.py` as one stack policy.
+"""The CrossGuard side of the guardrails: each rule of `policies/rules/` as one stack policy.
 
 Only adapts CrossGuard's view of the resources to the rules' (values unknown at preview become `UNKNOWN`, property
 dependencies become URNs); no rule lives here.
@@ -16,7 +16,8 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-from policies.rules import EXCEPTIONS_SCHEMA, RULES, UNKNOWN, Graph, Resource, Rule, run_rule
+from policies.graph import UNKNOWN, Graph, Resource, Rule
+from policies.runner import EXCEPTIONS_SCHEMA, RULES, run_rule
 
 PACK_NAME = "rosa-foundation-guardrails"
 LEVELS = {"advisory": EnforcementLevel.ADVISORY, "mandatory": EnforcementLevel.MANDATORY}

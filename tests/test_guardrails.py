@@ -17,7 +17,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies import check
 from policies.pack import PACK_NAME, POLICIES
-from policies.rules import RULES, evaluate
+from policies.runner import RULES, evaluate
 from render.runtime import PROJECT_ROOT, mock_account, render_stack, run_program, stack_config, stack_file
 
 

@@ -1,0 +1,104 @@
+"""The guardrails' view of a stack: its resources as a graph, a rule, a finding, and reading IAM documents.
+
+Both adapters (`policies/check.py` over a render, `policies/pack.py` under CrossGuard) build this `Graph`; every rule
+in `policies/rules/` judges it and knows nothing of where it came from.
+
+A rule sees every resource the program registers, including ones added by hand. Where a resource's value is not
+known yet (a first preview), the rule skips that value; the update's own run judges it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from foundation.iam import listed
+
+Level = Literal["advisory", "mandatory", "disabled"]
+
+
+class _Unknown:
+    """A value the engine does not know yet (first preview of a new resource)."""
+
+    def __repr__(self) -> str:
+        return "<unknown>"
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class Resource:
+    type: str
+    name: str  # logical name
+    urn: str
+    inputs: Mapping[str, Any]
+    protect: bool
+    dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # input key -> URNs it came from
+
+
+class Graph:
+    def __init__(self, resources: Iterable[Resource]):
+        self.resources = list(resources)
+
+    def of_type(self, *types: str) -> list[Resource]:
+        return [r for r in self.resources if r.type in types]
+
+    def referring(self, target: Resource, type_: str, key: str) -> list[Resource]:
+        """Resources of `type_` whose input `key` came from `target` (e.g. the versioning of a bucket)."""
+        return [r for r in self.of_type(type_) if target.urn in r.dependencies.get(key, ())]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    level: Level
+    resource: str  # logical name
+    resource_type: str
+    message: str
+    remediation: str
+    accepted_because: str | None = None  # an exception from the stack's policy config
+
+    def __str__(self) -> str:
+        text = f"[{self.level}] {self.rule}: {self.resource} ({self.resource_type}): {self.message}"
+        if self.accepted_because:
+            return f"{text} -- accepted: {self.accepted_because}"
+        return f"{text}\n    fix: {self.remediation}"
+
+
+Check = Callable[[Graph, Mapping[str, Any]], Iterator[tuple[Resource, str]]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # kebab-case, as CrossGuard shows it
+    description: str
+    remediation: str
+    level: Level
+    check: Check
+    config_schema: Mapping[str, Any] = field(default_factory=dict)  # the rule's own tunables (JSON schema properties)
+
+
+# --- reading IAM documents --------------------------------------------------------------------------------------
+
+
+def document_statements(text: Any) -> list[dict[str, Any]]:
+    """The statements of a policy document given as JSON text; none while it is unknown or absent."""
+    if not isinstance(text, str):
+        return []
+    statements = json.loads(text).get("Statement", [])
+    return statements if isinstance(statements, list) else [statements]
+
+
+def statement_principals(statement: Mapping[str, Any], kind: str) -> list[str]:
+    """The principals of `kind` (AWS, Service, Federated) a statement names; `"*"` counts as every AWS principal."""
+    principal = statement.get("Principal")
+    if principal == "*":
+        return ["*"] if kind == "AWS" else []
+    return listed((principal or {}).get(kind))
+
+
+def is_known(value: Any) -> bool:
+    return value is not UNKNOWN

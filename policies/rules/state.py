@@ -1,0 +1,65 @@
+"""State guardrails: what a cluster or a restore depends on survives a destroy, and resources carry the stack's tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from policies.graph import Graph, Resource, Rule, is_known
+from policies.rules.resource_types import (
+    BUCKET,
+    CLOUDFRONT_DISTRIBUTION,
+    IAM_POLICY,
+    KMS_KEY,
+    OIDC_PROVIDER,
+    ROLE,
+    SECRET,
+    SECURITY_GROUP,
+    TLS_PRIVATE_KEY,
+)
+
+STATEFUL = (BUCKET, KMS_KEY, OIDC_PROVIDER, SECRET, TLS_PRIVATE_KEY)
+
+
+def stateful_resources_protected(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
+    for resource in graph.of_type(*STATEFUL):
+        if not resource.protect:
+            yield resource, "holds state a cluster or a restore depends on, but is not protected"
+        if resource.inputs.get("forceDestroy") is True:
+            yield resource, "is force-destroyable: deleting the stack would empty it"
+        if resource.inputs.get("recoveryWindowInDays") == 0:
+            yield resource, "can be deleted without a recovery window"
+
+
+STATEFUL_RESOURCES_PROTECTED = Rule(
+    "stateful-resources-protected",
+    "Buckets, KMS keys, OIDC providers, secrets and signing keys are protected and never force-destroyed.",
+    "Register them with protect=True (see README, What is protected).",
+    "mandatory",
+    stateful_resources_protected,
+)
+
+TAGGABLE = (ROLE, IAM_POLICY, OIDC_PROVIDER, BUCKET, KMS_KEY, SECRET, SECURITY_GROUP, CLOUDFRONT_DISTRIBUTION)
+
+
+def required_tags(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
+    required = list(config.get("tags", ["environment"]))
+    for resource in graph.of_type(*TAGGABLE):
+        tags = resource.inputs.get("tags") or {}
+        if not is_known(tags):
+            continue
+        missing = [t for t in required if t not in tags]
+        if missing:
+            yield resource, f"lacks the tags {', '.join(missing)}"
+
+
+REQUIRED_TAGS = Rule(
+    "required-tags",
+    "Taggable resources carry the tags the stack requires (default: environment).",
+    "Set rosa-foundation:tags in the stack file.",
+    "advisory",
+    required_tags,
+    {"tags": {"type": "array", "items": {"type": "string"}}},
+)
+
+RULES = (STATEFUL_RESOURCES_PROTECTED, REQUIRED_TAGS)
