@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, get_args
 
+from foundation import naming
 from foundation.catalogue import load_catalogue
 from foundation.iam import listed
+from foundation.settings import Partition
 from policies.graph import Graph, Resource, Rule, document_statements, is_known, statement_principals
 from policies.rules.resource_types import BUCKET_POLICY, IAM_POLICY, KMS_KEY, ROLE, ROLE_POLICY
 
@@ -42,9 +44,10 @@ FEDERATED_TRUST_PINS_EXACT_SUB = Rule(
 
 def trust_principals_documented(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
     catalogue = load_catalogue()
+    # Red Hat's roles as AccountRoles spells them, in every partition a stack may be in.
     red_hat = {
-        f"arn:{partition}:iam::{account}:role/{role}"
-        for partition in ("aws", "aws-us-gov", "aws-cn")
+        naming.iam_arn(partition, account, "role", "/", role)
+        for partition in get_args(Partition)
         for account in catalogue.ocm_account_ids.values()
         for role in catalogue.red_hat_roles.values()
     }

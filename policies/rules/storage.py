@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from foundation.backup_plan import lifecycle_prefix
 from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue
 from foundation.iam import listed
+from foundation.oidc_documents import DISCOVERY_KEY
 from policies.graph import Graph, Resource, Rule, document_statements, is_known, statement_principals
 from policies.rules.resource_types import (
     BUCKET,
@@ -26,10 +28,7 @@ from policies.rules.resource_types import (
 
 def _is_issuer(graph: Graph, bucket: Resource) -> bool:
     """An OIDC issuer bucket: it serves the discovery document STS reads anonymously."""
-    return any(
-        o.inputs.get("key") == ".well-known/openid-configuration"
-        for o in graph.referring(bucket, BUCKET_OBJECT, "bucket")
-    )
+    return any(o.inputs.get("key") == DISCOVERY_KEY for o in graph.referring(bucket, BUCKET_OBJECT, "bucket"))
 
 
 def _is_log_target(graph: Graph, bucket: Resource) -> bool:
@@ -128,7 +127,8 @@ BUCKET_TLS_ONLY = Rule(
 
 
 def bucket_lifecycle_meets_rosa_schedule(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
-    schedule = {f"{f}/": load_catalogue().backup.schedule(f).retention_days for f in BACKUP_FREQUENCIES}
+    # The prefixes BackupVault's lifecycle rules filter on, with ROSA's retention for each.
+    schedule = {lifecycle_prefix(f): load_catalogue().backup.schedule(f).retention_days for f in BACKUP_FREQUENCIES}
     for bucket in graph.of_type(BUCKET):
         if _is_issuer(graph, bucket):
             continue  # the issuer's two documents must never expire
