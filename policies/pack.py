@@ -23,14 +23,14 @@ PACK_NAME = "rosa-foundation-guardrails"
 LEVELS = {"advisory": EnforcementLevel.ADVISORY, "mandatory": EnforcementLevel.MANDATORY}
 
 
-def plain(value: Any) -> Any:
+def proxied_to_data(value: Any) -> Any:
     """CrossGuard's proxied props as plain data: values unknown at preview as `UNKNOWN`, protobuf's doubles back to
     integers where integral (ports, days), as the render shows them."""
     if isinstance(value, Mapping):
         items = {}
         for key in value:
             try:
-                items[key] = plain(value[key])
+                items[key] = proxied_to_data(value[key])
             except UnknownValueError:
                 items[key] = UNKNOWN
         return items
@@ -38,7 +38,7 @@ def plain(value: Any) -> Any:
         elements = []
         for index in range(len(value)):
             try:
-                elements.append(plain(value[index]))
+                elements.append(proxied_to_data(value[index]))
             except UnknownValueError:
                 elements.append(UNKNOWN)
         return elements
@@ -53,7 +53,7 @@ def graph_of(args: StackValidationArgs) -> Graph:
             type=r.resource_type,
             name=r.name,
             urn=r.urn,
-            inputs=plain(r.props),
+            inputs=proxied_to_data(r.props),
             protect=bool(r.opts.protect),
             dependencies={k: tuple(d.urn for d in deps) for k, deps in r.property_dependencies.items()},
         )
