@@ -12,11 +12,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from foundation.iam import listed
 
 Level = Literal["advisory", "mandatory", "disabled"]
+# How bad a finding is, whatever its level: the level says whether it blocks, the severity what to fix first.
+# critical: someone outside the account, or any workload, gets in or takes over; high: data exposed or lost for good;
+# medium: a defence in depth missing; low: bookkeeping. The names are CrossGuard's (pulumi_policy.Severity).
+Severity = Literal["critical", "high", "medium", "low"]
 
 
 class _Unknown:
@@ -55,6 +59,7 @@ class Graph:
 class Finding:
     rule: str
     level: Level
+    severity: Severity
     resource: str  # logical name
     resource_type: str
     message: str
@@ -62,7 +67,7 @@ class Finding:
     accepted_because: str | None = None  # an exception from the stack's policy config
 
     def __str__(self) -> str:
-        text = f"[{self.level}] {self.rule}: {self.resource} ({self.resource_type}): {self.message}"
+        text = f"[{self.level}, {self.severity}] {self.rule}: {self.resource} ({self.resource_type}): {self.message}"
         if self.accepted_because:
             return f"{text} -- accepted: {self.accepted_because}"
         return f"{text}\n    fix: {self.remediation}"
@@ -77,8 +82,14 @@ class Rule:
     description: str
     remediation: str
     level: Level
+    severity: Severity
     check: Check
     config_schema: Mapping[str, Any] = field(default_factory=dict)  # the rule's own tunables (JSON schema properties)
+
+    def __post_init__(self) -> None:
+        # The offline check would print a misspelt severity as it is; refuse it where the rule is declared.
+        if self.severity not in get_args(Severity):
+            raise ValueError(f"{self.name}: severity {self.severity!r} is not one of {get_args(Severity)}")
 
 
 # --- reading IAM documents --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
     ReportViolation,
+    Severity,
     StackValidationArgs,
     StackValidationPolicy,
 )
@@ -75,6 +76,7 @@ def policy(rule: Rule) -> StackValidationPolicy:
         name=rule.name,
         description=rule.description,
         enforcement_level=LEVELS[rule.level],
+        severity=Severity(rule.severity),  # the rules' severities are CrossGuard's names
         remediation_steps=rule.remediation,
         config_schema=PolicyConfigSchema(properties={"exceptions": EXCEPTIONS_SCHEMA, **rule.config_schema}),
         validate=validate,

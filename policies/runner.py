@@ -36,7 +36,9 @@ def run_rule(rule: Rule, graph: Graph, config: Mapping[str, Any]) -> list[Findin
             (e["reason"] for e in config.get("exceptions", []) if fnmatch.fnmatchcase(resource.name, e["resource"])),
             None,
         )
-        findings.append(Finding(rule.name, level, resource.name, resource.type, message, rule.remediation, reason))
+        findings.append(
+            Finding(rule.name, level, rule.severity, resource.name, resource.type, message, rule.remediation, reason)
+        )
     return findings
 
 

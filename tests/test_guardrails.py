@@ -16,6 +16,7 @@ from pulumi_policy.policy import EnforcementLevel, _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies import check
+from policies.graph import Rule
 from policies.pack import PACK_NAME, POLICIES
 from policies.runner import RULES, evaluate
 from render.runtime import PROJECT_ROOT, mock_account, render_stack, run_program, stack_config, stack_file
@@ -132,7 +133,21 @@ def test_each_rule_names_the_resource_rule_and_fix_when_broken(prod, rule, name,
     found = [f for f in findings(resources) if f.rule == rule]
     assert [f.resource for f in found] == [name], found
     assert expected in found[0].message
-    assert found[0].remediation and found[0].level == next(r.level for r in RULES if r.name == rule)
+    declared = next(r for r in RULES if r.name == rule)
+    assert found[0].remediation and (found[0].level, found[0].severity) == (declared.level, declared.severity)
+
+
+def test_severity_ranks_a_takeover_above_lost_data_above_bookkeeping():
+    severity = {r.name: r.severity for r in RULES}
+    takeover = ("federated-trust-pins-exact-sub", "trust-principals-documented", "no-admin-permissions")
+    assert {severity[name] for name in takeover} == {"critical"}
+    assert severity["bucket-public-access-blocked"] == severity["stateful-resources-protected"] == "high"
+    assert severity["required-tags"] == "low"
+
+
+def test_a_rule_with_an_unknown_severity_is_refused_where_it_is_declared():
+    with pytest.raises(ValueError, match="severity 'severe'"):
+        Rule("x-rule", "describes", "fixes", "mandatory", "severe", lambda graph, config: iter(()))
 
 
 def test_sse_s3_is_accepted_only_for_an_issuer_or_a_log_target(prod):
@@ -212,7 +227,7 @@ def test_check_exits_zero_on_a_clean_render_and_one_on_a_mandatory_finding(prod,
     set_input("enableKeyRotation", False)(named(broken, "backup-vault-keys-backups"))
     assert check.main(_write(tmp_path / "b", broken)) == 1
     out = capsys.readouterr().out
-    assert "[mandatory] kms-key-rotation-enabled: backup-vault-keys-backups (aws:kms/key:Key)" in out
+    assert "[mandatory, low] kms-key-rotation-enabled: backup-vault-keys-backups (aws:kms/key:Key)" in out
     assert "fix: Create keys with components.encryption_keys" in out
 
 
@@ -262,6 +277,14 @@ def test_crossguard_and_the_offline_check_report_the_same_violation(prod):
     assert diagnostic.urn == named(broken, finding.resource)["urn"]
     assert finding.message in diagnostic.message and finding.remediation in diagnostic.message
     assert diagnostic.enforcementLevel == analyzer_pb2.MANDATORY
+    assert diagnostic.severity == analyzer_pb2.POLICY_SEVERITY_HIGH  # the rule's severity, on the violation too
+
+
+def test_crossguard_announces_each_rules_severity():
+    servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.0.1", POLICIES, EnforcementLevel.ADVISORY)
+    announced = {p.name: p.severity for p in servicer.GetAnalyzerInfo(None, None).policies}
+    protos = {s: getattr(analyzer_pb2, f"POLICY_SEVERITY_{s.upper()}") for s in ("critical", "high", "medium", "low")}
+    assert announced == {r.name: protos[r.severity] for r in RULES}
 
 
 def test_crossguard_skips_values_unknown_at_preview_instead_of_failing(prod):

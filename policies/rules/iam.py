@@ -34,11 +34,14 @@ def federated_trust_pins_exact_sub(graph: Graph, config: Mapping[str, Any]) -> I
 
 
 FEDERATED_TRUST_PINS_EXACT_SUB = Rule(
-    "federated-trust-pins-exact-sub",
-    "A role trusted by an OIDC provider names the exact service accounts (StringEquals on :sub, no wildcard).",
-    "Build the trust with foundation.iam.web_identity_trust and the service accounts' exact subjects.",
-    "mandatory",
-    federated_trust_pins_exact_sub,
+    name="federated-trust-pins-exact-sub",
+    description=(
+        "A role trusted by an OIDC provider names the exact service accounts (StringEquals on :sub, no wildcard)."
+    ),
+    remediation="Build the trust with foundation.iam.web_identity_trust and the service accounts' exact subjects.",
+    level="mandatory",
+    severity="critical",  # a pattern or wildcard :sub lets any workload on the issuer assume the role
+    check=federated_trust_pins_exact_sub,
 )
 
 
@@ -68,12 +71,15 @@ def trust_principals_documented(graph: Graph, config: Mapping[str, Any]) -> Iter
 
 
 TRUST_PRINCIPALS_DOCUMENTED = Rule(
-    "trust-principals-documented",
-    "Roles trust only Red Hat's documented OCM roles, AWS services, or principals this stack approves.",
-    "Trust Red Hat through AccountRoles, or list the principal under allowedPrincipals with a reviewer's consent.",
-    "mandatory",
-    trust_principals_documented,
-    {"allowedPrincipals": {"type": "array", "items": {"type": "string"}}},
+    name="trust-principals-documented",
+    description="Roles trust only Red Hat's documented OCM roles, AWS services, or principals this stack approves.",
+    remediation=(
+        "Trust Red Hat through AccountRoles, or list the principal under allowedPrincipals with a reviewer's consent."
+    ),
+    level="mandatory",
+    severity="critical",  # an unlisted principal hands the role to another account
+    check=trust_principals_documented,
+    config_schema={"allowedPrincipals": {"type": "array", "items": {"type": "string"}}},
 )
 
 
@@ -98,11 +104,12 @@ def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tu
 
 
 NO_ADMIN_PERMISSIONS = Rule(
-    "no-admin-permissions",
-    "No policy allows *, *:* or iam:*, and no role gets AdministratorAccess or IAMFullAccess.",
-    "Grant the actions the workload calls on the resources it uses.",
-    "mandatory",
-    no_admin_permissions,
+    name="no-admin-permissions",
+    description="No policy allows *, *:* or iam:*, and no role gets AdministratorAccess or IAMFullAccess.",
+    remediation="Grant the actions the workload calls on the resources it uses.",
+    level="mandatory",
+    severity="critical",  # any of these grants the whole account, IAM included
+    check=no_admin_permissions,
 )
 
 
@@ -115,12 +122,13 @@ def session_at_most_one_hour(graph: Graph, config: Mapping[str, Any]) -> Iterato
 
 
 SESSION_AT_MOST_ONE_HOUR = Rule(
-    "session-at-most-one-hour",
-    "Role sessions last at most one hour, as ROSA's own credentials do.",
-    "Create roles with components.role.stack_role (maxSessionDuration 3600).",
-    "mandatory",
-    session_at_most_one_hour,
-    {"maxSeconds": {"type": "integer", "minimum": 900, "maximum": 43200}},
+    name="session-at-most-one-hour",
+    description="Role sessions last at most one hour, as ROSA's own credentials do.",
+    remediation="Create roles with components.role.stack_role (maxSessionDuration 3600).",
+    level="mandatory",
+    severity="medium",  # a leaked session stays valid longer; it grants nothing more
+    check=session_at_most_one_hour,
+    config_schema={"maxSeconds": {"type": "integer", "minimum": 900, "maximum": 43200}},
 )
 
 RULES = (

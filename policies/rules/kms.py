@@ -17,11 +17,12 @@ def kms_key_rotation_enabled(graph: Graph, config: Mapping[str, Any]) -> Iterato
 
 
 KMS_KEY_ROTATION_ENABLED = Rule(
-    "kms-key-rotation-enabled",
-    "Every symmetric KMS key rotates its key material.",
-    "Create keys with components.encryption_keys (enable_key_rotation=True).",
-    "mandatory",
-    kms_key_rotation_enabled,
+    name="kms-key-rotation-enabled",
+    description="Every symmetric KMS key rotates its key material.",
+    remediation="Create keys with components.encryption_keys (enable_key_rotation=True).",
+    level="mandatory",
+    severity="low",  # key material never leaves KMS; rotation is a compliance control, not a barrier
+    check=kms_key_rotation_enabled,
 )
 
 
@@ -34,12 +35,13 @@ def kms_deletion_window(graph: Graph, config: Mapping[str, Any]) -> Iterator[tup
 
 
 KMS_DELETION_WINDOW = Rule(
-    "kms-deletion-window",
-    "A KMS key scheduled for deletion can be recovered for at least a week.",
-    "Set encryption.deletionWindowDays to 7-30 (default 30).",
-    "mandatory",
-    kms_deletion_window,
-    {"minimumDays": {"type": "integer", "minimum": 7, "maximum": 30}},
+    name="kms-deletion-window",
+    description="A KMS key scheduled for deletion can be recovered for at least a week.",
+    remediation="Set encryption.deletionWindowDays to 7-30 (default 30).",
+    level="mandatory",
+    severity="high",  # a deleted key makes every volume, etcd and backup it encrypts unreadable for good
+    check=kms_deletion_window,
+    config_schema={"minimumDays": {"type": "integer", "minimum": 7, "maximum": 30}},
 )
 
 RULES = (KMS_KEY_ROTATION_ENABLED, KMS_DELETION_WINDOW)

@@ -36,11 +36,12 @@ def security_group_no_world_ingress(graph: Graph, config: Mapping[str, Any]) -> 
 
 
 SECURITY_GROUP_NO_WORLD_INGRESS = Rule(
-    "security-group-no-world-ingress",
-    "No security group admits 0.0.0.0/0 or ::/0, except on an endpoint the settings declare public.",
-    "List the networks in clusters[].network, or set publicApi / publicIngress on purpose.",
-    "mandatory",
-    security_group_no_world_ingress,
+    name="security-group-no-world-ingress",
+    description="No security group admits 0.0.0.0/0 or ::/0, except on an endpoint the settings declare public.",
+    remediation="List the networks in clusters[].network, or set publicApi / publicIngress on purpose.",
+    level="mandatory",
+    severity="high",  # a cluster endpoint reachable from the whole internet
+    check=security_group_no_world_ingress,
 )
 
 RULES = (SECURITY_GROUP_NO_WORLD_INGRESS,)

@@ -32,11 +32,12 @@ def stateful_resources_protected(graph: Graph, config: Mapping[str, Any]) -> Ite
 
 
 STATEFUL_RESOURCES_PROTECTED = Rule(
-    "stateful-resources-protected",
-    "Buckets, KMS keys, OIDC providers, secrets and signing keys are protected and never force-destroyed.",
-    "Register them with protect=True (see README, What is protected).",
-    "mandatory",
-    stateful_resources_protected,
+    name="stateful-resources-protected",
+    description="Buckets, KMS keys, OIDC providers, secrets and signing keys are protected and never force-destroyed.",
+    remediation="Register them with protect=True (see README, What is protected).",
+    level="mandatory",
+    severity="high",  # a destroy or replacement deletes what a cluster or a restore depends on
+    check=stateful_resources_protected,
 )
 
 TAGGABLE = (ROLE, IAM_POLICY, OIDC_PROVIDER, BUCKET, KMS_KEY, SECRET, SECURITY_GROUP, CLOUDFRONT_DISTRIBUTION)
@@ -54,12 +55,13 @@ def required_tags(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Res
 
 
 REQUIRED_TAGS = Rule(
-    "required-tags",
-    "Taggable resources carry the tags the stack requires (default: environment).",
-    "Set rosa-foundation:tags in the stack file.",
-    "advisory",
-    required_tags,
-    {"tags": {"type": "array", "items": {"type": "string"}}},
+    name="required-tags",
+    description="Taggable resources carry the tags the stack requires (default: environment).",
+    remediation="Set rosa-foundation:tags in the stack file.",
+    level="advisory",
+    severity="low",  # cost and ownership bookkeeping; nothing is exposed
+    check=required_tags,
+    config_schema={"tags": {"type": "array", "items": {"type": "string"}}},
 )
 
 RULES = (STATEFUL_RESOURCES_PROTECTED, REQUIRED_TAGS)

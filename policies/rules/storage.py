@@ -44,11 +44,12 @@ def bucket_versioning_enabled(graph: Graph, config: Mapping[str, Any]) -> Iterat
 
 
 BUCKET_VERSIONING_ENABLED = Rule(
-    "bucket-versioning-enabled",
-    "Every bucket is versioned.",
-    "Guard the bucket with components.bucket.guard_bucket.",
-    "mandatory",
-    bucket_versioning_enabled,
+    name="bucket-versioning-enabled",
+    description="Every bucket is versioned.",
+    remediation="Guard the bucket with components.bucket.guard_bucket.",
+    level="mandatory",
+    severity="high",  # an overwritten or deleted backup or issuer document cannot be restored
+    check=bucket_versioning_enabled,
 )
 
 
@@ -67,11 +68,15 @@ def bucket_encrypted_with_kms(graph: Graph, config: Mapping[str, Any]) -> Iterat
 
 
 BUCKET_ENCRYPTED_WITH_KMS = Rule(
-    "bucket-encrypted-with-kms",
-    "Every bucket encrypts by default with a customer-managed KMS key (SSE-S3 only for OIDC issuers and log targets).",
-    "Pass kms_key_arn to components.bucket.guard_bucket, with a key from EncryptionKeys.",
-    "mandatory",
-    bucket_encrypted_with_kms,
+    name="bucket-encrypted-with-kms",
+    description=(
+        "Every bucket encrypts by default with a customer-managed KMS key (SSE-S3 only for OIDC issuers and "
+        "log targets)."
+    ),
+    remediation="Pass kms_key_arn to components.bucket.guard_bucket, with a key from EncryptionKeys.",
+    level="mandatory",
+    severity="medium",  # S3 still encrypts with SSE-S3; lost is the key policy's control and audit
+    check=bucket_encrypted_with_kms,
 )
 
 
@@ -86,11 +91,12 @@ def bucket_public_access_blocked(graph: Graph, config: Mapping[str, Any]) -> Ite
 
 
 BUCKET_PUBLIC_ACCESS_BLOCKED = Rule(
-    "bucket-public-access-blocked",
-    "Every bucket turns on all four public access blocks (an OIDC issuer may allow its public policy).",
-    "Guard the bucket with components.bucket.guard_bucket.",
-    "mandatory",
-    bucket_public_access_blocked,
+    name="bucket-public-access-blocked",
+    description="Every bucket turns on all four public access blocks (an OIDC issuer may allow its public policy).",
+    remediation="Guard the bucket with components.bucket.guard_bucket.",
+    level="mandatory",
+    severity="high",  # one policy or ACL from public backups
+    check=bucket_public_access_blocked,
 )
 
 
@@ -118,11 +124,12 @@ def bucket_tls_only(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[R
 
 
 BUCKET_TLS_ONLY = Rule(
-    "bucket-tls-only",
-    "Every bucket's policy denies every request made without TLS.",
-    "Guard the bucket with components.bucket.guard_bucket (its policy ends with DenyInsecureTransport).",
-    "mandatory",
-    bucket_tls_only,
+    name="bucket-tls-only",
+    description="Every bucket's policy denies every request made without TLS.",
+    remediation="Guard the bucket with components.bucket.guard_bucket (its policy ends with DenyInsecureTransport).",
+    level="mandatory",
+    severity="medium",  # AWS's clients use TLS anyway; the deny stops a misconfigured one
+    check=bucket_tls_only,
 )
 
 
@@ -144,11 +151,12 @@ def bucket_lifecycle_meets_rosa_schedule(graph: Graph, config: Mapping[str, Any]
 
 
 BUCKET_LIFECYCLE_MEETS_ROSA_SCHEDULE = Rule(
-    "bucket-lifecycle-meets-rosa-schedule",
-    "Every bucket has a lifecycle; backup prefixes are kept at least as long as ROSA's schedule.",
-    "Set backup.retentionDays at or above ROSA's schedule; give other buckets a lifecycle configuration.",
-    "mandatory",
-    bucket_lifecycle_meets_rosa_schedule,
+    name="bucket-lifecycle-meets-rosa-schedule",
+    description="Every bucket has a lifecycle; backup prefixes are kept at least as long as ROSA's schedule.",
+    remediation="Set backup.retentionDays at or above ROSA's schedule; give other buckets a lifecycle configuration.",
+    level="mandatory",
+    severity="medium",  # restore points expire early or nothing expires; recent backups remain
+    check=bucket_lifecycle_meets_rosa_schedule,
 )
 
 RULES = (
