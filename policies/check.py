@@ -34,6 +34,7 @@ def graph_from_resources(resources: list[dict[str, Any]]) -> Graph:
             inputs=r["inputs"],
             protect=r["options"]["protect"],
             dependencies={k: tuple(v) for k, v in r.get("dependencies", {}).items()},
+            provider=r["options"].get("provider"),  # absent in renders made before providers were recorded
         )
         for r in resources
     )

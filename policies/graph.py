@@ -41,11 +41,13 @@ class Resource:
     inputs: Mapping[str, Any]
     protect: bool
     dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # input key -> URNs it came from
+    provider: str | None = None  # URN of the provider resource it was registered with (its defaultTags apply)
 
 
 class Graph:
     def __init__(self, resources: Iterable[Resource]):
         self.resources = list(resources)
+        self._by_urn = {r.urn: r for r in self.resources}
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]
@@ -53,6 +55,10 @@ class Graph:
     def referring(self, target: Resource, type_: str, key: str) -> list[Resource]:
         """Resources of `type_` whose input `key` came from `target` (e.g. the versioning of a bucket)."""
         return [r for r in self.of_type(type_) if target.urn in r.dependencies.get(key, ())]
+
+    def provider_of(self, resource: Resource) -> Resource | None:
+        """The provider resource `resource` was registered with, if the graph holds it."""
+        return self._by_urn.get(resource.provider) if resource.provider else None
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def proxied_to_data(value: Any) -> Any:
 
 
 def graph_of(args: StackValidationArgs) -> Graph:
-    return Graph(
+    resources = [
         Resource(
             type=r.resource_type,
             name=r.name,
@@ -57,15 +57,25 @@ def graph_of(args: StackValidationArgs) -> Graph:
             inputs=proxied_to_data(r.props),
             protect=bool(r.opts.protect),
             dependencies={k: tuple(d.urn for d in deps) for k, deps in r.property_dependencies.items()},
+            provider=r.provider.urn if r.provider else None,
         )
         for r in args.resources
-    )
+    ]
+    # Not every engine path lists provider resources among the stack's (analysing a snapshot skips them); each
+    # resource carries its provider's type, URN and inputs either way, so the rules can read its defaultTags.
+    listed = {r.urn for r in resources}
+    providers = {r.provider.urn: r.provider for r in args.resources if r.provider and r.provider.urn not in listed}
+    resources += [
+        Resource(type=p.resource_type, name=p.name, urn=p.urn, inputs=proxied_to_data(p.props), protect=False)
+        for p in providers.values()
+    ]
+    return Graph(resources)
 
 
 def policy(rule: Rule) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         graph = graph_of(args)
-        urns = {r.name: r.urn for r in graph.resources}
+        urns = {r.name: r.urn for r in args.resources}  # the resources a violation can name
         for finding in run_rule(rule, graph, args.get_config() or {}):
             if finding.accepted_because is None:
                 report_violation(

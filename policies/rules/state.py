@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policies.graph import Graph, Resource, Rule, is_known
+from policies.graph import UNKNOWN, Graph, Resource, Rule, is_known
 from policies.rules.resource_types import (
     BUCKET,
     CLOUDFRONT_DISTRIBUTION,
@@ -43,10 +44,31 @@ STATEFUL_RESOURCES_PROTECTED = Rule(
 TAGGABLE = (ROLE, IAM_POLICY, OIDC_PROVIDER, BUCKET, KMS_KEY, SECRET, SECURITY_GROUP, CLOUDFRONT_DISTRIBUTION)
 
 
+def _default_tags(graph: Graph, resource: Resource) -> Any:
+    """The `defaultTags.tags` of the provider `resource` was registered with ({} without one), or UNKNOWN."""
+    provider = graph.provider_of(resource)
+    default_tags = provider.inputs.get("defaultTags") if provider else None
+    # pulumi-aws's SDK sends a provider's object inputs JSON-encoded; a render may hold either form.
+    if isinstance(default_tags, str):
+        default_tags = json.loads(default_tags)
+    if not is_known(default_tags):
+        return UNKNOWN
+    return (default_tags or {}).get("tags") or {}
+
+
+def _effective_tags(graph: Graph, resource: Resource) -> Any:
+    """The tags AWS will hold: pulumi-aws applies the provider's default tags to every taggable resource of that
+    provider, the resource's own tags winning on a shared key. UNKNOWN while either part is."""
+    own, defaults = resource.inputs.get("tags") or {}, _default_tags(graph, resource)
+    if not is_known(own) or not is_known(defaults):
+        return UNKNOWN
+    return {**defaults, **own}
+
+
 def required_tags(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
     required = list(config.get("tags", ["environment"]))
     for resource in graph.of_type(*TAGGABLE):
-        tags = resource.inputs.get("tags") or {}
+        tags = _effective_tags(graph, resource)
         if not is_known(tags):
             continue
         missing = [t for t in required if t not in tags]
