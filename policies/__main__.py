@@ -1,6 +1,6 @@
 """The CrossGuard pack: `pulumi preview --policy-pack policies [--policy-pack-config policies/config/<stack>.json]`.
 
-The policies are in `policies/pack.py`, the rules in `policies/rules.py` (the same ones `make check` runs offline).
+The policies are in `policies/pack.py`, the rules in `policies/rules/` (the same ones `make check` runs offline).
 """
 
 import sys

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from policies.rules import RULES, Finding, Graph, Resource, evaluate, unknown_config_keys
+from policies.graph import Finding, Graph, Resource
+from policies.runner import RULES, evaluate, unknown_config_keys
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT_ROOT / "policies" / "config"
@@ -33,6 +34,7 @@ def graph_from_resources(resources: list[dict[str, Any]]) -> Graph:
             inputs=r["inputs"],
             protect=r["options"]["protect"],
             dependencies={k: tuple(v) for k, v in r.get("dependencies", {}).items()},
+            provider=r["options"].get("provider"),  # absent in renders made before providers were recorded
         )
         for r in resources
     )

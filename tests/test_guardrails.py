@@ -16,8 +16,9 @@ from pulumi_policy.policy import EnforcementLevel, _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies import check
+from policies.graph import Rule
 from policies.pack import PACK_NAME, POLICIES
-from policies.rules import RULES, evaluate
+from policies.runner import RULES, evaluate
 from render.runtime import PROJECT_ROOT, mock_account, render_stack, run_program, stack_config, stack_file
 
 
@@ -132,7 +133,21 @@ def test_each_rule_names_the_resource_rule_and_fix_when_broken(prod, rule, name,
     found = [f for f in findings(resources) if f.rule == rule]
     assert [f.resource for f in found] == [name], found
     assert expected in found[0].message
-    assert found[0].remediation and found[0].level == next(r.level for r in RULES if r.name == rule)
+    declared = next(r for r in RULES if r.name == rule)
+    assert found[0].remediation and (found[0].level, found[0].severity) == (declared.level, declared.severity)
+
+
+def test_severity_ranks_a_takeover_above_lost_data_above_bookkeeping():
+    severity = {r.name: r.severity for r in RULES}
+    takeover = ("federated-trust-pins-exact-sub", "trust-principals-documented", "no-admin-permissions")
+    assert {severity[name] for name in takeover} == {"critical"}
+    assert severity["bucket-public-access-blocked"] == severity["stateful-resources-protected"] == "high"
+    assert severity["required-tags"] == "low"
+
+
+def test_a_rule_with_an_unknown_severity_is_refused_where_it_is_declared():
+    with pytest.raises(ValueError, match="severity 'severe'"):
+        Rule("x-rule", "describes", "fixes", "mandatory", "severe", lambda graph, config: iter(()))
 
 
 def test_sse_s3_is_accepted_only_for_an_issuer_or_a_log_target(prod):
@@ -195,6 +210,53 @@ def test_config_sets_levels_and_accepts_exceptions_with_their_reason(prod):
                 if f.rule == "session-at-most-one-hour"]  # fmt: skip
 
 
+# --- tags from the provider's defaultTags ------------------------------------------------------------------------
+
+INSTALLER = "account-roles-hcp-installer"
+
+
+def with_provider_default_tags(resources, default_tags, encode=json.dumps) -> list[dict]:
+    """`resources` registered with their stack's AWS provider, whose defaultTags are `default_tags` (None: none), and
+    the installer role without an environment tag of its own. pulumi-aws's SDK sends a provider's object inputs
+    JSON-encoded (see the render test below), hence `json.dumps` by default."""
+    resources = copy.deepcopy(resources)
+    (provider,) = [r for r in resources if r["type"] == "pulumi:providers:aws"]
+    provider["inputs"].pop("defaultTags", None)
+    if default_tags is not None:
+        provider["inputs"]["defaultTags"] = encode(default_tags)
+    for resource in resources:
+        if resource is not provider:
+            resource["options"]["provider"] = provider["urn"]
+    named(resources, INSTALLER)["inputs"]["tags"].pop("environment")
+    return resources
+
+
+@pytest.mark.parametrize("encode", [json.dumps, dict], ids=["json-encoded", "object"])
+def test_required_tags_count_a_tag_the_provider_applies_by_default(prod, encode):
+    resources = with_provider_default_tags(prod, {"tags": {"environment": "prod"}}, encode)
+    assert not [f for f in findings(resources) if f.rule == "required-tags"]
+
+
+def test_required_tags_fail_a_resource_tagged_neither_itself_nor_by_its_provider(prod):
+    for default_tags in (None, {"tags": {"cost-center": "1234"}}):
+        found = [f for f in findings(with_provider_default_tags(prod, default_tags)) if f.rule == "required-tags"]
+        assert [(f.resource, f.message) for f in found] == [(INSTALLER, "lacks the tags environment")], default_tags
+
+
+def test_required_tags_read_default_tags_as_a_render_records_them():
+    config = stack_config(stack_file("dev"))
+
+    def program():
+        tagged = aws.Provider("tagged", region="us-east-1", default_tags={"tags": {"environment": "dev"}})
+        aws.iam.Role("by-provider", assume_role_policy="{}", opts=pulumi.ResourceOptions(provider=tagged))
+        aws.iam.Role("untagged", assume_role_policy="{}")
+
+    resources = [r.to_json() for r in run_program(program, config, stack="dev", account=mock_account(config)).resources]
+    provider = next(r for r in resources if r["name"] == "tagged")
+    named(resources, "by-provider")["options"].setdefault("provider", provider["urn"])  # renders to come record it
+    assert [f.resource for f in findings(resources) if f.rule == "required-tags"] == ["untagged"]
+
+
 # --- the offline command ----------------------------------------------------------------------------------------
 
 
@@ -212,7 +274,7 @@ def test_check_exits_zero_on_a_clean_render_and_one_on_a_mandatory_finding(prod,
     set_input("enableKeyRotation", False)(named(broken, "backup-vault-keys-backups"))
     assert check.main(_write(tmp_path / "b", broken)) == 1
     out = capsys.readouterr().out
-    assert "[mandatory] kms-key-rotation-enabled: backup-vault-keys-backups (aws:kms/key:Key)" in out
+    assert "[mandatory, low] kms-key-rotation-enabled: backup-vault-keys-backups (aws:kms/key:Key)" in out
     assert "fix: Create keys with components.encryption_keys" in out
 
 
@@ -231,8 +293,9 @@ def test_every_stack_config_in_the_repository_is_valid():
 # --- the CrossGuard adapter ---------------------------------------------------------------------------------------
 
 
-def analyze(resources, config=None):
-    """Run the pack's policies the way the Pulumi CLI does: an AnalyzeStack request to the analyzer servicer."""
+def analyze(resources, config=None, list_providers=True):
+    """Run the pack's policies the way the Pulumi CLI does: an AnalyzeStack request to the analyzer servicer.
+    `list_providers=False`: provider resources only as each resource's provider, as some engine paths send them."""
     servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.0.1", POLICIES, EnforcementLevel.ADVISORY)
     if config:
         request = analyzer_pb2.ConfigureAnalyzerRequest()
@@ -240,10 +303,19 @@ def analyze(resources, config=None):
             request.policyConfig[name].properties.CopyFrom(json_format.ParseDict(settings, struct_pb2.Struct()))
         servicer.Configure(request, None)
     request = analyzer_pb2.AnalyzeStackRequest()
+    by_urn = {r["urn"]: r for r in resources}
     for r in resources:
+        if r["type"].startswith("pulumi:providers:") and not list_providers:
+            continue
         entry = request.resources.add(type=r["type"], urn=r["urn"], name=r["name"])
         entry.properties.CopyFrom(json_format.ParseDict(r["inputs"], struct_pb2.Struct()))
         entry.options.protect = r["options"]["protect"]
+        provider = by_urn.get(r["options"].get("provider"))
+        if provider:  # the engine sends each resource's provider with its inputs
+            entry.provider.CopyFrom(
+                analyzer_pb2.AnalyzerProviderResource(type=provider["type"], urn=provider["urn"], name=provider["name"])
+            )
+            entry.provider.properties.CopyFrom(json_format.ParseDict(provider["inputs"], struct_pb2.Struct()))
         for key, urns in r.get("dependencies", {}).items():
             entry.propertyDependencies[key].urns.extend(urns)
     return servicer.AnalyzeStack(request, None).diagnostics
@@ -262,6 +334,14 @@ def test_crossguard_and_the_offline_check_report_the_same_violation(prod):
     assert diagnostic.urn == named(broken, finding.resource)["urn"]
     assert finding.message in diagnostic.message and finding.remediation in diagnostic.message
     assert diagnostic.enforcementLevel == analyzer_pb2.MANDATORY
+    assert diagnostic.severity == analyzer_pb2.POLICY_SEVERITY_HIGH  # the rule's severity, on the violation too
+
+
+def test_crossguard_announces_each_rules_severity():
+    servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.0.1", POLICIES, EnforcementLevel.ADVISORY)
+    announced = {p.name: p.severity for p in servicer.GetAnalyzerInfo(None, None).policies}
+    protos = {s: getattr(analyzer_pb2, f"POLICY_SEVERITY_{s.upper()}") for s in ("critical", "high", "medium", "low")}
+    assert announced == {r.name: protos[r.severity] for r in RULES}
 
 
 def test_crossguard_skips_values_unknown_at_preview_instead_of_failing(prod):
@@ -283,3 +363,12 @@ def test_crossguard_honours_the_stack_policy_config(prod):
     }
     assert [d.policyName for d in analyze(broken)] == ["session-at-most-one-hour"]
     assert list(analyze(broken, accepted)) == []
+
+
+@pytest.mark.parametrize("list_providers", [True, False], ids=["providers-listed", "providers-only-per-resource"])
+def test_crossguard_counts_the_providers_default_tags_too(prod, list_providers):
+    tagged = with_provider_default_tags(prod, {"tags": {"environment": "prod"}})
+    assert list(analyze(tagged, list_providers=list_providers)) == []
+    untagged = with_provider_default_tags(prod, None)
+    (diagnostic,) = analyze(untagged, list_providers=list_providers)
+    assert diagnostic.policyName == "required-tags" and diagnostic.urn == named(untagged, INSTALLER)["urn"]

@@ -1,0 +1,139 @@
+"""IAM guardrails: who a role trusts, what a policy allows, how long a session lasts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, get_args
+
+from foundation import naming
+from foundation.catalogue import load_catalogue
+from foundation.iam import listed
+from foundation.settings import Partition
+from policies.graph import Graph, Resource, Rule, document_statements, is_known, statement_principals
+from policies.rules.resource_types import BUCKET_POLICY, IAM_POLICY, KMS_KEY, ROLE, ROLE_POLICY
+
+GRANT_ACTIONS = ("*", "*:*", "iam:*")
+# The input holding each resource type's policy document.
+DOCUMENT_INPUTS = {IAM_POLICY: "policy", ROLE_POLICY: "policy", BUCKET_POLICY: "policy", KMS_KEY: "policy"}
+
+
+def federated_trust_pins_exact_sub(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
+    for role in graph.of_type(ROLE):
+        for statement in document_statements(role.inputs.get("assumeRolePolicy")):
+            if statement.get("Effect") != "Allow" or not statement_principals(statement, "Federated"):
+                continue
+            conditions = statement.get("Condition", {})
+            exact = {k: listed(v) for k, v in conditions.get("StringEquals", {}).items() if k.endswith(":sub")}
+            patterns = [k for op, keys in conditions.items() if "Like" in op for k in keys if k.endswith(":sub")]
+            if patterns:
+                yield role, f"matches {patterns[0]} with a pattern operator; any matching service account may assume it"
+            elif not exact:
+                yield role, "trusts a federated principal without a StringEquals condition on the token's :sub"
+            elif any("*" in v or "?" in v for values in exact.values() for v in values):
+                yield role, f"pins :sub with a wildcard: {exact}"
+
+
+FEDERATED_TRUST_PINS_EXACT_SUB = Rule(
+    name="federated-trust-pins-exact-sub",
+    description=(
+        "A role trusted by an OIDC provider names the exact service accounts (StringEquals on :sub, no wildcard)."
+    ),
+    remediation="Build the trust with foundation.iam.web_identity_trust and the service accounts' exact subjects.",
+    level="mandatory",
+    severity="critical",  # a pattern or wildcard :sub lets any workload on the issuer assume the role
+    check=federated_trust_pins_exact_sub,
+)
+
+
+def trust_principals_documented(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
+    catalogue = load_catalogue()
+    # Red Hat's roles as AccountRoles spells them, in every partition a stack may be in.
+    red_hat = {
+        naming.iam_arn(partition, account, "role", "/", role)
+        for partition in get_args(Partition)
+        for account in catalogue.ocm_account_ids.values()
+        for role in catalogue.red_hat_roles.values()
+    }
+    allowed = red_hat | set(config.get("allowedPrincipals", ()))
+    for role in graph.of_type(ROLE):
+        for statement in document_statements(role.inputs.get("assumeRolePolicy")):
+            if statement.get("Effect") != "Allow":
+                continue
+            for principal in statement_principals(statement, "AWS"):
+                if principal not in allowed:
+                    yield (
+                        role,
+                        f"trusts AWS principal {principal!r}, which is neither Red Hat's documented role nor approved",
+                    )
+            for service in statement_principals(statement, "Service"):
+                if not str(service).endswith(".amazonaws.com"):
+                    yield role, f"trusts {service!r}, which is not an AWS service principal"
+
+
+TRUST_PRINCIPALS_DOCUMENTED = Rule(
+    name="trust-principals-documented",
+    description="Roles trust only Red Hat's documented OCM roles, AWS services, or principals this stack approves.",
+    remediation=(
+        "Trust Red Hat through AccountRoles, or list the principal under allowedPrincipals with a reviewer's consent."
+    ),
+    level="mandatory",
+    severity="critical",  # an unlisted principal hands the role to another account
+    check=trust_principals_documented,
+    config_schema={"allowedPrincipals": {"type": "array", "items": {"type": "string"}}},
+)
+
+
+def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
+    admin_policies = ("AdministratorAccess", "IAMFullAccess")
+    for resource in graph.resources:
+        key = DOCUMENT_INPUTS.get(resource.type)
+        documents = [resource.inputs.get(key)] if key else []
+        if resource.type == ROLE:  # inline policies declared on the role itself
+            documents += [p.get("policy") for p in resource.inputs.get("inlinePolicies") or []]
+        for statement in (s for document in documents for s in document_statements(document)):
+            if statement.get("Effect") != "Allow":
+                continue
+            granted = [a for a in listed(statement.get("Action")) if a in GRANT_ACTIONS]
+            # A key policy's own `kms:*` for the account root is AWS's default and not listed here.
+            if granted:
+                yield resource, f"allows {', '.join(granted)}"
+        arns = listed(resource.inputs.get("policyArn")) + listed(resource.inputs.get("managedPolicyArns"))
+        for arn in arns:
+            if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in admin_policies:
+                yield resource, f"attaches {arn}"
+
+
+NO_ADMIN_PERMISSIONS = Rule(
+    name="no-admin-permissions",
+    description="No policy allows *, *:* or iam:*, and no role gets AdministratorAccess or IAMFullAccess.",
+    remediation="Grant the actions the workload calls on the resources it uses.",
+    level="mandatory",
+    severity="critical",  # any of these grants the whole account, IAM included
+    check=no_admin_permissions,
+)
+
+
+def session_at_most_one_hour(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
+    limit = int(config.get("maxSeconds", 3600))
+    for role in graph.of_type(ROLE):
+        seconds = role.inputs.get("maxSessionDuration", 3600)
+        if is_known(seconds) and int(seconds) > limit:
+            yield role, f"lets sessions last {int(seconds)} s (at most {limit})"
+
+
+SESSION_AT_MOST_ONE_HOUR = Rule(
+    name="session-at-most-one-hour",
+    description="Role sessions last at most one hour, as ROSA's own credentials do.",
+    remediation="Create roles with components.role.stack_role (maxSessionDuration 3600).",
+    level="mandatory",
+    severity="medium",  # a leaked session stays valid longer; it grants nothing more
+    check=session_at_most_one_hour,
+    config_schema={"maxSeconds": {"type": "integer", "minimum": 900, "maximum": 43200}},
+)
+
+RULES = (
+    FEDERATED_TRUST_PINS_EXACT_SUB,
+    TRUST_PRINCIPALS_DOCUMENTED,
+    NO_ADMIN_PERMISSIONS,
+    SESSION_AT_MOST_ONE_HOUR,
+)
