@@ -8,7 +8,7 @@ from typing import Any, get_args
 from foundation import naming
 from foundation.catalogue import load_catalogue
 from foundation.iam import listed
-from foundation.settings import Partition
+from foundation.settings.types import Partition
 from policies.graph import Graph, Resource, Rule, document_statements, is_known, statement_principals
 from policies.rules.resource_types import BUCKET_POLICY, IAM_POLICY, KMS_KEY, ROLE, ROLE_POLICY
 
