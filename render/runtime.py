@@ -18,11 +18,11 @@ from typing import Any
 import pulumi
 import yaml
 
+from foundation.project import PROJECT, is_component_type
 from render import sdk
 from render.mocks import AccountMocks, MockAccount
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-PROJECT = "rosa-foundation"
 SECRET_MASK = "[secret]"
 
 
@@ -265,7 +265,8 @@ def render_stack(stack: str, stacks_dir: Path = PROJECT_ROOT / "stacks") -> Rend
 
 
 def _is_component(resource: Registered) -> bool:
-    return resource.type.startswith(("rosa-foundation:", "pulumi:pulumi:Stack", "pulumi:providers:"))
+    """No cloud resource: a component of this project, the stack (or a stack reference), a provider."""
+    return is_component_type(resource.type) or resource.type.startswith(("pulumi:pulumi:Stack", "pulumi:providers:"))
 
 
 def _urn_name(urn: str) -> str:
