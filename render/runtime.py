@@ -44,6 +44,7 @@ class Registered:
     alias_specs: tuple[dict[str, Any], ...] = ()  # as the SDK sent them; resolved to URNs in options["aliases"]
     dependencies: dict[str, list[str]] = field(default_factory=dict)  # input key -> URNs its value came from
     waits_for: tuple[str, ...] = ()  # every URN the engine must finish first (inputs and depends_on)
+    provider_urn: str | None = None  # the provider resource it was registered with; None: the engine's default one
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -53,7 +54,7 @@ class Registered:
             "parent": self.parent,
             "inputs": _sorted_keys(self.inputs),  # the engine's key order varies between runs; files must not
             "dependencies": _sorted_keys(self.dependencies),
-            "options": self.options,
+            "options": {**self.options, "provider": self.provider_urn},
         }
 
 
@@ -105,6 +106,7 @@ class Render:
                     key: sorted(set(urns)) for key, urns in registration.property_dependencies.items() if urns
                 },
                 waits_for=tuple(sorted(set(registration.dependencies))),
+                provider_urn=registration.provider_urn,
             )
         )
 

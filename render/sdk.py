@@ -45,6 +45,7 @@ class Registration:
     inputs: dict[str, Any]  # deserialized; secrets still wrapped (see `is_secret`), numbers as floats
     protect: bool = False
     retain_on_delete: bool = False
+    provider_urn: str | None = None  # the provider resource it was registered with; None: the engine's default one
     alias_specs: tuple[dict[str, str], ...] = ()  # {"name", "type"}, either "" for "unchanged"
     alias_urns: tuple[str, ...] = ()  # aliases given as a literal URN
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)  # input key -> URNs
@@ -71,6 +72,7 @@ class RecordingMonitor(MockMonitor):
                 inputs=_deserialize(request.object),
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
+                provider_urn=_provider_urn(request.provider),
                 alias_specs=tuple({"name": a.spec.name, "type": a.spec.type} for a in request.aliases if not a.urn),
                 alias_urns=tuple(a.urn for a in request.aliases if a.urn),
                 property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
@@ -89,6 +91,7 @@ class RecordingMonitor(MockMonitor):
                 name=request.name,
                 parent_urn=request.parent or None,
                 inputs=_deserialize(request.properties),
+                provider_urn=_provider_urn(request.provider),
                 dependencies=tuple(request.dependencies),
             )
         )
@@ -163,3 +166,9 @@ def _deserialize(properties: Any) -> dict[str, Any]:
     """A request's protobuf Struct as Python values; `keep_internal=False` drops the SDK's own `__`-prefixed keys,
     which are no input of the resource."""
     return deserialize_properties(properties, keep_internal=False)
+
+
+def _provider_urn(reference: str) -> str | None:
+    """The URN in a request's provider reference, `<provider URN>::<provider id>` (the engine's format, written by
+    the SDK's `resource._create_provider_ref`), split at the last `::` as the engine does; "" is the default one."""
+    return reference.rsplit("::", 1)[0] if reference else None

@@ -55,10 +55,10 @@ PARAMETERS = {
 # Fields of the engine's requests the adapter reads.
 REQUEST_FIELDS = {
     resource_pb2.RegisterResourceRequest: (
-        "type", "name", "parent", "object", "protect", "retainOnDelete", "aliases", "propertyDependencies",
-        "dependencies",
+        "type", "name", "parent", "object", "protect", "retainOnDelete", "provider", "aliases",
+        "propertyDependencies", "dependencies",
     ),
-    resource_pb2.ReadResourceRequest: ("type", "name", "parent", "properties", "dependencies"),
+    resource_pb2.ReadResourceRequest: ("type", "name", "parent", "properties", "provider", "dependencies"),
     alias_pb2.Alias: ("urn", "spec"),
     alias_pb2.Alias.Spec: ("name", "type"),
 }  # fmt: skip
@@ -156,7 +156,8 @@ class Answers(pulumi.runtime.Mocks):
 
 def program() -> None:
     """One of each thing the render records: a component, resources with every recorded option, a read."""
-    parent = pulumi.ComponentResource("adapter:test:Parent", "parent")
+    in_provider = pulumi.ResourceOptions(providers=[pulumi.ProviderResource("test", "explicit")])
+    parent = pulumi.ComponentResource("adapter:test:Parent", "parent", None, in_provider)  # as __main__.py passes it
     first = pulumi.CustomResource("test:index:Thing", "first", {"count": 1}, pulumi.ResourceOptions(parent=parent))
     options = pulumi.ResourceOptions(
         parent=parent, protect=True, retain_on_delete=True, aliases=[pulumi.Alias(name="old")], depends_on=[first]
@@ -191,7 +192,7 @@ def recorded(run) -> dict[str, Any]:
 
 
 def test_a_run_records_every_registration_and_read(recorded):
-    assert set(recorded) == {"adapter-test", "parent", "first", "second", "read"}, broken(
+    assert set(recorded) == {"adapter-test", "explicit", "parent", "first", "second", "read"}, broken(
         "pulumi.runtime.mocks.set_mocks", "no longer hands every request to the monitor given as monitor= "
         "(or run_pulumi_func returns before they arrive)"
     )  # fmt: skip
@@ -205,6 +206,14 @@ def test_registrations_carry_parent_options_and_dependencies(recorded):
     assert second.alias_specs == ({"name": "old", "type": ""},) and not second.alias_urns, broken(name, "lost aliases")
     assert second.property_dependencies.get("of") == [first.urn], broken(name, "lost propertyDependencies")
     assert first.urn in second.dependencies, broken(name, "lost dependencies")
+
+
+def test_a_resource_names_the_provider_it_inherited_and_others_none(recorded):
+    provider, what = recorded["explicit"].urn, "changed its provider reference (<urn>::<id>)"
+    assert recorded["first"].provider_urn == provider, broken("pulumi.runtime.mocks.MockMonitor.RegisterResource", what)
+    assert recorded["parent"].provider_urn is None and recorded["read"].provider_urn is None, broken(
+        "pulumi.runtime.mocks.MockMonitor.ReadResource", "sends a provider where none was given"
+    )
 
 
 def test_inputs_are_deserialized_with_secrets_still_recognisable(sdk, recorded):
