@@ -209,10 +209,11 @@ def test_registrations_carry_parent_options_and_dependencies(recorded):
 
 
 def test_a_resource_names_the_provider_it_inherited_and_others_none(recorded):
-    provider, what = recorded["explicit"].urn, "changed its provider reference (<urn>::<id>)"
-    assert recorded["first"].provider_urn == provider, broken("pulumi.runtime.mocks.MockMonitor.RegisterResource", what)
+    name = "pulumi.runtime.mocks.MockMonitor.RegisterResource"
+    provider = recorded["explicit"].urn
+    assert recorded["first"].provider_urn == provider, broken(name, "changed its provider reference (<urn>::<id>)")
     assert recorded["parent"].provider_urn is None and recorded["read"].provider_urn is None, broken(
-        "pulumi.runtime.mocks.MockMonitor.ReadResource", "sends a provider where none was given"
+        name, "names a provider for a component or a read now"
     )
 
 
