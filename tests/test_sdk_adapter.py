@@ -209,12 +209,12 @@ def test_registrations_carry_parent_options_and_dependencies(recorded):
 
 
 def test_a_resource_names_the_provider_it_inherited_and_others_none(recorded):
-    name = "pulumi.runtime.mocks.MockMonitor.RegisterResource"
+    register = "pulumi.runtime.mocks.MockMonitor.RegisterResource"
+    read = "pulumi.runtime.mocks.MockMonitor.ReadResource"
     provider = recorded["explicit"].urn
-    assert recorded["first"].provider_urn == provider, broken(name, "changed its provider reference (<urn>::<id>)")
-    assert recorded["parent"].provider_urn is None and recorded["read"].provider_urn is None, broken(
-        name, "names a provider for a component or a read now"
-    )
+    assert recorded["first"].provider_urn == provider, broken(register, "changed its provider reference (<urn>::<id>)")
+    assert recorded["parent"].provider_urn is None, broken(register, "names a provider for a component now")
+    assert recorded["read"].provider_urn is None, broken(read, "names a provider where none was given")
 
 
 def test_inputs_are_deserialized_with_secrets_still_recognisable(sdk, recorded):
