@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from foundation.outputs import cluster_manifests
+from foundation.project import CLUSTER_FOUNDATION
 from render.runtime import Registered, Render
 
 # Which inputs hold IAM documents (policy JSON as pulumi-aws sends it), and the label their file gets.
@@ -19,7 +21,6 @@ IAM_DOCUMENT_INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
     "aws:s3/bucketPolicy:BucketPolicy": (("policy", "bucket-policy"),),
     "aws:kms/key:Key": (("policy", "key-policy"),),
 }
-CLUSTER_COMPONENT = "rosa-foundation:cluster:ClusterFoundation"
 
 
 def iam_documents(render: Render) -> dict[str, dict[str, Any]]:
@@ -33,12 +34,6 @@ def iam_documents(render: Render) -> dict[str, dict[str, Any]]:
     return documents
 
 
-def manifests(render: Render) -> dict[str, list[dict[str, Any]]]:
-    """Each cluster's Kubernetes manifests (OADP/Velero backups), from its stack output."""
-    clusters = render.outputs.get("clusters") or {}
-    return {name: summary["backup"]["manifests"] for name, summary in clusters.items() if summary.get("backup")}
-
-
 def write(render: Render, out_dir: Path) -> None:
     """Write resources.json, outputs.json, iam/*.json and manifests/<cluster>/*.yaml into `out_dir` (created;
     assumed empty)."""
@@ -48,7 +43,7 @@ def write(render: Render, out_dir: Path) -> None:
     _write_json(out_dir / "outputs.json", render.outputs)
     for file_name, document in sorted(iam_documents(render).items()):
         _write_json(out_dir / "iam" / file_name, document)
-    for cluster, documents in manifests(render).items():
+    for cluster, documents in cluster_manifests(render.outputs).items():
         (out_dir / "manifests" / cluster).mkdir(parents=True)
         for document in documents:
             path = out_dir / "manifests" / cluster / f"{document['kind'].lower()}-{document['metadata']['name']}.yaml"
@@ -67,14 +62,14 @@ def summary(render: Render, stack: str, out_dir: Path, seconds: float) -> str:
     ]
     lines.append(f"  {per_cluster[None]:4d}  (account-wide)")
     written = f"iam/ ({len(iam_documents(render))} documents)"
-    if manifest_count := sum(len(documents) for documents in manifests(render).values()):
+    if manifest_count := sum(len(documents) for documents in cluster_manifests(render.outputs).values()):
         written += f", manifests/ ({manifest_count} manifests)"
     lines.append(f"wrote {out_dir}/resources.json, outputs.json, {written}")
     return "\n".join(lines)
 
 
 def _cluster_of(ancestry: list[Registered]) -> str | None:
-    return next((a.name for a in ancestry if a.type == CLUSTER_COMPONENT), None)
+    return next((a.name for a in ancestry if a.type == CLUSTER_FOUNDATION), None)
 
 
 def _write_json(path: Path, value: Any) -> None:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from foundation.project import is_component_type
 from render.runtime import PROJECT_ROOT
 
 # Resources too numerous to help a reader: folded into a count on their parent's node.
@@ -35,7 +36,8 @@ def mermaid(resources: list[dict[str, Any]]) -> str:
         extra = folded.get(resource["name"])
         attachments = f"<br/>+{extra} policy attachment{'s' if extra > 1 else ''}" if extra else ""
         label = f"{resource['name']}<br/><i>{kind}</i>{attachments}"
-        shape = ('(["', '"])') if resource["type"].startswith(("rosa-foundation:", "pulumi:pulumi:")) else ('["', '"]')
+        rounded = is_component_type(resource["type"]) or resource["type"].startswith("pulumi:pulumi:")
+        shape = ('(["', '"])') if rounded else ('["', '"]')
         lines.append(f"  {ids[resource['name']]}{shape[0]}{_escape(label)}{shape[1]}")
     for resource in shown:
         if resource["parent"] in ids:

@@ -1,6 +1,7 @@
 """Run a Pulumi program under the SDK's mock runtime and record what it registers, as the engine would see it.
 
-Used by `python -m render` and by the tests; no Pulumi CLI, credentials or network.
+Used by `python -m render` and by the tests; no Pulumi CLI, credentials or network. The SDK internals this takes are
+in render/sdk.py; everything else here is public API.
 """
 
 from __future__ import annotations
@@ -16,16 +17,12 @@ from typing import Any
 
 import pulumi
 import yaml
-from pulumi.runtime import mocks, rpc, settings
-from pulumi.runtime import resource as resource_runtime
-from pulumi.runtime.proto import source_pb2
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
+from foundation.project import PROJECT, is_component_type
+from render import sdk
 from render.mocks import AccountMocks, MockAccount
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-PROJECT = "rosa-foundation"
 SECRET_MASK = "[secret]"
 
 
@@ -47,6 +44,7 @@ class Registered:
     alias_specs: tuple[dict[str, Any], ...] = ()  # as the SDK sent them; resolved to URNs in options["aliases"]
     dependencies: dict[str, list[str]] = field(default_factory=dict)  # input key -> URNs its value came from
     waits_for: tuple[str, ...] = ()  # every URN the engine must finish first (inputs and depends_on)
+    provider_urn: str | None = None  # the provider resource it was registered with; None: the engine's default one
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,7 +54,7 @@ class Registered:
             "parent": self.parent,
             "inputs": _sorted_keys(self.inputs),  # the engine's key order varies between runs; files must not
             "dependencies": _sorted_keys(self.dependencies),
-            "options": self.options,
+            "options": {**self.options, "provider": self.provider_urn},
         }
 
 
@@ -82,6 +80,36 @@ class Render:
         parents = self.parents()
         return sorted(self.resources, key=lambda r: [(a.type, a.name) for a in self.ancestry(r, parents)])
 
+    def record(self, registration: sdk.Registration) -> None:
+        """Keep one registration, as the monitor received it."""
+        if registration.alias_urns:
+            raise ValueError(
+                f"alias by URN {registration.alias_urns[0]!r}: give the old name (and type) instead, so reviews can "
+                "read it"
+            )
+        self.resources.append(
+            Registered(
+                type=registration.type,
+                name=registration.name,
+                parent=_urn_name(registration.parent_urn) if registration.parent_urn else None,
+                inputs=plain(registration.inputs),
+                options={
+                    "protect": registration.protect,
+                    "retainOnDelete": registration.retain_on_delete,
+                    "aliases": [],
+                },
+                urn=registration.urn,
+                parent_urn=registration.parent_urn,
+                alias_specs=registration.alias_specs,
+                # What CrossGuard sees as property dependencies: which resource each input came from.
+                dependencies={
+                    key: sorted(set(urns)) for key, urns in registration.property_dependencies.items() if urns
+                },
+                waits_for=tuple(sorted(set(registration.dependencies))),
+                provider_urn=registration.provider_urn,
+            )
+        )
+
     def resolve_aliases(self) -> None:
         """Write into each resource's `options.aliases` every URN it answers to besides its own, as the engine
         computes them: its own alias specs crossed with every URN its parent answers to."""
@@ -97,7 +125,7 @@ class Render:
                     (spec.get("type") or resource.type, spec.get("name") or resource.name)
                     for spec in resource.alias_specs
                 }
-                known[resource.urn] = {_urn(resource.urn, p, t, n) for p in parent_urns for t, n in names}
+                known[resource.urn] = {sdk.urn(resource.urn, p, t, n) for p in parent_urns for t, n in names}
             return known[resource.urn]
 
         for resource in self.resources:
@@ -141,56 +169,6 @@ class Render:
         return matches[0]
 
 
-class RecordingMonitor(mocks.MockMonitor):
-    """The SDK's mock monitor, also keeping each registration's parent, inputs and options."""
-
-    def __init__(self, account_mocks: pulumi.runtime.Mocks, render: Render):
-        super().__init__(account_mocks)
-        self.render = render
-
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (the gRPC method's name)
-        response = super().RegisterResource(request)
-        inputs = rpc.deserialize_properties(request.object, keep_internal=False)
-        self.render.resources.append(
-            Registered(
-                type=request.type,
-                name=request.name,
-                parent=_urn_name(request.parent) if request.parent else None,
-                inputs=plain(inputs),
-                options={
-                    "protect": bool(request.protect),
-                    "retainOnDelete": bool(request.retainOnDelete),
-                    "aliases": [],
-                },
-                urn=response.urn,
-                parent_urn=request.parent or None,
-                alias_specs=tuple(_alias_spec(a) for a in request.aliases),
-                # What CrossGuard sees as property dependencies: which resource each input came from.
-                dependencies={
-                    key: sorted(set(deps.urns)) for key, deps in request.propertyDependencies.items() if deps.urns
-                },
-                waits_for=tuple(sorted(set(request.dependencies))),
-            )
-        )
-        return response
-
-    def ReadResource(self, request: Any) -> Any:  # noqa: N802 (the gRPC method's name)
-        """A resource the program reads rather than manages (a StackReference): recorded, never protected."""
-        response = super().ReadResource(request)
-        self.render.resources.append(
-            Registered(
-                type=request.type,
-                name=request.name,
-                parent=_urn_name(request.parent) if request.parent else None,
-                inputs=plain(rpc.deserialize_properties(request.properties, keep_internal=False)),
-                options={"protect": False, "retainOnDelete": False, "aliases": []},
-                urn=response.urn,
-                parent_urn=request.parent or None,
-            )
-        )
-        return response
-
-
 def run_program(
     program: Callable[[], None],
     config: Mapping[str, str],
@@ -206,17 +184,11 @@ def run_program(
     before the error. `mocks_for` makes the provider's answers (default: `AccountMocks`, offline and instant).
     """
     render = into if into is not None else Render()
-    settings.reset_options(project=PROJECT, stack=stack, preview=False)
-    pulumi.runtime.set_all_config(dict(config))
-    monitor = RecordingMonitor(mocks_for(account), render)
-    mocks.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    sdk.start(sdk.RecordingMonitor(mocks_for(account), render.record), config, project=PROJECT, stack=stack)
     with _without_cycle_collection():
-        with _without_source_positions():
-            _sync_await(run_pulumi_func(program))
-        root = settings.get_root_resource()
-        assert isinstance(root, pulumi.runtime.stack.Stack)
-        outputs = _sync_await(pulumi.Output.from_input(root.outputs).future(with_unknowns=False))
-        render.outputs = plain(outputs or {})
+        with sdk.without_source_positions():
+            sdk.run(program)
+        render.outputs = plain(sdk.stack_outputs())
         render.resolve_aliases()
     return render
 
@@ -232,18 +204,6 @@ def _without_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-@contextmanager
-def _without_source_positions() -> Iterator[None]:
-    """The SDK walks and reads the whole Python stack for every registration to send the engine source positions;
-    the mock monitor ignores them, and at fleet scale that walk cost a third of the render (benchmarks/)."""
-    original = resource_runtime._get_stack_trace
-    resource_runtime._get_stack_trace = source_pb2.StackTrace
-    try:
-        yield
-    finally:
-        resource_runtime._get_stack_trace = original
 
 
 def stack_file(stack: str, stacks_dir: Path = PROJECT_ROOT / "stacks") -> Path:
@@ -307,21 +267,8 @@ def render_stack(stack: str, stacks_dir: Path = PROJECT_ROOT / "stacks") -> Rend
 
 
 def _is_component(resource: Registered) -> bool:
-    return resource.type.startswith(("rosa-foundation:", "pulumi:pulumi:Stack", "pulumi:providers:"))
-
-
-def _alias_spec(alias: Any) -> dict[str, Any]:
-    if alias.urn:
-        raise ValueError(f"alias by URN {alias.urn!r}: give the old name (and type) instead, so reviews can read it")
-    return {"name": alias.spec.name, "type": alias.spec.type}
-
-
-def _urn(current: str, parent_urn: str | None, type_: str, name: str) -> str:
-    """The URN a resource of `type_` and `name` has under `parent_urn`, in the mock monitor's scheme
-    (`MockMonitor.make_urn`: the parent's own type, `$`, the type)."""
-    prefix = current.split("::", 2)  # urn:pulumi:<stack>, <project>, <qualified type>::<name>
-    qualified = f"{parent_urn.split('::')[2].split('$')[-1]}${type_}" if parent_urn else type_
-    return f"{prefix[0]}::{prefix[1]}::{qualified}::{name}"
+    """No cloud resource: a component of this project, the stack (or a stack reference), a provider."""
+    return is_component_type(resource.type) or resource.type.startswith(("pulumi:pulumi:Stack", "pulumi:providers:"))
 
 
 def _urn_name(urn: str) -> str:
@@ -339,7 +286,7 @@ def _sorted_keys(value: Any) -> Any:
 def plain(value: Any) -> Any:
     """Values as the engine shows them: secrets masked, protobuf's doubles back to integers where integral."""
     if isinstance(value, dict):
-        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+        if sdk.is_secret(value):
             return SECRET_MASK
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):

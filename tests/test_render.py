@@ -45,7 +45,7 @@ def test_resources_json_lists_every_resource_with_the_contract_keys(rendered, st
         "parent": None,
         "inputs": {},
         "dependencies": {},
-        "options": {"protect": False, "retainOnDelete": False, "aliases": []},
+        "options": {"protect": False, "retainOnDelete": False, "aliases": [], "provider": None},
     }
     names = {r["name"] for r in resources}
     for resource in resources:
@@ -55,6 +55,16 @@ def test_resources_json_lists_every_resource_with_the_contract_keys(rendered, st
     types = {r["type"] for r in resources}
     # Account roles are created here, or read from the account stack (a cluster stack of the split layout).
     assert types & {"rosa-foundation:iam:AccountRoles", "pulumi:pulumi:StackReference"}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_aws_resource_names_the_stacks_explicit_provider_and_nothing_else_names_one(rendered, stack):
+    resources = json.loads((rendered / stack / "resources.json").read_text())
+    (provider,) = [r for r in resources if r["type"] == "pulumi:providers:aws"]
+    assert provider["name"] == "aws" and provider["options"]["provider"] is None
+    for resource in resources:
+        expected = provider["urn"] if resource["type"].startswith("aws:") else None
+        assert resource["options"]["provider"] == expected, resource["name"]
 
 
 @pytest.mark.parametrize("stack", STACKS)
