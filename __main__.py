@@ -14,7 +14,7 @@ from foundation import ci_permissions, outputs
 from foundation.backup_plan import vault_plans
 from foundation.names import StackNames
 from foundation.preflight import preflight
-from foundation.settings import load_settings
+from foundation.settings.loading import load_settings
 
 # 1. Settings, then the preflight (quotas and sizes): every rule is checked before the first resource is registered.
 settings = load_settings()

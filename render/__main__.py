@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from foundation.settings import SettingsError
+from foundation.settings.loading import SettingsError
 from render import artefacts
 from render.runtime import PROJECT_ROOT, StackFileError, render_stack, stack_file
 

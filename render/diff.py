@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from foundation.iam import listed
-from foundation.settings import SettingsError
+from foundation.settings.loading import SettingsError
 from render.artefacts import IAM_DOCUMENT_INPUTS
 from render.protection import protection_problems
 from render.runtime import PROJECT_ROOT, StackFileError, render_stack, stack_file

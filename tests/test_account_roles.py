@@ -68,7 +68,7 @@ def test_the_users_tags_reach_every_resource_through_the_providers_default_tags(
     assert json.loads(inputs_of(hcp_stack, "aws")["defaultTags"]) == {"tags": {"team": "platform"}}
     providers = {r.urn for r in hcp_stack.of_type("pulumi:providers:aws")}
     roles = hcp_stack.of_type("aws:iam/role:Role")
-    assert roles and all(r.options.get("provider") in providers for r in roles)
+    assert roles and all(r.provider_urn in providers for r in roles)
 
 
 def test_hcp_account_roles_carry_the_tags_rosa_recognises(hcp_stack):

@@ -13,7 +13,7 @@ from components.role import RoleDefaults
 from foundation.backup_plan import vault_plans
 from foundation.catalogue import BACKUP_FREQUENCIES
 from foundation.names import StackNames
-from foundation.settings import SettingsError, settings_from_config
+from foundation.settings.loading import SettingsError, settings_from_config
 from render.mocks import MockAccount
 from render.runtime import run_program
 from tests.conftest import ACCOUNT_ID, cluster, config, document, inputs_of, run

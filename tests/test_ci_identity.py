@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from foundation.settings import SettingsError, settings_from_config
+from foundation.settings.loading import SettingsError, settings_from_config
 from render.runtime import render_stack
 from tests.conftest import config, run
 

@@ -4,7 +4,7 @@ roles ROSA documents for each key, with grants restricted to AWS resources."""
 import pytest
 
 from foundation.catalogue import load_catalogue
-from foundation.settings import SettingsError, settings_from_config
+from foundation.settings.loading import SettingsError, settings_from_config
 from tests.conftest import ACCOUNT_ID, cluster, config, document, inputs_of, run
 
 

@@ -100,8 +100,9 @@ FAILING = [
     ("stateful-resources-protected", "ledger-oidc-provider",
      lambda r: r["options"].__setitem__("protect", False), "is not protected"),
     ("stateful-resources-protected", VAULT, set_input("forceDestroy", True), "force-destroyable"),
+    # The user's tags come from the AWS provider's defaultTags: a resource registered without it lacks them.
     ("required-tags", "account-roles-hcp-installer",
-     lambda r: r["inputs"]["tags"].pop("environment"), "lacks the tags environment"),
+     lambda r: r["options"].__setitem__("provider", None), "lacks the tags environment"),
 ]  # fmt: skip
 # Rules about a bucket judge it by its companion resources: break the companion.
 COMPANIONS = {
@@ -227,7 +228,11 @@ def with_provider_default_tags(resources, default_tags, encode=json.dumps) -> li
     for resource in resources:
         if resource is not provider:
             resource["options"]["provider"] = provider["urn"]
-    named(resources, INSTALLER)["inputs"]["tags"].pop("environment")
+    # Every other resource tags itself, so the installer is the one whose environment tag only the provider gives.
+    for resource in resources:
+        if resource is not provider and resource["name"] != INSTALLER:
+            resource["inputs"]["tags"] = {**(resource["inputs"].get("tags") or {}), "environment": "prod"}
+    named(resources, INSTALLER)["inputs"].get("tags", {}).pop("environment", None)
     return resources
 
 

@@ -7,7 +7,7 @@ from components.backup_vault import BackupVault, vault_args
 from components.renames import renamed_from
 from foundation.backup_plan import vault_plans
 from foundation.names import StackNames
-from foundation.settings import settings_from_config
+from foundation.settings.loading import settings_from_config
 from render.mocks import MockAccount
 from render.protection import main, protection_problems
 from render.runtime import run_program

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from foundation.preflight import preflight
-from foundation.settings import SettingsError, settings_from_config
+from foundation.settings.loading import SettingsError, settings_from_config
 from render.runtime import Render, run_main, stack_config, stack_file
 from tests.conftest import cluster, config
 

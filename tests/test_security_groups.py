@@ -3,7 +3,7 @@ settings say public, every rule described, egress explicit."""
 
 import pytest
 
-from foundation.settings import SettingsError, settings_from_config
+from foundation.settings.loading import SettingsError, settings_from_config
 from tests.conftest import cluster, config, inputs_of, run
 
 VPC = "vpc-0123456789abcdef0"

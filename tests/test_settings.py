@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from foundation.settings import SettingsError, settings_from_config
+from foundation.settings.loading import SettingsError, settings_from_config
 from render.runtime import Render, run_main
 from tests.conftest import CONFIG_ID, cluster, config
 

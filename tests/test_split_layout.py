@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from foundation.settings import SettingsError, settings_from_config
+from foundation.settings.loading import SettingsError, settings_from_config
 from render.runtime import render_stack, run_main, stack_config, stack_file
 from tests.conftest import cluster, config
 

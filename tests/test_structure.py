@@ -45,8 +45,11 @@ def _imports(path: Path, module: str, known: set[str]) -> set[str]:
         for name in names:
             while name and name not in known:
                 name = name.rpartition(".")[0]
-            if name and name != module:
-                found.add(name)
+            # Importing a.b.c runs a/b/__init__.py first: the package is imported too.
+            while name:
+                if name in known and name != module and not module.startswith(f"{name}."):
+                    found.add(name)
+                name = name.rpartition(".")[0]
     return found
 
 

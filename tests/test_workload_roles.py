@@ -3,7 +3,7 @@ pod identity webhook sets; allowed only the managed policies or statements liste
 
 import pytest
 
-from foundation.settings import SettingsError, settings_from_config
+from foundation.settings.loading import SettingsError, settings_from_config
 from tests.conftest import cluster, config, document, run
 
 S3_APP = {

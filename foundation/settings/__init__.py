@@ -1,10 +1,11 @@
 """Typed, validated stack settings, read once from the stack's Pulumi config before any resource is registered.
 
-`types` (one rule per value), `models` (the stack file's blocks), `rules` (rules across fields) and `loading` (config
-to models, problems to `SettingsError`). Importers use this package's names.
+`types` (one rule per value), `models` (the stack file's blocks, re-exported here), `rules` (rules across fields,
+which read `foundation.names`) and `loading` (config to models, problems to `SettingsError`: import it from
+`foundation.settings.loading`). This package's own namespace holds only the models, so that `foundation.names`
+can read them without running the rules that read it.
 """
 
-from foundation.settings.loading import SettingsError, load_settings, settings_from_config
 from foundation.settings.models import (
     BackupSettings,
     CiIdentitySettings,
@@ -23,9 +24,6 @@ __all__ = [
     "ManagedOidc",
     "NetworkSettings",
     "SelfHostedOidc",
-    "SettingsError",
     "StackSettings",
     "WorkloadRoleSettings",
-    "load_settings",
-    "settings_from_config",
 ]
