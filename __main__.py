@@ -4,13 +4,13 @@ import pulumi
 
 from components.account_reference import AccountRolesReference
 from components.account_roles import AccountRoleArns, AccountRoles, AccountRolesArgs
-from components.backup_vault import BackupVault, vault_args
-from components.ci_identity import CiIdentity, CiIdentityArgs, CiRole
+from components.backup_vault import BackupVault, BackupVaultArgs
+from components.ci_identity import CiIdentity, CiIdentityArgs
 from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
 from components.encryption_keys import KeyDefaults
 from components.provider import account_provider
 from components.role import RoleDefaults
-from foundation import ci_permissions, outputs
+from foundation import outputs
 from foundation.backup_plan import vault_plans
 from foundation.names import StackNames
 from foundation.preflight import preflight
@@ -20,7 +20,6 @@ from foundation.settings.loading import load_settings
 settings = load_settings()
 preflight(settings)
 names = StackNames(settings)
-roles, keys = RoleDefaults.of(settings), KeyDefaults.of(settings)
 in_account = pulumi.ResourceOptions(providers=[account_provider(settings)])
 
 
@@ -33,49 +32,39 @@ account_roles: AccountRoleArns = (
 )
 
 # 3. Per cluster: OIDC provider, operator roles, KMS keys, security groups, workload and backup roles (and its own
-#    vault, where vaults are per cluster).
+#    vault, where vaults are per cluster). One backup plan per vault serves the vault and its clusters.
 plans = vault_plans(names)
 per_cluster_vaults = bool(settings.backup and settings.backup.vault == "per-cluster")
-clusters = {}
-for cluster in settings.clusters:
-    vault = names.vault_of(cluster)
-    clusters[cluster.name] = ClusterFoundation(
+clusters = {
+    cluster.name: ClusterFoundation(
         cluster.name,
         ClusterFoundationArgs(
             cluster=cluster,
             names=names,
-            role_defaults=roles,
-            key_defaults=keys,
+            role_defaults=RoleDefaults.of(settings),
+            key_defaults=KeyDefaults.of(settings),
             account_roles=account_roles,
-            backup_plan=plans[vault] if vault else None,
-            own_vault=vault_args(names, plans[vault], {}) if vault and per_cluster_vaults else None,
+            backup_plan=plans.get(names.vault_of(cluster) or ""),
+            own_vault=per_cluster_vaults,
         ),
         in_account,
     )
+    for cluster in settings.clusters
+}
 
 # 4. The shared backup vault, whose key admits every cluster's backup role.
 shared_vault = None
 if settings.backup and not per_cluster_vaults:
     writers = {name: f.backup_role_arn for name, f in clusters.items() if f.backup_role_arn}
     shared_plan = plans[names.shared_vault_bucket()]
-    shared_vault = BackupVault("backup-vault", vault_args(names, shared_plan, writers), in_account)
+    shared_vault = BackupVault("backup-vault", BackupVaultArgs.of(names, shared_plan, writers), in_account)
 
 # 5. The pipeline's keyless identity, where the stack turns it on.
-ci_identity = None
-if settings.ci_identity:
-    deploy = {c: (names.ci_policy("deploy", c), d) for c, d in ci_permissions.deploy_policies(names).items()}
-    preview_policy = ci_permissions.preview_policy(names)
-    preview = {"state": (names.ci_policy("preview", "state"), preview_policy)} if preview_policy else {}
-    ci_identity = CiIdentity(
-        "ci-identity",
-        CiIdentityArgs(
-            settings.ci_identity,
-            CiRole(names.ci_role("deploy").name, deploy),
-            CiRole(names.ci_role("preview").name, preview),
-            roles,
-        ),
-        in_account,
-    )
+ci_identity = (
+    CiIdentity("ci-identity", CiIdentityArgs.of(names, settings.ci_identity), in_account)
+    if settings.ci_identity
+    else None
+)
 
 # 6. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).
 pulumi.export(outputs.ACCOUNT_ID, settings.account_id)

@@ -50,22 +50,22 @@ class BackupVaultArgs:
     # cluster name -> its backup role ARN: the roles the vault key lets write and read backups
     writers: Mapping[str, pulumi.Output[str]]
 
-
-def vault_args(names: StackNames, plan: VaultPlan, writers: Mapping[str, pulumi.Output[str]]) -> BackupVaultArgs:
-    """The vault of `plan` as the stack's settings describe it (they must have a `backup` block)."""
-    settings = names.settings
-    if settings.backup is None:
-        raise ValueError("the stack's settings have no backup block: no vault to make")
-    return BackupVaultArgs(
-        plan=plan,
-        backup=settings.backup,
-        names=names.vault_names(plan.bucket),
-        account_id=settings.account_id,
-        partition=settings.partition,
-        key_defaults=KeyDefaults.of(settings),
-        role_defaults=RoleDefaults.of(settings),
-        writers=writers,
-    )
+    @classmethod
+    def of(cls, names: StackNames, plan: VaultPlan, writers: Mapping[str, pulumi.Output[str]]) -> BackupVaultArgs:
+        """The vault of `plan` as the stack's settings describe it (they must have a `backup` block)."""
+        settings = names.settings
+        if settings.backup is None:
+            raise ValueError("the stack's settings have no backup block: no vault to make")
+        return cls(
+            plan=plan,
+            backup=settings.backup,
+            names=names.vault_names(plan.bucket),
+            account_id=settings.account_id,
+            partition=settings.partition,
+            key_defaults=KeyDefaults.of(settings),
+            role_defaults=RoleDefaults.of(settings),
+            writers=writers,
+        )
 
 
 class BackupVault(pulumi.ComponentResource):

@@ -15,9 +15,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.role import RoleDefaults, attach_policy, stack_role
-from foundation import iam, naming
+from foundation import ci_permissions, iam, naming
 from foundation.ci_permissions import GITHUB_AUDIENCE, GITHUB_ISSUER
-from foundation.names import CiRoleKind
+from foundation.names import CiRoleKind, StackNames
 from foundation.outputs import CiIdentityOutputs
 from foundation.project import type_token
 from foundation.settings import CiIdentitySettings
@@ -37,6 +37,19 @@ class CiIdentityArgs:
     deploy: CiRole
     preview: CiRole
     role_defaults: RoleDefaults
+
+    @classmethod
+    def of(cls, names: StackNames, ci: CiIdentitySettings) -> CiIdentityArgs:
+        """The roles and permissions `foundation.ci_permissions` derives for the stack's pipeline identity `ci`."""
+        deploy = {c: (names.ci_policy("deploy", c), d) for c, d in ci_permissions.deploy_policies(names).items()}
+        preview_policy = ci_permissions.preview_policy(names)
+        preview = {"state": (names.ci_policy("preview", "state"), preview_policy)} if preview_policy else {}
+        return cls(
+            ci=ci,
+            deploy=CiRole(names.ci_role("deploy").name, deploy),
+            preview=CiRole(names.ci_role("preview").name, preview),
+            role_defaults=RoleDefaults.of(names.settings),
+        )
 
 
 class CiIdentity(pulumi.ComponentResource):

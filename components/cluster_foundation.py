@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shlex
 from dataclasses import dataclass
 
@@ -36,7 +35,7 @@ class ClusterFoundationArgs:
     account_roles: AccountRoleArns
     # The plan of the vault its backups go to (None without backups), and whether that vault is the cluster's own.
     backup_plan: VaultPlan | None
-    own_vault: BackupVaultArgs | None
+    own_vault: bool
 
 
 class ClusterFoundation(pulumi.ComponentResource):
@@ -107,15 +106,10 @@ class ClusterFoundation(pulumi.ComponentResource):
             child,
         )
         self.backup_role_arn = workload_roles.backup_role_arn
-        vault = (
-            BackupVault(
-                f"{name}-backup-vault",
-                _with_writer(args.own_vault, cluster.name, self.backup_role_arn),
-                child,
-            )
-            if args.own_vault and self.backup_role_arn
-            else None
-        )
+        vault = None
+        if plan and args.own_vault and self.backup_role_arn:
+            writers = {cluster.name: self.backup_role_arn}
+            vault = BackupVault(f"{name}-backup-vault", BackupVaultArgs.of(names, plan, writers), child)
 
         group_ids = security_groups.group_ids if security_groups else {}
         # One Output for every fact, one plain summary built from it: at fleet scale each extra Output stage walked
@@ -154,11 +148,6 @@ def _oidc_args(names: StackNames, cluster: ClusterSettings, retain_on_delete: bo
     if not isinstance(cluster.oidc, SelfHostedOidc) and (host_path := names.issuer_host_path(cluster)):
         known = (names.oidc_provider_arn(host_path), host_path)
     return OidcProviderArgs(cluster.oidc, self_hosted, known, retain_on_delete)
-
-
-def _with_writer(vault: BackupVaultArgs, cluster: str, role_arn: pulumi.Output[str]) -> BackupVaultArgs:
-    """A cluster's own vault admits its backup role, which exists only once the cluster's roles do."""
-    return dataclasses.replace(vault, writers={cluster: role_arn})
 
 
 def cluster_summary(

@@ -96,8 +96,8 @@ class StackNames:
 
     def workload_role(self, cluster: ClusterSettings, workload: WorkloadRoleSettings) -> IamName:
         """The settings' `roleName`, else `<operator prefix>-<namespace>-<service account>`."""
-        parts = (workload.role_name,) if workload.role_name else (cluster.operator_prefix, workload.namespace,
-                                                                   workload.service_account)  # fmt: skip
+        default = (cluster.operator_prefix, workload.namespace, workload.service_account)
+        parts = (workload.role_name,) if workload.role_name else default
         return IamName("role", parts, f"cluster {cluster.name!r} workload role {workload.slug}")
 
     def backup_role(self, cluster: ClusterSettings) -> IamName:

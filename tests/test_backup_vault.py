@@ -271,7 +271,7 @@ def test_a_cluster_component_named_otherwise_cannot_move_its_backups():
                 key_defaults=KeyDefaults.of(names.settings),
                 account_roles=AccountRoles("account-roles", AccountRolesArgs.of(names)),
                 backup_plan=vault_plans(names)[str(names.vault_of(cluster))],
-                own_vault=None,
+                own_vault=False,
             ),
         )
         pulumi.export("summary", foundation.summary)

@@ -3,7 +3,7 @@ and a rename with `renamed_from` keeps every URN."""
 
 import pytest
 
-from components.backup_vault import BackupVault, vault_args
+from components.backup_vault import BackupVault, BackupVaultArgs
 from components.renames import renamed_from
 from foundation.backup_plan import vault_plans
 from foundation.names import StackNames
@@ -19,7 +19,7 @@ SETTINGS = config(backup={"vault": "shared", "bucketName": "acme-backups"})
 def vault_named(name, opts=None) -> list[dict]:
     def program():
         names = StackNames(settings_from_config(SETTINGS))
-        BackupVault(name, vault_args(names, vault_plans(names)["acme-backups"], {}), opts)
+        BackupVault(name, BackupVaultArgs.of(names, vault_plans(names)["acme-backups"], {}), opts)
 
     render = run_program(program, SETTINGS, stack="test", account=MockAccount("aws", ACCOUNT_ID, "us-east-1"))
     return [r.to_json() for r in render.resources]
