@@ -1,6 +1,6 @@
 """The Pulumi SDK internals the offline render relies on still exist and behave as used.
 
-render/sdk.py holds every one of them; foundation/settings.py reads one more (the raw config map). After an SDK
+render/sdk.py holds every one of them; foundation/settings/loading.py reads one more (the raw config map). After an SDK
 upgrade each test here names the SDK version and what went missing or changed, instead of the render failing somewhere
 deeper. When render/sdk.py no longer even imports, the tests' conftest (which imports the render) fails with the first
 missing name: `pytest --noconftest tests/test_sdk_adapter.py` then lists them all, since nothing here needs conftest
@@ -43,7 +43,7 @@ INTERNALS = {
     "pulumi.runtime.rpc.deserialize_properties": ADAPTER,
     "pulumi.runtime.rpc.is_rpc_secret": ADAPTER,
     "pulumi.Output.future": ADAPTER,
-    "pulumi.runtime.config.CONFIG": "foundation/settings.py",
+    "pulumi.runtime.config.CONFIG": "foundation/settings/loading.py",
 }
 # Keyword parameters the adapter passes.
 PARAMETERS = {
