@@ -20,6 +20,7 @@ RESERVED_TAG_KEYS = frozenset(
 # The most tags ROSA puts on one resource; AWS allows 50 in all, so user tags get the rest.
 MAX_ROSA_TAGS = 5
 MAX_TAGS_PER_RESOURCE = 50
+MAX_TAGS_PER_S3_OBJECT = 10  # S3 refuses an object with more (InvalidTag)
 
 # On every KMS key and security group the stack creates (value: the account role prefix), so the pipeline's role
 # can be scoped to them from the moment they are created, however many there are (foundation/ci_permissions.py).

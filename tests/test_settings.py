@@ -225,3 +225,23 @@ def test_provider_and_pulumi_namespaces_are_accepted():
 def test_a_long_cluster_name_is_fine_with_an_explicit_operator_prefix():
     settings = settings_from_config(config(clusters=[cluster(name="a" * 54, operatorRolePrefix="short")]))
     assert settings.clusters[0].operator_prefix == "short"
+
+
+def test_more_tags_than_an_s3_object_holds_are_refused_with_a_self_hosted_issuer():
+    # The stack's tags reach every resource through the provider's default tags; S3 objects hold at most 10.
+    tags = {f"team-{i}": "x" for i in range(11)}
+    issuer = cluster(oidc={"mode": "self-hosted"})
+    message = problems(tags=tags, clusters=[issuer])
+    assert (
+        "rosa-foundation:tags: 11 tags; the self-hosted OIDC issuer of alpha publishes its documents as S3 objects"
+        in (message)
+    )
+    assert settings_from_config(config(tags=tags)).tags == tags  # a managed issuer has no objects to tag
+
+
+def test_an_egress_cidr_listed_twice_is_refused():
+    network = {"vpcId": "vpc-0123456789abcdef0", "egressCidrs": ["10.0.0.0/8", "10.0.0.0/8"]}
+    message = problems(clusters=[cluster(network=network)])
+    assert (
+        "rosa-foundation:clusters[0].network.egressCidrs = ['10.0.0.0/8', '10.0.0.0/8']: lists a CIDR twice" in message
+    )

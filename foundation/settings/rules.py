@@ -34,8 +34,7 @@ def _partition_problems(settings: StackSettings, names: StackNames) -> Iterator[
     if settings.partition != expected:
         yield (
             f"{config_key('partition')} = {settings.partition!r}: region {settings.region!r} is in partition "
-            f"{expected!r}; "
-            f"set partition to {expected!r}"
+            f"{expected!r}; set partition to {expected!r}"
         )
     if settings.permissions_boundary and settings.permissions_boundary.split(":")[1] != settings.partition:
         yield (
@@ -189,6 +188,12 @@ def _network_problems(settings: StackSettings, names: StackNames) -> Iterator[st
                     f"{here}.{field} = {list(cidrs)!r}: {', '.join(world)} opens it to the whole internet; "
                     f"list the networks that need it, or set {here}.{flag}: true to make it public on purpose"
                 )
+        # One rule per CIDR, named after it: a CIDR listed twice would register two resources of one name.
+        for field, cidrs in (
+            ("apiAllowedCidrs", network.api_allowed_cidrs),
+            ("ingressAllowedCidrs", network.ingress_allowed_cidrs),
+            ("egressCidrs", network.egress_cidrs),
+        ):
             if len(set(cidrs)) != len(cidrs):
                 yield f"{here}.{field} = {list(cidrs)!r}: lists a CIDR twice"
 
@@ -225,6 +230,14 @@ def _tag_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
     room = tags.MAX_TAGS_PER_RESOURCE - tags.MAX_ROSA_TAGS
     if len(settings.tags) > room:
         yield f"{config_key('tags')}: {len(settings.tags)} tags; at most {room} fit beside ROSA's own (AWS allows 50)"
+    # The provider's default tags reach every taggable resource, a self-hosted issuer's two S3 objects included.
+    issuers = [c.name for c in settings.clusters if names.issuer_bucket(c)]
+    if issuers and len(settings.tags) > tags.MAX_TAGS_PER_S3_OBJECT:
+        yield (
+            f"{config_key('tags')}: {len(settings.tags)} tags; the self-hosted OIDC issuer of {', '.join(issuers)} "
+            f"publishes its documents as S3 objects, which hold at most {tags.MAX_TAGS_PER_S3_OBJECT} tags, and the "
+            "stack's tags go on every resource; keep at most that many"
+        )
 
 
 def _name_collisions(settings: StackSettings, names: StackNames) -> list[str]:
