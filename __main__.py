@@ -26,7 +26,7 @@ in_account = pulumi.ResourceOptions(providers=[account_provider(settings)])
 # 2. Account-wide roles and policies, for each topology the clusters use; a cluster stack of the split layout reads
 #    them from its account stack instead.
 account_roles: AccountRoleArns = (
-    AccountRolesReference("account-stack", settings.account_stack, settings.topologies)
+    AccountRolesReference("account-stack", settings.account_stack, settings.topologies, settings.classic_operator_specs)
     if settings.layout == "cluster" and settings.account_stack
     else AccountRoles("account-roles", AccountRolesArgs.of(names), in_account)
 )

@@ -12,12 +12,12 @@ from typing import Any
 import pulumi
 
 from foundation import outputs
-from foundation.catalogue import Topology, load_catalogue
+from foundation.catalogue import OperatorRoleSpec, Topology, load_catalogue
 
 
 class AccountRolesReference:
     """The account roles of `account_stack` (`<stack>`, `<project>/<stack>` or `<org>/<project>/<stack>`) for the
-    `topologies` this stack's clusters use."""
+    `topologies` this stack's clusters use, and the account-wide policies of `classic_operator_specs`."""
 
     role_arns: dict[Topology, dict[str, pulumi.Output[str]]]
     classic_operator_policy_arns: dict[str, pulumi.Output[str]]
@@ -27,6 +27,7 @@ class AccountRolesReference:
         name: str,
         account_stack: str,
         topologies: tuple[Topology, ...],
+        classic_operator_specs: tuple[OperatorRoleSpec, ...],
         opts: pulumi.ResourceOptions | None = None,
     ):
         reference = pulumi.StackReference(name, stack_name=account_stack, opts=opts)
@@ -46,7 +47,7 @@ class AccountRolesReference:
                 spec.slug: policy_arns.apply(
                     lambda arns, s=spec.slug: _pick(arns, (s,), account_stack, outputs.CLASSIC_OPERATOR_POLICY_ARNS)
                 )
-                for spec in load_catalogue().classic.operator_roles
+                for spec in classic_operator_specs
             }
             if "classic" in topologies
             else {}

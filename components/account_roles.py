@@ -8,6 +8,7 @@ every classic cluster's operator roles attach.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -16,7 +17,7 @@ import pulumi_aws as aws
 
 from components.role import RoleDefaults, attach_policy, stack_role
 from foundation import iam, naming, tags
-from foundation.catalogue import AccountRoleSpec, Topology, load_catalogue
+from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, RedHatRole, Topology, load_catalogue
 from foundation.names import StackNames
 from foundation.project import type_token
 
@@ -36,7 +37,8 @@ class AccountRolesArgs:
     prefix: str
     classic_version: str | None  # required with "classic" in topologies (the settings rules refuse it missing)
     partition: str
-    ocm_account_id: str  # Red Hat's OCM account whose roles the Installer and Support trust
+    red_hat_principals: Mapping[RedHatRole, str]  # whom the Installer and the Support role trust
+    classic_operator_specs: tuple[OperatorRoleSpec, ...]  # the partition's; their policies are account-wide
     trust_external_id: str | None
     role_defaults: RoleDefaults
     names: StackNames
@@ -50,7 +52,8 @@ class AccountRolesArgs:
             prefix=settings.account_role_prefix,
             classic_version=settings.classic_version,
             partition=settings.partition,
-            ocm_account_id=settings.ocm_account_id,
+            red_hat_principals=settings.red_hat_principals,
+            classic_operator_specs=settings.classic_operator_specs,
             trust_external_id=settings.trust_external_id,
             role_defaults=RoleDefaults.of(settings),
             names=names,
@@ -115,15 +118,13 @@ class AccountRoles(pulumi.ComponentResource):
         trust = spec.trust  # one Red Hat role or one service: the catalogue refuses anything else when it loads
         if trust.red_hat_role is None:
             return iam.assume_role_trust(iam.Principal.service(str(trust.service)))
-        red_hat_role = load_catalogue().red_hat_roles[trust.red_hat_role]
-        principal = naming.iam_arn(args.partition, args.ocm_account_id, "role", "/", red_hat_role)
         external_id = args.trust_external_id if spec.external_id else None
-        return iam.assume_role_trust(iam.Principal.aws(principal), external_id)
+        return iam.assume_role_trust(iam.Principal.aws(args.red_hat_principals[trust.red_hat_role]), external_id)
 
     def _classic_operator_policies(self, version: str) -> dict[str, pulumi.Output[str]]:
         args = self._args
         arns = {}
-        for spec in load_catalogue().classic.operator_roles:
+        for spec in args.classic_operator_specs:
             policy = self._classic_policy(
                 f"{self._name}-classic-{spec.namespace}-{spec.operator}",
                 policy_name=args.names.classic_operator_policy(spec).name,

@@ -18,6 +18,8 @@ DATA_DIR = Path(__file__).parent / "data"
 CLASSIC_POLICY_DIR = DATA_DIR / "policies" / "classic"
 
 Topology = Literal["hcp", "classic"]
+# The AWS partitions ROSA is offered in (commercial and GovCloud); aws-cn and the ISO partitions have no ROSA.
+Partition = Literal["aws", "aws-us-gov"]
 OcmEnvironment = Literal["production", "staging"]
 RedHatRole = Literal["installer", "support"]
 BackupFrequency = Literal["hourly", "daily", "weekly"]
@@ -57,10 +59,11 @@ class AccountRoleSpec(_Data):
 
 class OperatorRoleSpec(_Data):
     namespace: str
-    operator: str
+    operator: str  # the name of the credentials secret the operator reads, as OCM's credential request names it
     service_accounts: tuple[str, ...]
     managed_policy: str | None = None
     policy: str | None = None
+    partitions: tuple[Partition, ...] = ()  # only in these partitions (GovCloud's VPC endpoint operator); () = all
 
     @property
     def slug(self) -> str:
@@ -74,7 +77,11 @@ class OperatorRoleSpec(_Data):
 
 class TopologySpec(_Data):
     account_roles: tuple[AccountRoleSpec, ...]
-    operator_roles: tuple[OperatorRoleSpec, ...]
+    operator_roles: tuple[OperatorRoleSpec, ...]  # in every partition; see `operator_roles_in`
+
+    def operator_roles_in(self, partition: Partition) -> tuple[OperatorRoleSpec, ...]:
+        """The operator roles a cluster of this topology has in `partition`."""
+        return tuple(r for r in self.operator_roles if not r.partitions or partition in r.partitions)
 
 
 class OidcSpec(_Data):
@@ -141,8 +148,16 @@ class KmsSpec(_Data):
         return self.hcp if topology == "hcp" else self.classic
 
 
-class Catalogue(_Data):
+class PartitionSpec(_Data):
+    """Red Hat's side of ROSA in one AWS partition: the OCM (jump) accounts whose roles the account roles trust, and
+    the regions ROSA is offered in (None: every region of the partition)."""
+
     ocm_account_ids: dict[OcmEnvironment, str]
+    regions: tuple[str, ...] | None = None
+
+
+class Catalogue(_Data):
+    partitions: dict[Partition, PartitionSpec]
     red_hat_roles: dict[RedHatRole, str]
     oidc: OidcSpec
     max_session_seconds: int

@@ -50,7 +50,7 @@ def operator_roles(names: StackNames, cluster: ClusterSettings) -> tuple[IrsaRol
                 (naming.aws_managed_policy_arn(partition, spec.managed_policy),) if spec.managed_policy else ()
             ),
         )
-        for spec in cluster.operator_specs
+        for spec in names.settings.operator_specs(cluster)
     )
 
 

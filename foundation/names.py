@@ -132,11 +132,11 @@ class StackNames:
                 if topology == "classic":
                     yield f"account-policy/classic/{account_role.slug}", self.classic_account_policy(account_role)
         if "classic" in settings.topologies:
-            for operator in catalogue.classic.operator_roles:
+            for operator in settings.classic_operator_specs:
                 yield f"operator-policy/classic/{operator.slug}", self.classic_operator_policy(operator)
         for cluster in settings.clusters:
             here = f"cluster/{cluster.name}"
-            for operator in cluster.operator_specs:
+            for operator in settings.operator_specs(cluster):
                 yield f"{here}/operator-role/{operator.slug}", self.operator_role(cluster, operator)
             if settings.backup:
                 yield f"{here}/backup-role", self.backup_role(cluster)

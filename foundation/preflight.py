@@ -140,7 +140,7 @@ def _trust_documents(names: StackNames) -> Iterator[tuple[str, iam.PolicyDocumen
 def _managed_documents(names: StackNames) -> Iterator[tuple[str, str]]:
     settings, catalogue = names.settings, load_catalogue()
     if "classic" in settings.topologies and settings.classic_version:
-        for spec in (*catalogue.classic.account_roles, *catalogue.classic.operator_roles):
+        for spec in (*catalogue.classic.account_roles, *settings.classic_operator_specs):
             if spec.policy:  # every classic entry names its document (the catalogue checks it when it loads)
                 text = iam.document_json(catalogue.classic_policy(settings.classic_version, spec.policy))
                 yield f"classic policy {spec.policy} ({settings.classic_version})", text

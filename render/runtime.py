@@ -7,7 +7,6 @@ in render/sdk.py; everything else here is public API.
 from __future__ import annotations
 
 import gc
-import json
 import runpy
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -16,18 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 
 from foundation.project import PROJECT, is_component_type
+from foundation.stack_files import PROJECT_ROOT, STACKS_DIR, StackFileError, stack_config, stack_file
 from render import sdk
 from render.mocks import AccountMocks, MockAccount
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SECRET_MASK = "[secret]"
-
-
-class StackFileError(Exception):
-    """A stack file the offline render cannot read."""
 
 
 @dataclass(frozen=True)
@@ -206,21 +200,6 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def stack_file(stack: str, stacks_dir: Path = PROJECT_ROOT / "stacks") -> Path:
-    return stacks_dir / f"Pulumi.{stack}.yaml"
-
-
-def stack_config(path: Path) -> dict[str, str]:
-    """Raw config of a stack file, as the engine hands it to the program (structured values as JSON text)."""
-    document = yaml.safe_load(path.read_text()) or {}
-    config: dict[str, str] = {}
-    for key, value in (document.get("config") or {}).items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            raise StackFileError(f"{path.name}: {key} is encrypted; the offline render reads no secrets")
-        config[key] = value if isinstance(value, str) else json.dumps(value)
-    return config
-
-
 def mock_account(config: Mapping[str, str], stack_outputs: Mapping[str, Any] | None = None) -> MockAccount:
     """The account the mocks answer for; invalid values are the program's to report."""
     return MockAccount(
@@ -251,13 +230,15 @@ def run_main(
     )
 
 
-def render_stack(stack: str, stacks_dir: Path = PROJECT_ROOT / "stacks") -> Render:
+def render_stack(stack: str, stacks_dir: Path = STACKS_DIR) -> Render:
     """Render `stack`; a cluster stack of the split layout renders its account stack first, for its outputs."""
     config = stack_config(stack_file(stack, stacks_dir))
     referenced = config.get(f"{PROJECT}:accountStack")
     if not referenced:
         return run_main(config, stack=stack)
     account = referenced.split("/")[-1]
+    if account == stack:
+        raise StackFileError(f"{stack_file(stack, stacks_dir).name}: accountStack {referenced!r} names this stack")
     if not stack_file(account, stacks_dir).is_file():
         raise StackFileError(
             f"{stack_file(stack, stacks_dir).name}: accountStack {referenced!r} has no stack file here"

@@ -97,7 +97,7 @@ def test_classic_creates_four_roles_with_their_versioned_policies(classic_stack)
 
 def test_classic_creates_the_account_wide_operator_policies(classic_stack):
     catalogue = load_catalogue()
-    for spec in catalogue.classic.operator_roles:
+    for spec in catalogue.classic.operator_roles_in("aws"):
         policy = inputs_of(classic_stack, f"account-roles-classic-{spec.namespace}-{spec.operator}")
         assert policy["name"] == f"Acme-{spec.namespace}-{spec.operator}"[:64]
         assert json.loads(policy["policy"]) == catalogue.classic_policy("4.21", spec.policy)
@@ -131,10 +131,47 @@ def test_external_id_binds_the_hcp_installer_and_support_but_never_the_worker():
 
 def test_arns_follow_the_partition():
     stack = run(region="us-gov-west-1", partition="aws-us-gov")
-    installer = document(stack, "account-roles-hcp-installer", "assumeRolePolicy")["Statement"][0]
-    assert installer["Principal"]["AWS"].startswith("arn:aws-us-gov:iam::710019948333:role/")
     attachment = stack.named("account-roles-hcp-installer-policy").inputs["policyArn"]
     assert attachment == "arn:aws-us-gov:iam::aws:policy/service-role/ROSAInstallerPolicy"
+
+
+@pytest.mark.parametrize(("environment", "jump_account"), [("production", "448648337690"), ("staging", "448870092490")])
+def test_govcloud_account_roles_trust_red_hats_fedramp_jump_account(environment, jump_account):
+    stack = run(region="us-gov-east-1", partition="aws-us-gov", ocmEnvironment=environment)
+    principals = {
+        slug: document(stack, f"account-roles-hcp-{slug}", "assumeRolePolicy")["Statement"][0]["Principal"]["AWS"]
+        for slug in ("installer", "support")
+    }
+    assert principals == {
+        "installer": f"arn:aws-us-gov:iam::{jump_account}:role/RH-Managed-OpenShift-Installer",
+        "support": f"arn:aws-us-gov:iam::{jump_account}:role/RH-Technical-Support-Access",
+    }
+
+
+def test_govcloud_classic_clusters_get_the_vpc_endpoint_operator_role_and_its_policy():
+    stack = run(region="us-gov-west-1", partition="aws-us-gov", clusters=[cluster("gov", "classic")])
+    policy = inputs_of(stack, "account-roles-classic-openshift-aws-vpce-operator-avo-aws-creds")
+    assert policy["name"] == "ManagedOpenShift-openshift-aws-vpce-operator-avo-aws-creds"
+    assert json.loads(policy["policy"]) == load_catalogue().classic_policy(
+        "4.20", "openshift_aws_vpce_operator_avo_aws_creds_policy"
+    )
+    role = inputs_of(stack, "gov-operator-roles-openshift-aws-vpce-operator-avo-aws-creds")
+    assert role["name"] == "gov-openshift-aws-vpce-operator-avo-aws-creds"
+    trust = json.loads(role["assumeRolePolicy"])["Statement"][0]["Condition"]["StringEquals"]
+    assert list(trust.values()) == ["system:serviceaccount:openshift-aws-vpce-operator:aws-vpce-operator"]
+    assert len(stack.outputs["clusters"]["gov"]["operatorRoleArns"]) == 7
+    commercial = run(clusters=[cluster("com", "classic")])
+    assert len(commercial.outputs["clusters"]["com"]["operatorRoleArns"]) == 6
+
+
+def test_the_support_role_trusts_the_organisations_support_principal_from_ocm_when_set():
+    sre = "arn:aws:iam::710019948333:role/RH-Technical-Support-12345678"
+    stack = run(redHatSupportPrincipal=sre, trustExternalId="ext-42")
+    statement = document(stack, "account-roles-hcp-support", "assumeRolePolicy")["Statement"][0]
+    assert statement["Principal"] == {"AWS": sre}
+    assert statement["Condition"] == {"StringEquals": {"sts:ExternalId": "ext-42"}}
+    installer = document(stack, "account-roles-hcp-installer", "assumeRolePolicy")["Statement"][0]
+    assert installer["Principal"] == {"AWS": "arn:aws:iam::710019948333:role/RH-Managed-OpenShift-Installer"}
 
 
 def test_staging_ocm_environment_changes_only_the_trusted_account():

@@ -153,7 +153,10 @@ def test_replica_region_must_differ_and_stay_in_the_partition():
     assert "replicaRegion = 'us-east-1': the replica must be in another region" in problems(
         backup={**SHARED, "replicaRegion": "us-east-1"}
     )
-    assert "replicaRegion = 'cn-north-1': not in partition 'aws'" in problems(
+    assert "replicaRegion = 'us-gov-west-1': not in partition 'aws'" in problems(
+        backup={**SHARED, "replicaRegion": "us-gov-west-1"}
+    )
+    assert "replicaRegion = 'cn-north-1': must be a region of a partition ROSA is offered in" in problems(
         backup={**SHARED, "replicaRegion": "cn-north-1"}
     )
 

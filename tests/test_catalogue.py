@@ -8,8 +8,12 @@ from foundation import tags
 from foundation.catalogue import CLASSIC_POLICY_DIR, load_catalogue
 
 
-def test_red_hat_ocm_accounts_match(reference_catalogue):
-    assert load_catalogue().ocm_account_ids == reference_catalogue["ocm_account_ids"]
+def test_red_hat_ocm_accounts_match_per_partition(reference_catalogue):
+    partitions = load_catalogue().partitions
+    assert list(partitions) == reference_catalogue["partitions_offered"]
+    assert partitions["aws"].ocm_account_ids == reference_catalogue["ocm_account_ids"]
+    assert partitions["aws-us-gov"].ocm_account_ids == reference_catalogue["ocm_account_ids_govcloud"]
+    assert list(partitions["aws-us-gov"].regions or ()) == reference_catalogue["govcloud_regions"]
 
 
 def test_oidc_client_ids_and_managed_issuer_match(reference_catalogue):
@@ -38,7 +42,7 @@ def test_account_roles_match_names_types_trust_and_policies(reference_catalogue,
 
 @pytest.mark.parametrize("topology", ["hcp", "classic"])
 def test_operator_roles_match_namespaces_service_accounts_and_policies(reference_catalogue, topology):
-    ours = load_catalogue().topology(topology).operator_roles
+    ours = load_catalogue().topology(topology).operator_roles_in("aws")
     theirs = reference_catalogue[topology]["operator_roles"]
     assert [(o.namespace, o.operator) for o in ours] == [(r["namespace"], r["operator"]) for r in theirs]
     for operator, reference in zip(ours, theirs, strict=True):
@@ -47,9 +51,20 @@ def test_operator_roles_match_namespaces_service_accounts_and_policies(reference
         assert operator.policy == reference.get("policy_id")
 
 
-def test_rosa_creates_eight_hcp_and_six_classic_operator_roles():
-    assert len(load_catalogue().hcp.operator_roles) == 8
-    assert len(load_catalogue().classic.operator_roles) == 6
+def test_rosa_creates_eight_hcp_and_six_classic_operator_roles_and_seven_classic_in_govcloud():
+    catalogue = load_catalogue()
+    assert [len(catalogue.hcp.operator_roles_in(p)) for p in ("aws", "aws-us-gov")] == [8, 8]
+    assert [len(catalogue.classic.operator_roles_in(p)) for p in ("aws", "aws-us-gov")] == [6, 7]
+
+
+def test_govclouds_seventh_classic_operator_role_is_the_vpc_endpoint_operators(reference_catalogue):
+    (extra,) = set(load_catalogue().classic.operator_roles_in("aws-us-gov")) - set(
+        load_catalogue().classic.operator_roles_in("aws")
+    )
+    reference = reference_catalogue["govcloud_classic_extra_operator_role"]
+    assert (extra.namespace, extra.policy) == (reference["namespace"], reference["policy_id"])
+    # openshift/aws-vpce-operator deploy/20_operator.yaml: service account aws-vpce-operator reads secret avo-aws-creds
+    assert (extra.operator, extra.service_accounts) == ("avo-aws-creds", ("aws-vpce-operator",))
 
 
 def test_operator_slugs_and_logical_names_are_unique():
@@ -64,10 +79,16 @@ def test_classic_versions_are_exactly_the_reference_versions(reference_catalogue
 
 
 def test_vendored_classic_documents_equal_the_reference_action_for_action(reference_dir):
-    reference_files = sorted((reference_dir / "policies" / "classic").glob("*/*.json"))
+    # The reference's classic folder, plus the partition-only policies (GovCloud's) from its folder of every document.
+    partition_only = {o.policy for o in load_catalogue().classic.operator_roles if o.partitions}
+    published = reference_dir / "policies" / "sts"
+    reference_files = sorted(
+        [*(reference_dir / "policies" / "classic").glob("*/*.json")]
+        + [p for p in published.glob("*/*.json") if p.stem in partition_only]
+    )
     vendored_files = sorted(CLASSIC_POLICY_DIR.glob("*/*.json"))
-    assert [p.relative_to(reference_dir / "policies" / "classic") for p in reference_files] == [
-        p.relative_to(CLASSIC_POLICY_DIR) for p in vendored_files
+    assert sorted(f"{p.parent.name}/{p.name}" for p in reference_files) == [
+        f"{p.parent.name}/{p.name}" for p in vendored_files
     ]
     for reference_file in reference_files:
         version, name = reference_file.parent.name, reference_file.stem

@@ -377,3 +377,28 @@ def test_crossguard_counts_the_providers_default_tags_too(prod, list_providers):
     untagged = with_provider_default_tags(prod, None)
     (diagnostic,) = analyze(untagged, list_providers=list_providers)
     assert diagnostic.policyName == "required-tags" and diagnostic.urn == named(untagged, INSTALLER)["urn"]
+
+
+def _principal(arn: str) -> Callable[[dict], None]:
+    def change(document: dict) -> None:
+        document["Statement"][0]["Principal"] = {"AWS": arn}
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("principal", "trusted"),
+    [
+        ("arn:aws:iam::710019948333:role/RH-Technical-Support-12345678", True),  # an organisation's SRE role in OCM
+        ("arn:aws:iam::644306948063:role/RH-Managed-OpenShift-Installer", True),  # staging OCM
+        ("arn:aws-us-gov:iam::710019948333:role/RH-Managed-OpenShift-Installer", False),  # commercial id in GovCloud
+        ("arn:aws:iam::448648337690:role/RH-Managed-OpenShift-Installer", False),  # GovCloud's jump account, commercial
+        ("arn:aws:iam::710019948333:root", False),  # the whole account, not a role
+        ("arn:aws:iam::710019948333:user/someone", False),
+    ],
+)
+def test_trust_guardrail_knows_which_account_is_red_hats_in_each_partition(prod, principal, trusted):
+    resources = copy.deepcopy(prod)
+    set_document("assumeRolePolicy", _principal(principal))(named(resources, "account-roles-hcp-support"))
+    flagged = [f for f in findings(resources) if f.rule == "trust-principals-documented"]
+    assert (not flagged) == trusted, flagged

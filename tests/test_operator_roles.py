@@ -20,14 +20,17 @@ def stack():
 def test_each_operator_gets_one_role_named_prefix_namespace_operator(stack, cluster_name, topology):
     prefix = "prod-pay" if cluster_name == "pay" else "ledger"
     roles = [r for r in stack.of_type("aws:iam/role:Role") if r.parent == f"{cluster_name}-operator-roles"]
-    expected = [f"{prefix}-{o.namespace}-{o.operator}"[:64] for o in load_catalogue().topology(topology).operator_roles]
+    expected = [
+        f"{prefix}-{o.namespace}-{o.operator}"[:64]
+        for o in load_catalogue().topology(topology).operator_roles_in("aws")
+    ]
     assert sorted(r.inputs["name"] for r in roles) == sorted(expected)
     assert all(len(r.inputs["name"]) <= 64 for r in roles)
 
 
 @pytest.mark.parametrize(("cluster_name", "topology"), [("pay", "hcp"), ("ledger", "classic")])
 def test_trust_is_that_clusters_provider_and_exactly_the_operators_service_accounts(stack, cluster_name, topology):
-    for operator in load_catalogue().topology(topology).operator_roles:
+    for operator in load_catalogue().topology(topology).operator_roles_in("aws"):
         trust = document(
             stack, f"{cluster_name}-operator-roles-{operator.namespace}-{operator.operator}", "assumeRolePolicy"
         )
@@ -42,13 +45,13 @@ def test_trust_is_that_clusters_provider_and_exactly_the_operators_service_accou
 
 
 def test_hcp_operator_roles_attach_the_aws_managed_operator_policies(stack):
-    for operator in load_catalogue().hcp.operator_roles:
+    for operator in load_catalogue().hcp.operator_roles_in("aws"):
         attachment = stack.named(f"pay-operator-roles-{operator.namespace}-{operator.operator}-policy")
         assert attachment.inputs["policyArn"] == f"arn:aws:iam::aws:policy/service-role/{operator.managed_policy}"
 
 
 def test_classic_operator_roles_attach_the_account_wide_operator_policies(stack):
-    for operator in load_catalogue().classic.operator_roles:
+    for operator in load_catalogue().classic.operator_roles_in("aws"):
         attachment = stack.named(f"ledger-operator-roles-{operator.namespace}-{operator.operator}-policy")
         policy_name = f"ManagedOpenShift-{operator.namespace}-{operator.operator}"[:64]
         assert attachment.inputs["policyArn"] == f"arn:aws:iam::{ACCOUNT_ID}:policy/rosa/{policy_name}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, get_args
 
 import pulumi
@@ -14,7 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from foundation.project import PROJECT, REGION_KEY, config_key
 from foundation.settings.models import ManagedOidc, SelfHostedOidc, StackSettings
-from foundation.settings.rules import cross_field_problems
+from foundation.settings.rules import account_stack_problems, cross_field_problems
+from foundation.stack_files import STACKS_DIR, StackFileError, stack_config, stack_file
 
 # Config namespaces this program reads: its own, its providers' and Pulumi's. Any other is a typo, never ignored.
 KNOWN_NAMESPACES = frozenset({PROJECT, "aws", "tls", "pulumi"})
@@ -75,12 +77,39 @@ def settings_from_config(config: Mapping[str, str]) -> StackSettings:
 
 
 def load_settings() -> StackSettings:
-    """The stack's settings from the running Pulumi program's config."""
+    """The stack's settings from the running Pulumi program's config; a cluster stack of the split layout is checked
+    against its account stack's settings (its file in stacks/) before anything is registered."""
     # The SDK offers no public way to list every key (pulumi.Config reads one namespace, key by key); CONFIG is the
     # engine's raw key -> text map (tests/test_sdk_adapter.py fails by name if an SDK upgrade removes it).
     from pulumi.runtime.config import CONFIG
 
-    return settings_from_config(dict(CONFIG.get()))
+    settings = settings_from_config(dict(CONFIG.get()))
+    if settings.layout == "cluster" and settings.account_stack:
+        check_account_stack(settings, pulumi.get_stack())
+    return settings
+
+
+def check_account_stack(settings: StackSettings, stack: str, stacks_dir: Path = STACKS_DIR) -> None:
+    """Raise SettingsError where cluster stack `stack` cannot work with the account stack it names: the account
+    stack's file must be in `stacks_dir`, valid, and agree with it (`rules.account_stack_problems`)."""
+    here = f"{config_key('accountStack')} = {settings.account_stack!r}"
+    name = str(settings.account_stack).split("/")[-1]
+    path = stack_file(name, stacks_dir)
+    if name == stack:
+        raise SettingsError([f"{here}: names this stack itself; name the account stack its clusters share"])
+    if not path.is_file():
+        raise SettingsError([f"{here}: no stack file {path.name} in {stacks_dir.name}/ to check it against"])
+    try:
+        account = settings_from_config(stack_config(path))
+    except SettingsError as invalid:
+        count = len(invalid.problems)
+        raise SettingsError(
+            [f"{here}: the account stack's settings are invalid ({count} problem{'s' * (count > 1)}); fix {path.name}"]
+        ) from None
+    except StackFileError as unreadable:
+        raise SettingsError([f"{here}: {unreadable}"]) from None
+    if problems := list(account_stack_problems(settings, account)):
+        raise SettingsError(problems)
 
 
 def _describe(error: Mapping[str, Any]) -> str:

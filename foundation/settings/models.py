@@ -17,6 +17,8 @@ from foundation.catalogue import (
     BackupFrequency,
     OcmEnvironment,
     OperatorRoleSpec,
+    Partition,
+    RedHatRole,
     Topology,
     load_catalogue,
     version_key,
@@ -33,10 +35,10 @@ from foundation.settings.types import (
     KubernetesName,
     MinorVersion,
     OidcConfigId,
-    Partition,
     PolicyArn,
     Region,
     ResourceArn,
+    RoleArn,
     RoleNamePart,
     RolePrefix,
     TagKey,
@@ -164,10 +166,6 @@ class ClusterSettings(_Model):
     def operator_prefix(self) -> str:
         return self.operator_role_prefix or self.name
 
-    @property
-    def operator_specs(self) -> tuple[OperatorRoleSpec, ...]:
-        return load_catalogue().topology(self.topology).operator_roles
-
 
 class RetentionDays(_Model):
     """Days each backup frequency is kept: Velero's TTL and the bucket's expiry both come from here."""
@@ -271,6 +269,9 @@ class StackSettings(_Model):
     tags: dict[TagKey, TagValue] = Field(default_factory=dict)
     trust_external_id: ExternalId | None = None
     ocm_environment: OcmEnvironment = "production"
+    # Whom the Support role trusts: OCM's `sts_support_rh_sre_role` for the organisation (README); default Red Hat's
+    # template, role/RH-Technical-Support-Access in the OCM account of this partition and environment.
+    red_hat_support_principal: RoleArn | None = None
     account_role_topologies: tuple[Topology, ...] | None = None  # default: the topologies the clusters use
     classic_policy_version: MinorVersion | None = None  # default: the newest classic cluster's version
     clusters: tuple[ClusterSettings, ...] = ()
@@ -313,4 +314,22 @@ class StackSettings(_Model):
 
     @property
     def ocm_account_id(self) -> str:
-        return load_catalogue().ocm_account_ids[self.ocm_environment]
+        """Red Hat's OCM (jump) account for this partition and OCM environment."""
+        return load_catalogue().partitions[self.partition].ocm_account_ids[self.ocm_environment]
+
+    @property
+    def red_hat_principals(self) -> dict[RedHatRole, str]:
+        """The ARNs the Installer and the Support role trust (`rosa create account-roles`: the OCM templates
+        `sts_installer_trust_policy` and `sts_support_trust_policy` with the jump account of this partition)."""
+        roles = load_catalogue().red_hat_roles
+        template = {r: naming.iam_arn(self.partition, self.ocm_account_id, "role", "/", roles[r]) for r in roles}
+        return template | ({"support": self.red_hat_support_principal} if self.red_hat_support_principal else {})
+
+    def operator_specs(self, cluster: ClusterSettings) -> tuple[OperatorRoleSpec, ...]:
+        """The operator roles of `cluster` in this stack's partition (GovCloud classic clusters have a seventh)."""
+        return load_catalogue().topology(cluster.topology).operator_roles_in(self.partition)
+
+    @property
+    def classic_operator_specs(self) -> tuple[OperatorRoleSpec, ...]:
+        """The classic operator roles in this partition, whose policies are account-wide."""
+        return load_catalogue().classic.operator_roles_in(self.partition)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from foundation import tags
 from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue, version_key
 from foundation.names import StackNames
+from foundation.partitions import partition_of
 from foundation.project import config_key
 from foundation.settings.models import SelfHostedOidc, StackSettings
 from foundation.settings.types import MAX_PREFIX, valid_bucket_name
@@ -263,6 +264,41 @@ def _sort_of(owner: str) -> str:
     return re.sub(r"^cluster '[^']*' ", "", owner)
 
 
-def partition_of(region: str) -> str:
-    """The partition a region id belongs to."""
-    return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if "-gov-" in region else "aws"
+def account_stack_problems(settings: StackSettings, account: StackSettings) -> Iterator[str]:
+    """Where a cluster stack of the split layout and its account stack disagree on what rosa needs of them together:
+    one account and partition, the account roles of each topology, and operator roles on the Installer role's path
+    (rosa create operator-roles puts them there, and `rosa create cluster` refuses operator roles elsewhere)."""
+    here = f"{config_key('accountStack')} = {settings.account_stack!r}"
+    if account.layout == "cluster":
+        yield f"{here}: is itself a cluster stack; name the account stack (layout 'account') its clusters share"
+        return
+    for key, ours, theirs in (
+        ("accountId", settings.account_id, account.account_id),
+        ("partition", settings.partition, account.partition),
+        ("iamPath", settings.iam_path, account.iam_path),
+        ("accountRolePrefix", settings.account_role_prefix, account.account_role_prefix),
+        ("ocmEnvironment", settings.ocm_environment, account.ocm_environment),
+    ):
+        if ours != theirs:
+            yield (
+                f"{config_key(key)} = {ours!r}: the account stack has {theirs!r}; a cluster's operator roles must be "
+                "in the account, partition and IAM path of the account roles they work with"
+            )
+    for i, cluster in enumerate(settings.clusters):
+        where = f"{config_key('clusters')}[{i}]"
+        if cluster.topology not in account.topologies:
+            yield (
+                f"{where}.topology = {cluster.topology!r}: the account stack has no {cluster.topology} account roles "
+                f"(its accountRoleTopologies: {list(account.topologies)})"
+            )
+        newer = (
+            cluster.topology == "classic"
+            and cluster.openshift_version
+            and account.classic_version
+            and version_key(cluster.openshift_version) > version_key(account.classic_version)
+        )
+        if newer:
+            yield (
+                f"{where}.openshiftVersion = {cluster.openshift_version!r}: newer than the account stack's classic "
+                f"policies ({account.classic_version}); update the account stack's classicPolicyVersion first"
+            )

@@ -10,14 +10,14 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator
 
 from foundation.catalogue import load_catalogue
+from foundation.partitions import region_problem
 
 MAX_PREFIX = 32  # rosa's limit for --prefix and --operator-roles-prefix
-Partition = Literal["aws", "aws-us-gov", "aws-cn"]
 
 
 def matching(pattern: str, allowed: str) -> Callable[[str], str]:
@@ -71,7 +71,15 @@ def _version(value: str) -> str:
 
 
 AccountId = Annotated[str, AfterValidator(matching(r"\d{12}", "a 12-digit AWS account id, quoted in YAML"))]
-Region = Annotated[str, AfterValidator(matching(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}", "an AWS region id"))]
+
+
+def _rosa_region(value: str) -> str:
+    if problem := region_problem(value):
+        raise ValueError(problem)
+    return value
+
+
+Region = Annotated[str, AfterValidator(_rosa_region)]
 RolePrefix = Annotated[
     str,
     AfterValidator(
@@ -98,6 +106,15 @@ PolicyArn = Annotated[
         matching(
             r"arn:aws(-us-gov|-cn)?:iam::(\d{12}|aws):policy/(?:[A-Za-z0-9_+=,.@-]+/)*[A-Za-z0-9_+=,.@-]{1,128}",
             "an IAM policy ARN, arn:<partition>:iam::<account>:policy/<path><name>",
+        )
+    ),
+]
+RoleArn = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"arn:aws(-us-gov)?:iam::\d{12}:role/(?:[A-Za-z0-9_+=,.@-]+/)*[A-Za-z0-9_+=,.@-]{1,64}",
+            "an IAM role ARN, arn:<partition>:iam::<account>:role/<path><name>",
         )
     ),
 ]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, get_args
+from typing import Any
 
 from foundation import naming
 from foundation.catalogue import load_catalogue
 from foundation.iam import listed
-from foundation.settings.types import Partition
 from policies.graph import Graph, Resource, Rule, document_statements, is_known, statement_principals
 from policies.rules.resource_types import BUCKET_POLICY, IAM_POLICY, KMS_KEY, ROLE, ROLE_POLICY
 
@@ -46,21 +45,21 @@ FEDERATED_TRUST_PINS_EXACT_SUB = Rule(
 
 
 def trust_principals_documented(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
-    catalogue = load_catalogue()
-    # Red Hat's roles as AccountRoles spells them, in every partition a stack may be in.
+    # Red Hat's OCM accounts, each with the partition it serves: any role there is Red Hat's (the Support principal
+    # may be an organisation's own SRE role, OCM's sts_support_rh_sre_role); the same account in another partition is
+    # somebody else's.
     red_hat = {
-        naming.iam_arn(partition, account, "role", "/", role)
-        for partition in get_args(Partition)
-        for account in catalogue.ocm_account_ids.values()
-        for role in catalogue.red_hat_roles.values()
+        naming.arn(partition, "iam", "root", account=account)
+        for partition, spec in load_catalogue().partitions.items()
+        for account in spec.ocm_account_ids.values()
     }
-    allowed = red_hat | set(config.get("allowedPrincipals", ()))
+    allowed = set(config.get("allowedPrincipals", ()))
     for role in graph.of_type(ROLE):
         for statement in document_statements(role.inputs.get("assumeRolePolicy")):
             if statement.get("Effect") != "Allow":
                 continue
             for principal in statement_principals(statement, "AWS"):
-                if principal not in allowed:
+                if principal not in allowed and not _red_hat_role(str(principal), red_hat):
                     yield (
                         role,
                         f"trusts AWS principal {principal!r}, which is neither Red Hat's documented role nor approved",
@@ -68,6 +67,12 @@ def trust_principals_documented(graph: Graph, config: Mapping[str, Any]) -> Iter
             for service in statement_principals(statement, "Service"):
                 if not str(service).endswith(".amazonaws.com"):
                     yield role, f"trusts {service!r}, which is not an AWS service principal"
+
+
+def _red_hat_role(principal: str, red_hat_roots: set[str]) -> bool:
+    """Whether `principal` is a role ARN in one of Red Hat's OCM accounts, in the partition that account serves."""
+    head, _, _ = principal.partition(":role/")
+    return principal != head and f"{head}:root" in red_hat_roots
 
 
 TRUST_PRINCIPALS_DOCUMENTED = Rule(
