@@ -25,16 +25,21 @@ def _config_id(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
+def _subnet_id(name: str, zone: str) -> str:
+    return f"subnet-{hashlib.sha256(f'{name}-{zone}'.encode()).hexdigest()[:17]}"
+
+
 def cluster(index: int) -> dict:
     name = f"fleet-{index:03d}"
     entry: dict = {"name": name}
     if index % 10 < 7:
         entry |= {"topology": "hcp", "oidc": {"mode": "managed", "configId": _config_id(name)}}
     else:
-        entry |= {"topology": "classic", "openshiftVersion": "4.21" if index % 2 else "4.20"}
+        entry |= {"topology": "classic", "openshiftVersion": "4.21.4" if index % 2 else "4.20.12"}
         self_hosted = index % 10 == 9
         entry["oidc"] = {"mode": "self-hosted"} if self_hosted else {"mode": "managed", "configId": _config_id(name)}
     entry["network"] = {"vpcId": f"vpc-{hashlib.sha256(name.encode()).hexdigest()[:17]}",
+                        "subnetIds": [_subnet_id(name, zone) for zone in "ab"],  # a public and a private subnet
                         "ingressAllowedCidrs": [f"10.{index}.0.0/16"]}  # fmt: skip
     if entry["topology"] == "classic":
         entry["network"]["apiAllowedCidrs"] = [f"10.{index}.0.0/16"]

@@ -13,11 +13,17 @@ from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, KeyDe
 from components.oidc_provider import OidcProvider, OidcProviderArgs, SelfHostedNames
 from components.operator_roles import OperatorRoles, OperatorRolesArgs
 from components.role import RoleDefaults
-from components.security_groups import SecurityGroups, SecurityGroupsArgs, ingress_by_node_role
+from components.security_groups import (
+    API_ENDPOINT,
+    NODE_ROLES,
+    SecurityGroups,
+    SecurityGroupsArgs,
+    ingress_by_group,
+)
 from components.workload_roles import WorkloadRoles, WorkloadRolesArgs
 from foundation import backup_plan, irsa
 from foundation.backup_plan import VaultPlan
-from foundation.catalogue import BACKUP_FREQUENCIES
+from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue
 from foundation.names import StackNames
 from foundation.outputs import BackupOutputs, ClusterOutputs
 from foundation.project import CLUSTER_FOUNDATION
@@ -85,13 +91,13 @@ class ClusterFoundation(pulumi.ComponentResource):
                     network=cluster.network,
                     group_names={
                         role: names.security_group(cluster, role)
-                        for role in ingress_by_node_role(cluster.topology, cluster.network)
+                        for role in ingress_by_group(cluster.topology, cluster.network)
                     },
                     scope=names.settings.account_role_prefix,
                 ),
                 child,
             )
-            if cluster.network
+            if cluster.network and cluster.network.vpc_id
             else None
         )
         plan = args.backup_plan
@@ -127,7 +133,9 @@ class ClusterFoundation(pulumi.ComponentResource):
             vault=vault.summary if vault else None,
         )
         self.summary = facts.apply(
-            lambda values: cluster_summary(cluster, names.settings.region, oidc.config_id, plan, values)
+            lambda values: cluster_summary(
+                cluster, names.settings.region, oidc.config_id, plan, values, names.settings.trust_external_id
+            )
         )
         self.rosa_create_cluster_args = self.summary.apply(lambda summary: summary["rosaCreateClusterArgs"])
         self.register_outputs(
@@ -156,10 +164,12 @@ def cluster_summary(
     config_id: str | None,
     plan: VaultPlan | None,
     facts: dict,
+    external_id: str | None,
 ) -> ClusterOutputs:
     """The cluster's stack output, from its resources' resolved facts."""
+    group_ids = facts["securityGroupIds"]
     args = rosa_create_cluster_args(
-        cluster, region, facts["accountRoleArns"], config_id, facts["kmsKeyArns"], facts["securityGroupIds"]
+        cluster, region, facts["accountRoleArns"], config_id, facts["kmsKeyArns"], group_ids, external_id
     )
     backup_role_arn = facts["backupRoleArn"]
     backup: BackupOutputs | None = None
@@ -186,7 +196,9 @@ def cluster_summary(
         "workloadRoleArns": facts["workloadRoleArns"],
         "backup": backup,
         "rosaCreateClusterArgs": args,
-        "rosaCreateClusterCommand": shlex.join(args),
+        "rosaCreateClusterCommand": shell_command(args, expanded={unregistered_config_id(cluster)}),
+        "rosaCreateClusterReady": config_id is not None,
+        "afterCreateClusterCommands": after_create_cluster_commands(cluster, region, group_ids),
     }
 
 
@@ -197,21 +209,71 @@ def rosa_create_cluster_args(
     config_id: str | None,
     key_arns: dict[str, str],
     group_ids: dict[str, str],
+    external_id: str | None,
 ) -> list[str]:
-    """`rosa create cluster` with the roles, prefix, OIDC config, keys and security groups of this stack (subnets
-    and other network flags are the user's)."""
+    """`rosa create cluster` with this stack's version, roles, external id, prefix, OIDC config, subnets, privacy,
+    keys and security groups, in rosa's current flag names (tests/data/rosa_create_cluster_flags.json holds rosa's
+    flags and rules the tests hold every command to).
+
+    A self-hosted issuer not yet registered with OCM has no config id: `--oidc-config-id` then carries
+    `unregistered_config_id`, which stops the pasted command with what to do first."""
+    hcp, network = cluster.topology == "hcp", cluster.network
     args = ["rosa", "create", "cluster", "--cluster-name", cluster.name, "--region", region]
-    args += ["--hosted-cp"] if cluster.topology == "hcp" else ["--sts"]
+    args += ["--hosted-cp"] if hcp else ["--sts"]
+    if cluster.openshift_version:
+        args += ["--version", cluster.openshift_version]
     args += ["--role-arn", role_arns["installer"], "--support-role-arn", role_arns["support"]]
-    args += ["--worker-iam-role", role_arns["instance-worker"]]
-    if cluster.topology == "classic":
-        args += ["--controlplane-iam-role", role_arns["instance-controlplane"]]
+    if external_id:
+        args += ["--external-id", external_id]
+    if not hcp:
+        args += ["--controlplane-iam-role-arn", role_arns["instance-controlplane"]]
+    args += ["--worker-iam-role-arn", role_arns["instance-worker"]]
     args += ["--operator-roles-prefix", cluster.operator_prefix]
-    if config_id:  # a self-hosted config has an id only once registered with OCM
-        args += ["--oidc-config-id", config_id]
+    args += ["--oidc-config-id", config_id or unregistered_config_id(cluster)]
+    if network and network.subnet_ids:
+        args += ["--subnet-ids", ",".join(network.subnet_ids)]
+        spec = load_catalogue().create_cluster
+        if not hcp and spec.classic_multi_az(network.private, len(network.subnet_ids)):
+            args += ["--multi-az"]
+    if network and network.private:  # rosa: HCP --private is PrivateLink; classic takes --private-link alone
+        args += ["--private"] if hcp else ["--private-link"]
     args += ["--kms-key-arn", key_arns["volumes"]]
     if "etcd" in key_arns:
         args += ["--etcd-encryption", "--etcd-encryption-kms-arn", key_arns["etcd"]]
-    for node_role, group_id in sorted(group_ids.items()):
-        args += [f"--additional-{node_role}-security-group-ids", group_id]
+    for role, group_id in sorted(group_ids.items()):
+        if role in NODE_ROLES:  # the api-endpoint group has no rosa flag: afterCreateClusterCommands
+            args += [f"--additional-{role}-security-group-ids", group_id]
     return args
+
+
+def unregistered_config_id(cluster: ClusterSettings) -> str:
+    """The `--oidc-config-id` of a self-hosted issuer not yet registered: a shell parameter that, unset, stops the
+    pasted command before rosa runs and says what to do; exported, it is the id."""
+    variable = "OIDC_CONFIG_ID_" + cluster.name.upper().replace("-", "_")
+    return (
+        f"${{{variable}:?the OIDC config of cluster {cluster.name} is not registered: run rosa register oidc-config, "
+        f"then set its oidc.configId in the stack, or export {variable}}}"
+    )
+
+
+def shell_command(args: list[str], expanded: set[str]) -> str:
+    """`args` as one shell line: each quoted as a literal, except those in `expanded`, which the shell expands."""
+    return " ".join(f'"{arg}"' if arg in expanded else shlex.quote(arg) for arg in args)
+
+
+def after_create_cluster_commands(cluster: ClusterSettings, region: str, group_ids: dict[str, str]) -> list[str]:
+    """What to run once `rosa create cluster` has made the cluster: put a private HCP cluster's API endpoint group
+    on the VPC endpoint OCM creates for its API (found by the cluster id OCM tags it with), as Red Hat's HCP module
+    does; rosa has no flag for it."""
+    if API_ENDPOINT not in group_ids or not cluster.network or not cluster.network.vpc_id:
+        return []
+    tag = load_catalogue().create_cluster.api_endpoint_cluster_tag
+    cluster_id = f"$(rosa describe cluster --cluster {cluster.name} --output json | jq -r .id)"
+    endpoint = (
+        f"$(aws ec2 describe-vpc-endpoints --region {region} --filters Name=vpc-id,Values={cluster.network.vpc_id} "
+        f"\"Name=tag:{tag},Values={cluster_id}\" --query 'VpcEndpoints[0].VpcEndpointId' --output text)"
+    )
+    return [
+        f'aws ec2 modify-vpc-endpoint --region {region} --vpc-endpoint-id "{endpoint}" '
+        f"--add-security-group-ids {group_ids[API_ENDPOINT]}"
+    ]

@@ -1,11 +1,14 @@
 """Additional security groups for one cluster in its existing VPC, for `rosa create cluster`'s
-`--additional-*-security-group-ids`.
+`--additional-*-security-group-ids`, and for a private hosted control plane's API endpoint.
 
 Classic clusters get one group per node role: the control plane (the Kubernetes API, 6443), infra (the default
 ingress routers, 443) and compute. HCP clusters run their routers on compute nodes and their API in Red Hat's
-account, so they get a compute group with ingress (443). Each rule names one CIDR from the settings and says why;
-0.0.0.0/0 or ::/0 only reach a port the settings declare public. Egress is explicit: AWS's implicit allow-all is
-removed by the provider, so only the egress the settings list exists.
+account, so they get a compute group with ingress (443); a private HCP cluster's API is reached through a VPC
+endpoint in this VPC (443), which gets an `api-endpoint` group when the settings list who may reach the API. rosa has
+no flag for that group: it is added to the endpoint once the cluster exists (`afterCreateClusterCommands`), as Red
+Hat's HCP module does. Each rule names one CIDR from the settings and says why; 0.0.0.0/0 or ::/0 only reach a port
+the settings declare public. Egress is explicit: AWS's implicit allow-all is removed by the provider, so only the
+egress the settings list exists, on the node groups (an endpoint sends nothing).
 """
 
 from __future__ import annotations
@@ -21,21 +24,21 @@ import pulumi_aws as aws
 from foundation.catalogue import Topology
 from foundation.project import type_token
 from foundation.settings import NetworkSettings
-from foundation.tags import PUBLIC_ENDPOINT_PORTS, added_tags
+from foundation.tags import API_PORT, HCP_API_ENDPOINT_PORT, INGRESS_PORT, added_tags
 
 NodeRole = Literal["control-plane", "infra", "compute"]
+NODE_ROLES: tuple[NodeRole, ...] = ("control-plane", "infra", "compute")
+API_ENDPOINT = "api-endpoint"  # a private HCP cluster's API endpoint: no node role, no rosa flag
+GroupRole = NodeRole | Literal["api-endpoint"]
 
 
 @dataclass(frozen=True)
 class Ingress:
     endpoint: Literal["api", "ingress"]
     what: str  # what listens on the port, for the rule's description
+    port: int
     cidrs: tuple[str, ...]
     public: bool
-
-    @property
-    def port(self) -> int:
-        return PUBLIC_ENDPOINT_PORTS[self.endpoint]
 
 
 @dataclass(frozen=True)
@@ -45,33 +48,41 @@ class SecurityGroupsArgs:
     cluster: str
     topology: Topology
     network: NetworkSettings
-    group_names: Mapping[NodeRole, str]  # foundation.names
+    group_names: Mapping[GroupRole, str]  # foundation.names
     scope: str  # the scope tag's value (the account role prefix)
 
 
-def ingress_by_node_role(topology: Topology, network: NetworkSettings) -> dict[NodeRole, tuple[Ingress, ...]]:
-    api = Ingress("api", "Kubernetes API", network.api_allowed_cidrs, network.public_api)
-    ingress = Ingress("ingress", "ingress routers (HTTPS)", network.ingress_allowed_cidrs, network.public_ingress)
+def ingress_by_group(topology: Topology, network: NetworkSettings) -> dict[GroupRole, tuple[Ingress, ...]]:
+    """The cluster's groups (node roles, and a private HCP's API endpoint) and the ingress each admits."""
+    ingress = Ingress(
+        "ingress", "ingress routers (HTTPS)", INGRESS_PORT, network.ingress_allowed_cidrs, network.public_ingress
+    )
     if topology == "hcp":
-        return {"compute": (ingress,)}
+        groups: dict[GroupRole, tuple[Ingress, ...]] = {"compute": (ingress,)}
+        if network.private and network.api_allowed_cidrs:
+            what = "private API endpoint of the hosted control plane"
+            groups[API_ENDPOINT] = (Ingress("api", what, HCP_API_ENDPOINT_PORT, network.api_allowed_cidrs, False),)
+        return groups
+    api = Ingress("api", "Kubernetes API", API_PORT, network.api_allowed_cidrs, network.public_api)
     return {"control-plane": (api,), "infra": (ingress,), "compute": ()}
 
 
 class SecurityGroups(pulumi.ComponentResource):
-    """Outputs: group_ids (node role -> security group id)."""
+    """Outputs: group_ids (node role or `api-endpoint` -> security group id)."""
 
-    group_ids: dict[NodeRole, pulumi.Output[str]]
+    group_ids: dict[GroupRole, pulumi.Output[str]]
 
     def __init__(self, name: str, args: SecurityGroupsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("network", "SecurityGroups"), name, None, opts)
         network = args.network
         self.group_ids = {}
-        for node_role, ingresses in ingress_by_node_role(args.topology, network).items():
-            group_name = args.group_names[node_role]
+        for role, ingresses in ingress_by_group(args.topology, network).items():
+            group_name = args.group_names[role]
+            what = f"{role} nodes" if role in NODE_ROLES else "its private API endpoint"
             group = aws.ec2.SecurityGroup(
-                f"{name}-{node_role}",
+                f"{name}-{role}",
                 name=group_name,
-                description=f"ROSA cluster {args.cluster}: additional rules for {node_role} nodes",
+                description=f"ROSA cluster {args.cluster}: additional rules for {what}",
                 vpc_id=network.vpc_id,
                 revoke_rules_on_delete=True,
                 tags=added_tags(name=group_name, scope=args.scope),
@@ -82,24 +93,24 @@ class SecurityGroups(pulumi.ComponentResource):
                     public = ingress.endpoint if ingress.public and _is_world(cidr) else None
                     _rule(
                         aws.vpc.SecurityGroupIngressRule,
-                        f"{name}-{node_role}-{ingress.port}-from-{_slug(cidr)}",
+                        f"{name}-{role}-{ingress.port}-from-{_slug(cidr)}",
                         group,
                         cidr,
                         f"{ingress.what} ({ingress.port}/tcp) from {cidr}",
                         port=ingress.port,
                         tags=added_tags(public_endpoint=public),
                     )
-            for cidr in network.egress_cidrs:
+            for cidr in network.egress_cidrs if role in NODE_ROLES else ():
                 _rule(
                     aws.vpc.SecurityGroupEgressRule,
-                    f"{name}-{node_role}-egress-to-{_slug(cidr)}",
+                    f"{name}-{role}-egress-to-{_slug(cidr)}",
                     group,
                     cidr,
-                    f"all traffic from {node_role} nodes to {cidr} (registries, AWS APIs, NAT or proxy)",
+                    f"all traffic from {role} nodes to {cidr} (registries, AWS APIs, NAT or proxy)",
                     port=None,
                     tags={},
                 )
-            self.group_ids[node_role] = group.id
+            self.group_ids[role] = group.id
         self.register_outputs({"group_ids": self.group_ids})
 
 

@@ -148,6 +148,22 @@ class KmsSpec(_Data):
         return self.hcp if topology == "hcp" else self.classic
 
 
+class CreateClusterSpec(_Data):
+    """What `rosa create cluster` checks of a cluster's version and network before it creates anything (see
+    data/SOURCES.md), and how a hosted control plane's private API endpoint is found afterwards."""
+
+    additional_security_groups_since: str  # --additional-*-security-group-ids
+    hcp_api_endpoint_security_groups_since: str  # a security group on a private HCP's API endpoint
+    classic_subnets: dict[Literal["public", "private_link"], dict[Literal["single_az", "multi_az"], int]]
+    hcp_min_subnets: dict[Literal["public", "private"], int]
+    api_endpoint_cluster_tag: str  # the tag OCM puts on a hosted control plane's VPC endpoint: the cluster's id
+
+    def classic_multi_az(self, private_link: bool, subnets: int) -> bool | None:
+        """Whether a classic cluster with this many subnets is multi-AZ (rosa's count rule), None if no count fits."""
+        counts = self.classic_subnets["private_link" if private_link else "public"]
+        return {counts["single_az"]: False, counts["multi_az"]: True}.get(subnets)
+
+
 class PartitionSpec(_Data):
     """Red Hat's side of ROSA in one AWS partition: the OCM (jump) accounts whose roles the account roles trust, and
     the regions ROSA is offered in (None: every region of the partition)."""
@@ -166,6 +182,7 @@ class Catalogue(_Data):
     workload_token_audience: str
     backup: BackupSpec
     kms: KmsSpec
+    create_cluster: CreateClusterSpec
 
     @model_validator(mode="after")
     def _policies_fit_the_topology(self) -> Catalogue:
@@ -212,6 +229,11 @@ class Catalogue(_Data):
 
 def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
+
+
+def minor_version(version: str) -> str:
+    """`4.20.8` -> `4.20`: the minor a full OpenShift version belongs to (rosa's `GetVersionMinor`)."""
+    return ".".join(version.split(".")[:2])
 
 
 @cache

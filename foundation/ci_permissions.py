@@ -262,7 +262,7 @@ MAX_LISTED_VPCS = 20  # beyond this, the VPC list alone would outgrow a managed 
 
 
 def _security_groups(settings: StackSettings) -> Iterator[iam.Statement]:
-    vpcs = sorted({c.network.vpc_id for c in settings.clusters if c.network})
+    vpcs = sorted({c.network.vpc_id for c in settings.clusters if c.network and c.network.vpc_id})
     if not vpcs:
         return
     region, account, partition = settings.region, settings.account_id, settings.partition

@@ -274,7 +274,7 @@ class StackNames:
 
     @staticmethod
     def security_group(cluster: ClusterSettings, node_role: str) -> str:
-        """`<cluster>-<node role>` (control-plane, infra, compute)."""
+        """`<cluster>-<group>`: a node role (control-plane, infra, compute) or a private HCP's api-endpoint."""
         return f"{cluster.name}-{node_role}"
 
     @cached_property

@@ -62,6 +62,10 @@ class ClusterOutputs(TypedDict):
     backup: BackupOutputs | None
     rosaCreateClusterArgs: list[str]
     rosaCreateClusterCommand: str
+    # False while a self-hosted OIDC config awaits registration: the command's --oidc-config-id is then a shell
+    # parameter that stops it, saying so, until the id is set (cluster_foundation.unregistered_config_id).
+    rosaCreateClusterReady: bool
+    afterCreateClusterCommands: list[str]  # shell lines to run once the cluster exists (a private HCP's API group)
 
 
 class CiIdentityOutputs(TypedDict):

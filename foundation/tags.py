@@ -30,6 +30,7 @@ SCOPE_TAG = "rosa-foundation:scope"
 PUBLIC_ENDPOINT_TAG = "rosa-foundation:public-endpoint"
 API_PORT = 6443  # the Kubernetes API
 INGRESS_PORT = 443  # the default ingress routers (HTTPS)
+HCP_API_ENDPOINT_PORT = 443  # a private hosted control plane's API, through its VPC endpoint (data/SOURCES.md)
 PUBLIC_ENDPOINT_PORTS = {"api": API_PORT, "ingress": INGRESS_PORT}
 # Keys only this project sets; users may not.
 RESERVED_TAG_KEYS = RESERVED_TAG_KEYS | {SCOPE_TAG, PUBLIC_ENDPOINT_TAG}

@@ -13,12 +13,16 @@ from render.runtime import PROJECT_ROOT, Render, run_main
 
 ACCOUNT_ID = "123456789012"
 CONFIG_ID = "0123456789abcdefghijklmnopqrstuv"
+SUBNET_IDS = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]  # a public and a private subnet, one zone
 
 
 def cluster(name: str = "alpha", topology: str = "hcp", **fields: Any) -> dict[str, Any]:
+    """A valid cluster entry: HCP in an existing VPC's subnets (rosa needs them), or classic 4.20.8."""
     entry: dict[str, Any] = {"name": name, "topology": topology, "oidc": {"mode": "managed", "configId": CONFIG_ID}}
     if topology == "classic":
-        entry["openshiftVersion"] = "4.20"
+        entry["openshiftVersion"] = "4.20.8"
+    else:
+        entry["network"] = {"subnetIds": SUBNET_IDS}
     entry.update(fields)
     return entry
 

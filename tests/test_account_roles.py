@@ -20,7 +20,7 @@ def classic_stack():
     return run(
         accountRolePrefix="Acme",
         trustExternalId="ext-42",
-        clusters=[cluster("ledger", "classic", openshiftVersion="4.21")],
+        clusters=[cluster("ledger", "classic", openshiftVersion="4.21.4")],
     )
 
 

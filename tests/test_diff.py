@@ -32,6 +32,7 @@ NEW_CLUSTER = {
     "topology": "hcp",
     "operatorRolePrefix": "prod-fraud",
     "oidc": {"mode": "managed", "configId": "6e4a8c0b2d4f6a8c0e2b4d6f8a0c2e4b"},
+    "network": {"subnetIds": ["subnet-0f1a2b3c4d5e6fa01", "subnet-0f1a2b3c4d5e6fb01"]},
 }
 
 

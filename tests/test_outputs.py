@@ -2,7 +2,7 @@
 
 import shlex
 
-from tests.conftest import ACCOUNT_ID, CONFIG_ID, cluster, run
+from tests.conftest import ACCOUNT_ID, CONFIG_ID, SUBNET_IDS, cluster, run
 
 
 def test_hcp_cluster_gets_ready_rosa_create_cluster_arguments():
@@ -12,8 +12,9 @@ def test_hcp_cluster_gets_ready_rosa_create_cluster_arguments():
     assert summary["rosaCreateClusterArgs"] == [
         "rosa", "create", "cluster", "--cluster-name", "pay", "--region", "us-east-1", "--hosted-cp",
         "--role-arn", f"{role}-Installer-Role", "--support-role-arn", f"{role}-Support-Role",
-        "--worker-iam-role", f"{role}-Worker-Role",
+        "--worker-iam-role-arn", f"{role}-Worker-Role",
         "--operator-roles-prefix", "prod-pay", "--oidc-config-id", CONFIG_ID,
+        "--subnet-ids", ",".join(SUBNET_IDS),
         "--kms-key-arn", summary["kmsKeyArns"]["volumes"],
         "--etcd-encryption", "--etcd-encryption-kms-arn", summary["kmsKeyArns"]["etcd"],
     ]  # fmt: skip
@@ -23,17 +24,19 @@ def test_hcp_cluster_gets_ready_rosa_create_cluster_arguments():
 def test_classic_cluster_arguments_add_sts_and_the_control_plane_role():
     args = run(clusters=[cluster("ledger", "classic")]).outputs["clusters"]["ledger"]["rosaCreateClusterArgs"]
     assert "--sts" in args and "--hosted-cp" not in args
-    plane = args[args.index("--controlplane-iam-role") + 1]
+    plane = args[args.index("--controlplane-iam-role-arn") + 1]
     assert plane == f"arn:aws:iam::{ACCOUNT_ID}:role/ManagedOpenShift-ControlPlane-Role"
 
 
-def test_self_hosted_cluster_gets_a_config_id_argument_only_once_registered():
+def test_a_self_hosted_cluster_is_ready_to_create_only_once_its_config_is_registered():
     unregistered = run(clusters=[cluster("h", oidc={"mode": "self-hosted"})]).outputs["clusters"]["h"]
-    assert "--oidc-config-id" not in unregistered["rosaCreateClusterArgs"]
-    assert unregistered["oidcConfigId"] is None
+    args = unregistered["rosaCreateClusterArgs"]
+    assert args[args.index("--oidc-config-id") + 1].startswith("${OIDC_CONFIG_ID_H:?")
+    assert unregistered["rosaCreateClusterReady"] is False and unregistered["oidcConfigId"] is None
     registered = run(clusters=[cluster("h", oidc={"mode": "self-hosted", "configId": CONFIG_ID})]).outputs
-    args = registered["clusters"]["h"]["rosaCreateClusterArgs"]
-    assert args[args.index("--oidc-config-id") + 1] == CONFIG_ID
+    summary = registered["clusters"]["h"]
+    args = summary["rosaCreateClusterArgs"]
+    assert args[args.index("--oidc-config-id") + 1] == CONFIG_ID and summary["rosaCreateClusterReady"] is True
 
 
 def test_outputs_name_every_role_arn_prefix_and_oidc_fact():

@@ -10,7 +10,7 @@ import pytest
 from foundation.preflight import preflight
 from foundation.settings.loading import SettingsError, settings_from_config
 from render.runtime import Render, run_main, stack_config, stack_file
-from tests.conftest import cluster, config
+from tests.conftest import SUBNET_IDS, cluster, config
 
 CI = {"owner": "acme", "repository": "rosa-foundation", "environment": "prod"}
 
@@ -71,7 +71,8 @@ def test_the_fixed_managed_policy_size_is_refused_with_what_to_shorten():
 
 def test_security_group_rules_over_the_quota_are_refused():
     cidrs = [f"10.{i}.0.0/16" for i in range(61)]
-    message = problems(clusters=[cluster(network={"vpcId": "vpc-0123456789abcdef0", "ingressAllowedCidrs": cidrs})])
+    network = {"vpcId": "vpc-0123456789abcdef0", "subnetIds": SUBNET_IDS, "ingressAllowedCidrs": cidrs}
+    message = problems(clusters=[cluster(network=network)])
     assert "the stack needs 61 IPv4 rules in one security group of cluster 'alpha' (ingress_allowed_cidrs)" in message
 
 

@@ -1,23 +1,26 @@
 """Security groups per cluster in its VPC: only the listed CIDRs reach the API and ingress, the world only where the
 settings say public, every rule described, egress explicit."""
 
+import os
+import subprocess
+
 import pytest
 
 from foundation.settings.loading import SettingsError, settings_from_config
-from tests.conftest import cluster, config, inputs_of, run
+from tests.conftest import SUBNET_IDS, cluster, config, inputs_of, run
 
 VPC = "vpc-0123456789abcdef0"
 
 
 def network(**fields):
-    return {"vpcId": VPC, **fields}
+    return {"vpcId": VPC, "subnetIds": SUBNET_IDS, **fields}
 
 
 def rules(render, type_suffix):
     return [r.inputs for r in render.of_type(f"aws:vpc/securityGroup{type_suffix}:SecurityGroup{type_suffix}")]
 
 
-def test_no_network_setting_means_no_security_groups():
+def test_no_vpc_id_means_no_security_groups():
     render = run()
     assert not render.of_type("aws:ec2/securityGroup:SecurityGroup")
     assert render.outputs["clusters"]["alpha"]["securityGroupIds"] == {}
@@ -78,7 +81,10 @@ def test_egress_is_exactly_the_listed_cidrs_on_every_group():
         ({"ingressAllowedCidrs": ["10.0.0.1/16"]}, "must be a CIDR block in canonical form"),
         ({"ingressAllowedCidrs": ["10.0.0.0/33"]}, "must be a CIDR block in canonical form"),
         ({"ingressAllowedCidrs": ["10.0.0.0/8", "10.0.0.0/8"]}, "lists a CIDR twice"),
-        ({"apiAllowedCidrs": ["10.0.0.0/8"]}, "network.apiAllowedCidrs: a hosted control plane's API is not behind"),
+        (
+            {"apiAllowedCidrs": ["10.0.0.0/8"]},
+            "network.apiAllowedCidrs: a public hosted control plane's API is served from Red Hat's account",
+        ),
         ({"vpcId": "vpc-xyz"}, "network.vpcId = 'vpc-xyz': must be a VPC id"),
     ],
 )
@@ -99,3 +105,69 @@ def test_rosa_create_cluster_gets_the_additional_group_ids():
     args = summary["rosaCreateClusterArgs"]
     for node_role, group_id in summary["securityGroupIds"].items():
         assert args[args.index(f"--additional-{node_role}-security-group-ids") + 1] == group_id
+
+
+def private_hcp(version: str = "4.21.6"):
+    return cluster(openshiftVersion=version, network=network(private=True, apiAllowedCidrs=["10.1.0.0/16"]))
+
+
+def test_a_private_hcp_clusters_api_endpoint_group_admits_the_listed_cidrs_on_443_and_sends_nothing():
+    render = run(clusters=[private_hcp()])
+    assert set(render.outputs["clusters"]["alpha"]["securityGroupIds"]) == {"compute", "api-endpoint"}
+    group = inputs_of(render, "alpha-security-groups-api-endpoint")
+    assert group["name"] == "alpha-api-endpoint" and group["vpcId"] == VPC
+    assert group["description"] == "ROSA cluster alpha: additional rules for its private API endpoint"
+    rule = inputs_of(render, "alpha-security-groups-api-endpoint-443-from-10.1.0.0_16")
+    assert (rule["fromPort"], rule["toPort"], rule["cidrIpv4"]) == (443, 443, "10.1.0.0/16")
+    egress = [r.name for r in render.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")]
+    assert egress == ["alpha-security-groups-compute-egress-to-0.0.0.0_0"]
+
+
+def test_the_api_endpoint_group_joins_the_clusters_vpc_endpoint_once_the_cluster_exists(tmp_path):
+    summary = run(clusters=[private_hcp()]).outputs["clusters"]["alpha"]
+    group_id = summary["securityGroupIds"]["api-endpoint"]
+    assert group_id not in summary["rosaCreateClusterArgs"]  # rosa refuses groups on an HCP control plane
+    fakes = {
+        "rosa": '[ "$*" = "describe cluster --cluster alpha --output json" ] && echo \'{"id": "2abc"}\'',
+        "jq": 'cat >/dev/null; [ "$*" = "-r .id" ] && echo 2abc',
+        "aws": 'echo "$*" >> "$(dirname "$0")/calls"; [ "$2" = describe-vpc-endpoints ] && echo vpce-0123 || true',
+    }
+    for name, body in fakes.items():
+        (tmp_path / name).write_text(f"#!/bin/sh\n{body}\n")
+        (tmp_path / name).chmod(0o755)
+    (command,) = summary["afterCreateClusterCommands"]
+    env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}
+    assert subprocess.run(["bash", "-c", command], env=env, check=False).returncode == 0
+    find, modify = (tmp_path / "calls").read_text().splitlines()
+    assert f"--filters Name=vpc-id,Values={VPC} Name=tag:api.openshift.com/id,Values=2abc" in find
+    assert modify == (
+        f"ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-0123 --add-security-group-ids {group_id}"
+    )
+
+
+def test_clusters_without_an_api_endpoint_group_have_nothing_to_run_after_create():
+    summary = run(clusters=[cluster(network=network(private=True))]).outputs["clusters"]["alpha"]
+    assert set(summary["securityGroupIds"]) == {"compute"} and summary["afterCreateClusterCommands"] == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            cluster(network=network(publicApi=True)),
+            "network.publicApi: the only API group of a hosted control plane is its private endpoint's",
+        ),
+        (
+            private_hcp("4.17.1"),
+            "openshiftVersion = '4.17.1': a security group on a hosted control plane's API endpoint needs 4.17.2",
+        ),
+        (
+            cluster(network={"subnetIds": SUBNET_IDS, "ingressAllowedCidrs": ["10.0.0.0/8"]}),
+            "network.ingressAllowedCidrs: a rule of the additional security groups, which are made in",
+        ),
+    ],
+)
+def test_api_endpoint_and_group_settings_rosa_or_aws_would_not_honour_are_refused(entry, expected):
+    with pytest.raises(SettingsError) as failure:
+        settings_from_config(config(clusters=[entry]))
+    assert expected in str(failure.value)

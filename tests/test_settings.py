@@ -6,7 +6,7 @@ import pytest
 
 from foundation.settings.loading import SettingsError, settings_from_config
 from render.runtime import Render, run_main
-from tests.conftest import CONFIG_ID, cluster, config
+from tests.conftest import CONFIG_ID, SUBNET_IDS, cluster, config
 
 
 def problems(**settings) -> str:
@@ -100,7 +100,7 @@ def test_tags_outside_aws_rules_are_refused(tags, expected):
         (cluster(name="p" * 55), "ROSA's cluster name rule"),
         (cluster(name=5), "clusters[0].name = 5: expected a valid string"),
         (cluster(topology="gke"), "clusters[0].topology = 'gke': must be 'hcp' or 'classic'"),
-        (cluster(openshiftVersion="4.17"), "clusters[0].openshiftVersion = '4.17'"),
+        (cluster(openshiftVersion="4.17.3.1"), "clusters[0].openshiftVersion = '4.17.3.1': must be a full OpenShift"),
         (cluster(operatorRolePrefix="x" * 33), "clusters[0].operatorRolePrefix"),
         (
             cluster(colour="blue"),
@@ -173,15 +173,16 @@ def test_a_cluster_named_like_another_clusters_prefix_collides_too():
 
 
 def test_classic_cluster_newer_than_the_account_policies_is_refused():
-    message = problems(classicPolicyVersion="4.19", clusters=[cluster(topology="classic", openshiftVersion="4.21")])
-    assert "clusters[0].openshiftVersion = '4.21': newer than rosa-foundation:classicPolicyVersion '4.19'" in message
+    message = problems(classicPolicyVersion="4.19", clusters=[cluster(topology="classic", openshiftVersion="4.21.4")])
+    assert "clusters[0].openshiftVersion = '4.21.4': newer than rosa-foundation:classicPolicyVersion '4.19'" in message
+    assert "not compatible with version" in message
 
 
 def test_classic_account_policies_follow_the_newest_classic_cluster_by_default():
     settings = settings_from_config(
-        config(clusters=[cluster("a", "classic", openshiftVersion="4.19"), cluster("b", "classic")])
+        config(clusters=[cluster("a", "classic", openshiftVersion="4.19.30"), cluster("b", "classic")])
     )
-    assert settings.classic_version == "4.20"
+    assert settings.classic_version == "4.20"  # the minor of b's 4.20.8
 
 
 def test_classic_account_roles_without_any_version_are_refused():
@@ -247,7 +248,7 @@ def test_more_tags_than_an_s3_object_holds_are_refused_with_a_self_hosted_issuer
 
 
 def test_an_egress_cidr_listed_twice_is_refused():
-    network = {"vpcId": "vpc-0123456789abcdef0", "egressCidrs": ["10.0.0.0/8", "10.0.0.0/8"]}
+    network = {"vpcId": "vpc-0123456789abcdef0", "subnetIds": SUBNET_IDS, "egressCidrs": ["10.0.0.0/8", "10.0.0.0/8"]}
     message = problems(clusters=[cluster(network=network)])
     assert (
         "rosa-foundation:clusters[0].network.egressCidrs = ['10.0.0.0/8', '10.0.0.0/8']: lists a CIDR twice" in message

@@ -21,6 +21,7 @@ from foundation.catalogue import (
     RedHatRole,
     Topology,
     load_catalogue,
+    minor_version,
     version_key,
 )
 from foundation.settings.types import (
@@ -35,12 +36,14 @@ from foundation.settings.types import (
     KubernetesName,
     MinorVersion,
     OidcConfigId,
+    OpenShiftVersion,
     PolicyArn,
     Region,
     ResourceArn,
     RoleArn,
     RoleNamePart,
     RolePrefix,
+    SubnetId,
     TagKey,
     TagValue,
     Thumbprint,
@@ -140,14 +143,17 @@ class WorkloadRoleSettings(_Model):
 
 
 class NetworkSettings(_Model):
-    """The cluster's existing VPC and who may reach its API (6443) and ingress (443)."""
+    """The cluster's existing VPC: its subnets, whether its API is private, and who may reach its API (classic 6443,
+    a private HCP's API endpoint 443) and ingress (443) through the additional security groups made in `vpc_id`."""
 
-    vpc_id: VpcId
+    vpc_id: VpcId | None = None  # the VPC of the additional security groups; no groups without it
     api_allowed_cidrs: tuple[Cidr, ...] = ()
     ingress_allowed_cidrs: tuple[Cidr, ...] = ()
     public_api: bool = False  # only then may 0.0.0.0/0 or ::/0 reach the API
     public_ingress: bool = False  # only then may 0.0.0.0/0 or ::/0 reach ingress
     egress_cidrs: tuple[Cidr, ...] = ("0.0.0.0/0",)  # nodes pull images and reach AWS APIs (through NAT or proxy)
+    subnet_ids: tuple[SubnetId, ...] = ()  # `rosa create cluster --subnet-ids`: required for HCP and with vpc_id
+    private: bool = False  # the API reachable only from the VPC: HCP `--private`, classic `--private-link`
 
 
 class ClusterSettings(_Model):
@@ -155,7 +161,7 @@ class ClusterSettings(_Model):
 
     name: ClusterName
     topology: Topology
-    openshift_version: MinorVersion | None = None
+    openshift_version: OpenShiftVersion | None = None  # x.y.z, `rosa create cluster --version`
     operator_role_prefix: RolePrefix | None = None  # default: the cluster name
     oidc: OidcSettings
     network: NetworkSettings | None = None  # no security groups without it
@@ -165,6 +171,11 @@ class ClusterSettings(_Model):
     @property
     def operator_prefix(self) -> str:
         return self.operator_role_prefix or self.name
+
+    @property
+    def openshift_minor(self) -> str | None:
+        """The minor of `openshift_version` (4.20.8 -> 4.20): what rosa checks the classic account roles against."""
+        return minor_version(self.openshift_version) if self.openshift_version else None
 
 
 class RetentionDays(_Model):
@@ -273,7 +284,7 @@ class StackSettings(_Model):
     # template, role/RH-Technical-Support-Access in the OCM account of this partition and environment.
     red_hat_support_principal: RoleArn | None = None
     account_role_topologies: tuple[Topology, ...] | None = None  # default: the topologies the clusters use
-    classic_policy_version: MinorVersion | None = None  # default: the newest classic cluster's version
+    classic_policy_version: MinorVersion | None = None  # default: the newest classic cluster's minor
     clusters: tuple[ClusterSettings, ...] = ()
     backup: BackupSettings | None = None  # no backup vault without it
     encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
@@ -306,11 +317,11 @@ class StackSettings(_Model):
 
     @cached_property
     def classic_version(self) -> str | None:
-        """The version of the account-wide classic policies: explicit, else the newest classic cluster's."""
+        """The version of the account-wide classic policies: explicit, else the newest classic cluster's minor."""
         if self.classic_policy_version:
             return self.classic_policy_version
-        versions = [c.openshift_version for c in self.clusters if c.topology == "classic" and c.openshift_version]
-        return max(versions, key=version_key) if versions else None
+        minors = [c.openshift_minor for c in self.clusters if c.topology == "classic" and c.openshift_minor]
+        return max(minors, key=version_key) if minors else None
 
     @property
     def ocm_account_id(self) -> str:

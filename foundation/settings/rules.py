@@ -25,6 +25,7 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems = [*_partition_problems(settings, names), *_cluster_problems(settings, names)]
     problems += [*_tag_problems(settings, names), *_backup_problems(settings, names)]
     problems += [*_network_problems(settings, names), *_workload_problems(settings, names)]
+    problems += _create_cluster_problems(settings, names)
     problems += [*_layout_problems(settings, names), *_name_collisions(settings, names)]
     problems += _bucket_collisions(settings, names)
     return problems
@@ -59,7 +60,7 @@ def _cluster_problems(settings: StackSettings, names: StackNames) -> Iterator[st
             )
         seen_prefixes.setdefault(cluster.operator_prefix, i)
         if cluster.topology == "classic" and not cluster.openshift_version:
-            yield f"{here}.openshiftVersion is missing: a classic cluster needs its OpenShift minor version"
+            yield f"{here}.openshiftVersion is missing: a classic cluster needs its OpenShift version (x.y.z)"
         if settings.account_role_topologies is not None and cluster.topology not in settings.account_role_topologies:
             yield (
                 f"{here}.topology = {cluster.topology!r}: {config_key('accountRoleTopologies')} "
@@ -76,19 +77,27 @@ def _cluster_problems(settings: StackSettings, names: StackNames) -> Iterator[st
                 f"{here}.operatorRolePrefix: defaults to the cluster name {cluster.name!r} ({len(cluster.name)} "
                 f"characters), over rosa's {MAX_PREFIX} for --operator-roles-prefix; set operatorRolePrefix"
             )
+        # rosa create cluster refuses classic account roles whose rosa_openshift_version tag is older than the
+        # cluster's minor: "Account role ... is not compatible with version ..." (data/SOURCES.md).
         newer = (
-            cluster.openshift_version
+            cluster.openshift_minor
             and settings.classic_version
             and cluster.topology == "classic"
-            and version_key(cluster.openshift_version) > version_key(settings.classic_version)
+            and version_key(cluster.openshift_minor) > version_key(settings.classic_version)
         )
         if newer:
             yield (
                 f"{here}.openshiftVersion = {cluster.openshift_version!r}: newer than "
-                f"{config_key('classicPolicyVersion')} {settings.classic_version!r}; ROSA needs account policies at "
-                "least "
-                f"as new as the cluster"
+                f"{config_key('classicPolicyVersion')} {settings.classic_version!r}; rosa refuses account roles "
+                "older than the cluster ('not compatible with version'): raise classicPolicyVersion first"
             )
+    known = load_catalogue().classic_versions
+    derived = settings.classic_policy_version is None and settings.classic_version
+    if derived and settings.classic_version not in known:
+        yield (
+            f"{config_key('classicPolicyVersion')} is missing and defaults to the newest classic cluster's minor "
+            f"{settings.classic_version!r}, which has no vendored policies; set it to one of {', '.join(known)}"
+        )
     if "classic" in settings.topologies and not settings.classic_version:
         yield (
             f"{config_key('classicPolicyVersion')} is missing: classic account roles need an OpenShift minor version "
@@ -172,10 +181,23 @@ def _network_problems(settings: StackSettings, names: StackNames) -> Iterator[st
         if network is None:
             continue
         here = f"{config_key('clusters')}[{i}].network"
-        if cluster.topology == "hcp" and network.api_allowed_cidrs:
+        if network.vpc_id is None:
+            for field, name in _GROUP_FIELDS.items():
+                if name in network.model_fields_set:
+                    yield (
+                        f"{here}.{field}: a rule of the additional security groups, which are made in {here}.vpcId; "
+                        "set vpcId or remove it"
+                    )
+        if cluster.topology == "hcp" and network.api_allowed_cidrs and not network.private:
             yield (
-                f"{here}.apiAllowedCidrs: a hosted control plane's API is not behind this VPC's security groups; "
-                "remove it (use rosa's --private / --additional-allowed-principals)"
+                f"{here}.apiAllowedCidrs: a public hosted control plane's API is served from Red Hat's account, not "
+                f"through this VPC; set {here}.private: true for an API endpoint in the VPC, whose security group "
+                "admits these CIDRs, or remove it"
+            )
+        if cluster.topology == "hcp" and network.public_api:
+            yield (
+                f"{here}.publicApi: the only API group of a hosted control plane is its private endpoint's "
+                f"({here}.private), never public; remove it"
             )
         for field, public in (
             ("apiAllowedCidrs", network.public_api),
@@ -197,6 +219,74 @@ def _network_problems(settings: StackSettings, names: StackNames) -> Iterator[st
         ):
             if len(set(cidrs)) != len(cidrs):
                 yield f"{here}.{field} = {list(cidrs)!r}: lists a CIDR twice"
+
+
+# The settings that only shape the additional security groups, by key as written and field name.
+_GROUP_FIELDS = {
+    "apiAllowedCidrs": "api_allowed_cidrs",
+    "ingressAllowedCidrs": "ingress_allowed_cidrs",
+    "publicApi": "public_api",
+    "publicIngress": "public_ingress",
+    "egressCidrs": "egress_cidrs",
+}
+
+
+def _create_cluster_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    """What `rosa create cluster` would refuse of a cluster's network and version, so that its command runs as
+    written (cmd/create/cluster/cmd.go; tests/data/rosa_create_cluster_flags.json cites each rule)."""
+    spec = load_catalogue().create_cluster
+    for i, cluster in enumerate(settings.clusters):
+        here = f"{config_key('clusters')}[{i}].network"
+        network, hcp = cluster.network, cluster.topology == "hcp"
+        subnets = network.subnet_ids if network else ()
+        private = bool(network and network.private)
+        if not subnets and hcp:
+            yield (
+                f"{here}.subnetIds is missing: a hosted control plane cluster runs in an existing VPC, and rosa "
+                "needs its subnets (--subnet-ids)"
+            )
+        elif not subnets and network and network.vpc_id:
+            yield (
+                f"{here}.subnetIds is missing: rosa takes additional security groups (those of {here}.vpcId) only "
+                "for a cluster installed in an existing VPC, named by its subnets (--subnet-ids)"
+            )
+        elif not subnets and private:
+            yield (
+                f"{here}.subnetIds is missing: a private (PrivateLink) classic cluster is installed in an existing "
+                "VPC, and rosa needs its private subnets (--subnet-ids)"
+            )
+        if len(set(subnets)) != len(subnets):
+            yield f"{here}.subnetIds = {list(subnets)!r}: lists a subnet twice"
+        elif subnets and hcp:
+            exposure = "private" if private else "public"
+            least = spec.hcp_min_subnets[exposure]
+            if len(subnets) < least:
+                yield (
+                    f"{here}.subnetIds = {list(subnets)!r}: a {exposure} hosted control plane cluster needs at least "
+                    f"{least} subnets" + ("" if private else ", a public and a private one")
+                )
+        elif subnets and spec.classic_multi_az(private, len(subnets)) is None:
+            counts = spec.classic_subnets["private_link" if private else "public"]
+            kind, per_zone = ("private (PrivateLink) ", "a private") if private else ("", "a public and a private")
+            yield (
+                f"{here}.subnetIds = {list(subnets)!r}: a {kind}classic cluster takes {counts['single_az']} subnets "
+                f"(one availability zone) or {counts['multi_az']} (three), {per_zone} subnet per zone"
+            )
+        version = cluster.openshift_version
+        if not (version and network and network.vpc_id):
+            continue
+        since = spec.additional_security_groups_since
+        if version_key(version) < version_key(since):
+            yield (
+                f"{config_key('clusters')}[{i}].openshiftVersion = {version!r}: rosa takes additional security groups "
+                f"(those of {here}.vpcId) from {since} on; use a newer version or remove vpcId"
+            )
+        since = spec.hcp_api_endpoint_security_groups_since
+        if hcp and private and network.api_allowed_cidrs and version_key(version) < version_key(since):
+            yield (
+                f"{config_key('clusters')}[{i}].openshiftVersion = {version!r}: a security group on a hosted control "
+                f"plane's API endpoint needs {since} or later; use a newer version or remove {here}.apiAllowedCidrs"
+            )
 
 
 def _workload_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
@@ -278,6 +368,8 @@ def account_stack_problems(settings: StackSettings, account: StackSettings) -> I
         ("iamPath", settings.iam_path, account.iam_path),
         ("accountRolePrefix", settings.account_role_prefix, account.account_role_prefix),
         ("ocmEnvironment", settings.ocm_environment, account.ocm_environment),
+        # `rosa create cluster --external-id` must name the id the account roles' trust requires.
+        ("trustExternalId", settings.trust_external_id, account.trust_external_id),
     ):
         if ours != theirs:
             yield (
@@ -293,9 +385,9 @@ def account_stack_problems(settings: StackSettings, account: StackSettings) -> I
             )
         newer = (
             cluster.topology == "classic"
-            and cluster.openshift_version
+            and cluster.openshift_minor
             and account.classic_version
-            and version_key(cluster.openshift_version) > version_key(account.classic_version)
+            and version_key(cluster.openshift_minor) > version_key(account.classic_version)
         )
         if newer:
             yield (

@@ -191,3 +191,22 @@ ResourceArn = Annotated[
         )
     ),
 ]
+SubnetId = Annotated[
+    str,
+    AfterValidator(matching(r"subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})", "a subnet id: subnet- and 8 or 17 hex digits")),
+]
+
+
+def _openshift_version(value: str) -> str:
+    # rosa takes --version only as one of the raw ids `rosa list versions` prints (ocm ValidateVersion): x.y.z.
+    if re.fullmatch(r"\d+\.\d+", value):
+        raise ValueError(
+            f"a full OpenShift version x.y.z, not the minor {value}: give the patch release as `rosa list versions` "
+            f"shows it ({value}.<patch>)"
+        )
+    if not re.fullmatch(r"\d+\.\d+\.\d+", value):
+        raise ValueError("a full OpenShift version x.y.z as `rosa list versions` shows it, e.g. 4.20.8")
+    return value
+
+
+OpenShiftVersion = Annotated[str, AfterValidator(_openshift_version)]
