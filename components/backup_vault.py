@@ -9,7 +9,7 @@ least-privilege replication role) for the region-loss case the seeds leave to th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -27,6 +27,9 @@ from foundation.settings import BackupSettings
 
 # What S3 does with the vault key on a backup role's behalf (SSE-KMS with a bucket key).
 BACKUP_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
+# What changes or removes a vault's objects: only the clusters' backup roles may (each in its own prefixes, by its
+# identity policy), whatever other principals' policies allow.
+VAULT_OBJECT_WRITES = ("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject")
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,9 @@ class BackupVault(pulumi.ComponentResource):
         replication_role = self._replication_role() if replica_region else None
 
         writer_arns = list(args.writers.values())
-        writers = (
-            (KeyGrant("BackupRoles", writer_arns, BACKUP_KEY_ACTIONS, _via_s3(plan.region)),) if writer_arns else ()
-        )
+        # Through S3, for this vault's objects only.
+        key_use = (*_via_s3(plan.region), _encryption_context(plan.bucket_arn))
+        writers = (KeyGrant("BackupRoles", writer_arns, BACKUP_KEY_ACTIONS, key_use),) if writer_arns else ()
         key_specs = [
             KeySpec(
                 purpose="backups",
@@ -122,7 +125,15 @@ class BackupVault(pulumi.ComponentResource):
         self.kms_key_arn = keys.key_arns["backups"]
 
         log_bucket = self._log_bucket(names.access_log_bucket) if names.access_log_bucket else None
-        vault = self._bucket(f"{name}-bucket", plan.bucket, plan.region, self.kms_key_arn)
+        vault = self._bucket(
+            f"{name}-bucket",
+            plan.bucket,
+            plan.region,
+            self.kms_key_arn,
+            grants=lambda arn: pulumi.Output.all(arn, *writer_arns).apply(
+                lambda arns: (_only_backup_roles_write(arns[0], arns[1:]),)
+            ),
+        )
         self._lifecycle(f"{name}-bucket", vault)
         if log_bucket is not None:
             aws.s3.BucketLogging(
@@ -335,6 +346,24 @@ def _log_delivery(log_bucket_arn: str, vault: str, vault_arn: str, account_id: s
             iam.Condition("StringEquals", "aws:SourceAccount", (account_id,)),
         ),
         sid="S3ServerAccessLogs",
+    )
+
+
+def _only_backup_roles_write(vault_arn: str, backup_role_arns: Sequence[str]) -> iam.Statement:
+    """Nobody but the backup roles writes or deletes the vault's objects: not ROSA's classic installer and image
+    registry roles (s3:PutObject and s3:DeleteObject on "*"), not an administrator. Without backup roles, nobody."""
+    exempt = (
+        (iam.Condition("ArnNotEquals", "aws:PrincipalArn", tuple(sorted(set(backup_role_arns)))),)
+        if backup_role_arns
+        else ()
+    )
+    return iam.Statement(
+        "Deny",
+        VAULT_OBJECT_WRITES,
+        resources=(f"{vault_arn}/*",),
+        principal=iam.Principal.aws("*"),
+        conditions=exempt,
+        sid="OnlyBackupRolesWrite",
     )
 
 

@@ -34,12 +34,13 @@ CREDENTIALS_KEY = "credentials"
 # Where OpenShift projects the service account token whose audience is `openshift` (the backup role's trust).
 TOKEN_FILE = "/var/run/secrets/openshift/serviceaccount/token"
 ABORT_INCOMPLETE_UPLOADS_DAYS = 1
-# Velero's object calls on its own prefixes; nothing on the bucket's configuration, nothing account-wide.
+# Velero's object calls on its own prefixes (tests/data/velero_requests.yaml: HeadObject and GetObject, PutObject and
+# the multipart upload it becomes, AbortMultipartUpload, DeleteObject); nothing on the bucket's configuration, nothing
+# account-wide.
 BACKUP_OBJECT_ACTIONS = (
     "s3:AbortMultipartUpload",
     "s3:DeleteObject",
     "s3:GetObject",
-    "s3:ListMultipartUploadParts",
     "s3:PutObject",
 )
 BACKUP_ROLE_KEY = "openshift-adp/backup"  # the backup role's key in logical names
@@ -100,11 +101,15 @@ class VaultPlan:
         oadp = load_catalogue().backup.oadp
         prefixes = [f"{self.prefix(f, cluster.name)}/" for f in BACKUP_FREQUENCIES]
         statements = (
+            # Before each backup Velero asks whether the backup exists (HeadObject) and fails on anything but
+            # NotFound, which S3 answers only to a caller that may list the bucket; a HEAD carries no s3:prefix. So a
+            # listing that names a prefix must name the cluster's own, and one that names none (a HEAD's) is allowed:
+            # every backup role can learn the names, never the contents, of the vault's other objects.
             iam.Statement(
                 "Allow",
                 ("s3:ListBucket",),
                 resources=(self.bucket_arn,),
-                conditions=(iam.Condition("StringLike", "s3:prefix", tuple(f"{p}*" for p in prefixes)),),
+                conditions=(iam.Condition("StringLikeIfExists", "s3:prefix", tuple(f"{p}*" for p in prefixes)),),
                 sid="ListOwnBackups",
             ),
             iam.Statement(

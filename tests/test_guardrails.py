@@ -66,6 +66,10 @@ def _no_condition(document):
     document["Statement"][0].pop("Condition")
 
 
+def _tls_deny_without_condition(document):
+    next(s for s in document["Statement"] if s.get("Sid") == "DenyInsecureTransport").pop("Condition")
+
+
 def _daily_after_three_days(resource):
     resource["inputs"]["rules"][1]["expiration"]["days"] = 3
 
@@ -109,7 +113,7 @@ COMPANIONS = {
     "bucket-versioning-enabled": (f"{VAULT}-versioning", set_input("versioningConfiguration", {"status": "Suspended"})),
     "bucket-encrypted-with-kms": (f"{VAULT}-encryption", set_input("rules", SSE_S3)),
     "bucket-public-access-blocked": (f"{VAULT}-access", set_input("blockPublicPolicy", False)),
-    "bucket-tls-only": (f"{VAULT}-policy", set_document("policy", _no_condition)),
+    "bucket-tls-only": (f"{VAULT}-policy", set_document("policy", _tls_deny_without_condition)),
     "bucket-lifecycle-meets-rosa-schedule": (f"{VAULT}-lifecycle", _daily_after_three_days),
 }
 

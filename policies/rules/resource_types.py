@@ -3,6 +3,7 @@
 ROLE = "aws:iam/role:Role"
 IAM_POLICY = "aws:iam/policy:Policy"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 
 BUCKET = "aws:s3/bucket:Bucket"
