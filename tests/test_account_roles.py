@@ -6,6 +6,7 @@ import pytest
 
 from foundation.catalogue import load_catalogue
 from tests.conftest import ACCOUNT_ID, cluster, document, inputs_of, run
+from tests.iam_evaluation import evaluate
 
 BOUNDARY = f"arn:aws:iam::{ACCOUNT_ID}:policy/Boundary"
 
@@ -192,3 +193,39 @@ def test_account_roles_can_be_prepared_before_any_cluster_exists():
     stack = run(accountRoleTopologies=["hcp"], clusters=[])
     assert len(stack.of_type("aws:iam/role:Role")) == 3
     assert stack.outputs["clusters"] == {}
+
+
+RED_HAT_SIDE = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
+}
+
+
+@pytest.mark.parametrize("topology", ["hcp", "classic"])
+def test_red_hat_assumes_the_installer_and_support_roles_only_with_the_external_id(topology):
+    """Evaluated as STS would: the trust policy is the role's resource policy, Red Hat's role the caller (its own
+    identity policy standing for Red Hat's side); rosa create cluster --external-id sends sts:ExternalId."""
+    stack = run(trustExternalId="ext-42", clusters=[cluster("a", topology)])
+    red_hat = stack.outputs["accountRoleArns"][topology]
+    for slug, caller in (
+        ("installer", "arn:aws:iam::710019948333:role/RH-Managed-OpenShift-Installer"),
+        ("support", "arn:aws:iam::710019948333:role/RH-Technical-Support-Access"),
+    ):
+        trust = document(stack, f"account-roles-{topology}-{slug}", "assumeRolePolicy")
+
+        def assume(context, who=caller, trust=trust, role=red_hat[slug]):
+            return evaluate([RED_HAT_SIDE], trust, who, "sts:AssumeRole", role, context, resource_account=ACCOUNT_ID)
+
+        assert assume({"sts:ExternalId": "ext-42"}).allowed, slug
+        assert not assume({}).allowed, slug
+        assert not assume({"sts:ExternalId": "ext-43"}).allowed, slug
+        assert not assume({"sts:ExternalId": "ext-42"}, who="arn:aws:iam::999999999999:role/x").allowed, slug
+    # The instance roles are EC2's: no external id, and no Red Hat role may assume them.
+    worker = document(stack, f"account-roles-{topology}-instance-worker", "assumeRolePolicy")
+    installer = "arn:aws:iam::710019948333:role/RH-Managed-OpenShift-Installer"
+    decision = evaluate(
+        [RED_HAT_SIDE], worker, installer, "sts:AssumeRole", red_hat["instance-worker"], {"sts:ExternalId": "ext-42"},
+        resource_account=ACCOUNT_ID,
+    )  # fmt: skip
+    assert not decision.allowed
+    assert "Condition" not in worker["Statement"][0]
