@@ -66,7 +66,7 @@ def test_invalid_settings_register_nothing_and_say_so():
         ({"accountRoleTopologies": ["hcp", "gke"]}, ["accountRoleTopologies[1] = 'gke'"]),
         ({"acountId": "123456789012"}, ["rosa-foundation:acountId: unknown key", "allowed: accountId"]),
         ({"clusters": "alpha"}, ["rosa-foundation:clusters = 'alpha'", "YAML list"]),
-        ({"clusters": {"name": "alpha"}}, ["rosa-foundation:clusters", "tuple"]),
+        ({"clusters": {"name": "alpha"}}, ["rosa-foundation:clusters = {'name': 'alpha'}: expected a list, but YAML"]),
     ],
 )
 def test_bad_stack_setting_is_named_with_its_value_and_what_is_allowed(settings, expected):
@@ -84,7 +84,7 @@ def test_bad_stack_setting_is_named_with_its_value_and_what_is_allowed(settings,
         ({"team": "a;b"}, "tags.team = 'a;b'"),
         ({"red-hat-managed": "false"}, "tags.red-hat-managed: a tag key ROSA sets itself"),
         ({f"k{i}": "v" for i in range(46)}, "46 tags; at most 45"),
-        ({"team": 7}, "tags.team = 7: expected a valid string"),
+        ({"team": 7}, "tags.team = 7: expected text, but YAML read a number; quote it"),
     ],
 )
 def test_tags_outside_aws_rules_are_refused(tags, expected):
@@ -98,7 +98,7 @@ def test_tags_outside_aws_rules_are_refused(tags, expected):
         (cluster(name="1prod"), "clusters[0].name = '1prod'"),
         (cluster(name="prod-"), "clusters[0].name = 'prod-'"),
         (cluster(name="p" * 55), "ROSA's cluster name rule"),
-        (cluster(name=5), "clusters[0].name = 5: expected a valid string"),
+        (cluster(name=5), "clusters[0].name = 5: expected text, but YAML read a number; quote it"),
         (cluster(topology="gke"), "clusters[0].topology = 'gke': must be 'hcp' or 'classic'"),
         (cluster(openshiftVersion="4.17.3.1"), "clusters[0].openshiftVersion = '4.17.3.1': must be a full OpenShift"),
         (cluster(operatorRolePrefix="x" * 33), "clusters[0].operatorRolePrefix"),
@@ -253,3 +253,50 @@ def test_an_egress_cidr_listed_twice_is_refused():
     assert (
         "rosa-foundation:clusters[0].network.egressCidrs = ['10.0.0.0/8', '10.0.0.0/8']: lists a CIDR twice" in message
     )
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"backup": {"retentionDays": {"hourly": True}}},
+         "backup.retentionDays.hourly = true: expected a whole number, but YAML read true or false"),
+        ({"backup": {"retentionDays": {"daily": 7.5}}}, "backup.retentionDays.daily = 7.5: expected a whole number"),
+        ({"encryption": {"deletionWindowDays": "7"}}, "encryption.deletionWindowDays = '7': expected a whole number"),
+        ({"clusters": [cluster(topology="classic", openshiftVersion=4.2)]},
+         "clusters[0].openshiftVersion = 4.2: expected text, but YAML read a number; quote it: YAML reads an unquoted "
+         "4.20 as the number 4.2"),
+        ({"backup": {"accessLogging": 1}}, "backup.accessLogging = 1: expected true or false, but YAML read a number"),
+        ({"retainStatefulOnDelete": "yes"}, "retainStatefulOnDelete = 'yes': must be true or false"),
+    ],
+)  # fmt: skip
+def test_a_value_of_another_type_than_the_setting_is_refused_never_converted(settings, expected):
+    assert expected in problems(**settings)
+
+
+def test_true_and_false_as_pulumi_reads_them_are_accepted_at_the_top_level():
+    for text, value in (("true", True), ("False", False)):
+        assert settings_from_config(config(retainStatefulOnDelete=text)).retain_stateful_on_delete is value
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"clusters": {"name": "alpha"}}, "clusters = {'name': 'alpha'}: expected a list, but YAML read a mapping"),
+        ({"encryption": [7]}, "encryption = [7]: expected a mapping of keys to values, but YAML read a list"),
+        ({"clusters": [cluster(oidc={"configId": CONFIG_ID})]},
+         "clusters[0].oidc.mode is missing: 'managed' or 'self-hosted'"),
+        ({"quotas": {"rolesPerAccount": 0}}, "quotas.rolesPerAccount = 0: must be greater than or equal to 1"),
+    ],
+)  # fmt: skip
+def test_messages_name_the_shape_a_stack_file_needs_not_the_validators_types(settings, expected):
+    message = problems(**settings)
+    assert expected in message
+    for jargon in ("tuple", "valid dictionary", "instance of", "Settings", "discriminator", "Input should"):
+        assert jargon not in message
+
+
+def test_a_long_value_is_named_by_its_start_and_length_not_echoed_whole():
+    message = problems(trustExternalId="x" * 1300, clusters=[cluster(name="a" * 900)])
+    assert "trustExternalId = 'xxxxxxxx" in message and "... (1300 characters): must be 2 to 1224" in message
+    assert "... (900 characters): must be 1 to 54 lower-case" in message
+    assert max(len(line) for line in message.splitlines()) < 300

@@ -13,10 +13,10 @@ from typing import Any, get_args
 import pulumi
 from pydantic import BaseModel, ValidationError
 
-from foundation.project import PROJECT, REGION_KEY, config_key
+from foundation.project import PROJECT, REGION_KEY, config_key, shown
 from foundation.settings.models import ManagedOidc, SelfHostedOidc, StackSettings
 from foundation.settings.rules import account_stack_problems, cross_field_problems
-from foundation.stack_files import STACKS_DIR, StackFileError, stack_config, stack_file
+from foundation.stack_files import STACKS_DIR, StackFileError, current_stacks_dir, stack_config, stack_file
 
 # Config namespaces this program reads: its own, its providers' and Pulumi's. Any other is a typo, never ignored.
 KNOWN_NAMESPACES = frozenset({PROJECT, "aws", "tls", "pulumi"})
@@ -35,13 +35,18 @@ class SettingsError(pulumi.RunError):
 
 
 _STRUCTURED = {"tags", "clusters", "accountRoleTopologies", "backup", "encryption", "ciIdentity", "quotas"}
+# Top-level true/false settings arrive as text; Pulumi's own `Config.get_bool` reads these four spellings only.
+_BOOLEAN_KEYS = {f.alias for f in StackSettings.model_fields.values() if f.annotation is bool}
+_BOOLEANS = {"true": True, "True": True, "false": False, "False": False}
 
 
 def settings_from_config(config: Mapping[str, str]) -> StackSettings:
     """Build settings from raw Pulumi config (`{'rosa-foundation:accountId': '...', 'aws:region': '...'}`).
 
     Structured values arrive as JSON text, as the Pulumi engine passes them. Keys of this project that the
-    model does not know are refused, so a typo never silently falls back to a default.
+    model does not know are refused, so a typo never silently falls back to a default. Values are judged strictly:
+    a number where text is wanted (`openshiftVersion: 4.20`, which YAML reads as 4.2) or `true` where a number is
+    wanted is refused, never converted.
     """
     raw: dict[str, Any] = {}
     problems: list[str] = []
@@ -59,8 +64,13 @@ def settings_from_config(config: Mapping[str, str]) -> StackSettings:
                 try:
                     raw[key] = json.loads(text)
                 except json.JSONDecodeError:
-                    problems.append(f"{full_key} = {text!r}: expected a YAML list or mapping, got text")
+                    problems.append(f"{full_key} = {shown(text)}: expected a YAML list or mapping, got text")
                     continue
+            elif key in _BOOLEAN_KEYS:
+                if text not in _BOOLEANS:
+                    problems.append(f"{full_key} = {shown(text)}: must be true or false")
+                    continue
+                raw[key] = _BOOLEANS[text]
             else:
                 raw[key] = text
     if "region" not in raw:
@@ -68,7 +78,8 @@ def settings_from_config(config: Mapping[str, str]) -> StackSettings:
     if problems:
         raise SettingsError(problems)
     try:
-        settings = StackSettings.model_validate(raw)
+        # JSON mode, so that lists become tuples while nothing else is converted.
+        settings = StackSettings.model_validate_json(json.dumps(raw), strict=True)
     except ValidationError as invalid:
         raise SettingsError([_describe(error) for error in invalid.errors()]) from None
     if problems := cross_field_problems(settings):
@@ -78,14 +89,14 @@ def settings_from_config(config: Mapping[str, str]) -> StackSettings:
 
 def load_settings() -> StackSettings:
     """The stack's settings from the running Pulumi program's config; a cluster stack of the split layout is checked
-    against its account stack's settings (its file in stacks/) before anything is registered."""
+    against its account stack's settings (its file beside this stack's) before anything is registered."""
     # The SDK offers no public way to list every key (pulumi.Config reads one namespace, key by key); CONFIG is the
     # engine's raw key -> text map (tests/test_sdk_adapter.py fails by name if an SDK upgrade removes it).
     from pulumi.runtime.config import CONFIG
 
     settings = settings_from_config(dict(CONFIG.get()))
     if settings.layout == "cluster" and settings.account_stack:
-        check_account_stack(settings, pulumi.get_stack())
+        check_account_stack(settings, pulumi.get_stack(), current_stacks_dir())
     return settings
 
 
@@ -113,19 +124,48 @@ def check_account_stack(settings: StackSettings, stack: str, stacks_dir: Path = 
 
 
 def _describe(error: Mapping[str, Any]) -> str:
-    where = _config_path(error["loc"])
-    kind = error["type"]
+    where, kind, value = _config_path(error["loc"]), error["type"], error.get("input")
     if kind == "extra_forbidden":
         return f"{where}: unknown key (a typo?); {_allowed_keys(error['loc'])}"
     if kind == "missing":
         return f"{where} is missing: it is required"
     if kind == "union_tag_invalid":
-        return f"{where} = {error.get('input')!r}: mode must be 'managed' or 'self-hosted'"
-    message = error["msg"].removeprefix("Value error, ")
-    message = message.replace("Input should be", "expected" if kind != "literal_error" else "must be")
+        return f"{where} = {shown(value)}: mode must be 'managed' or 'self-hosted'"
+    if kind == "union_tag_not_found":
+        return f"{where}.mode is missing: 'managed' or 'self-hosted'"
+    if kind in _SHAPES:
+        message = f"expected {_SHAPES[kind]}, but YAML read {_read_as(value)}"
+        if kind == "string_type" and isinstance(value, int | float):
+            message += "; quote it"
+            if isinstance(value, float):
+                message += ": YAML reads an unquoted 4.20 as the number 4.2"
+        return f"{where} = {shown(value)}: {message}"
+    message = error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
     if kind == "value_error":
         message = f"must be {message}"
-    return f"{where} = {error.get('input')!r}: {message}"
+    return f"{where} = {shown(value)}: {message}"
+
+
+# The shapes pydantic checks, as a stack file spells them.
+_SHAPES = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "model_type": "a mapping of keys to values",
+    "dict_type": "a mapping of keys to values",
+}
+
+
+def _read_as(value: Any) -> str:
+    """What YAML made of a value, for a message: `true or false`, `a number`, ..."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    kinds = {type(None): "an empty value", list: "a list", dict: "a mapping", str: "text"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def _config_path(loc: tuple[Any, ...]) -> str:
