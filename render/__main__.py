@@ -1,4 +1,7 @@
-"""`python -m render <stack> [--out build]`: the offline render of one stack (see README, "Offline render")."""
+"""`python -m render <stack> [--out build]`: the offline render of one stack (see README, "Offline render").
+
+Exit 0: rendered. Exit 2: the stack cannot be rendered as written (no such stack, a stack file that is not valid
+YAML, invalid settings, a program that refuses its input); one line per problem on stderr, nothing written."""
 
 from __future__ import annotations
 
@@ -9,9 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from foundation.settings.loading import SettingsError
+import pulumi
+
+from foundation.stack_files import StackFileError, stack_names
 from render import artefacts
-from render.runtime import PROJECT_ROOT, StackFileError, render_stack, stack_file
+from render.runtime import PROJECT_ROOT, render_stack, stack_file
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,12 +26,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stacks", type=Path, default=PROJECT_ROOT / "stacks", help="stack files (default: stacks/)")
     args = parser.parse_args(argv)
     if not stack_file(args.stack, args.stacks).is_file():
-        print(f"no stack {args.stack!r}: {stack_file(args.stack, args.stacks)} does not exist", file=sys.stderr)
+        known = ", ".join(stack_names(args.stacks)) or "none"
+        print(
+            f"no stack {args.stack!r}: {stack_file(args.stack, args.stacks)} does not exist; stacks there: {known}",
+            file=sys.stderr,
+        )
         return 2
     started = time.perf_counter()
     try:
         render = render_stack(args.stack, args.stacks)
-    except (SettingsError, StackFileError) as invalid:
+    # SettingsError is a RunError, as is every refusal the program raises while registering (Pulumi prints a
+    # RunError's message without a traceback).
+    except (pulumi.RunError, StackFileError) as invalid:
         print(f"stack {args.stack!r}: {invalid}", file=sys.stderr)
         return 2
     seconds = time.perf_counter() - started

@@ -21,9 +21,10 @@ from typing import Any
 
 from foundation.iam import listed
 from foundation.settings.loading import SettingsError
+from foundation.stack_files import StackFileError
 from render.artefacts import IAM_DOCUMENT_INPUTS
 from render.protection import protection_problems
-from render.runtime import PROJECT_ROOT, StackFileError, render_stack, stack_file
+from render.runtime import PROJECT_ROOT, render_stack, stack_file
 
 # Inputs a reviewer needs to see on an added or removed resource besides its IAM documents.
 REVIEW_INPUTS: dict[str, tuple[str, ...]] = {

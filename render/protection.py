@@ -2,7 +2,8 @@
 
 A protected resource whose URN no resource of the new render answers to (its own or an alias) would be deleted; one
 whose replace-on-change inputs differ would be replaced. `pulumi up` refuses both for protected resources, half-way
-through an apply; this check says so before, offline. `python -m render.protection <before dir> <after dir>`.
+through an apply; this check says so before, offline. `python -m render.protection <before dir> <after dir>`: exit 0
+when every protected resource is kept, 1 when one would be deleted or replaced, 2 when the renders cannot be read.
 """
 
 from __future__ import annotations
@@ -55,7 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 2:
         print("usage: python -m render.protection <before render dir> <after render dir>", file=sys.stderr)
         return 2
-    before, after = (json.loads((Path(a) / "resources.json").read_text()) for a in args)
+    renders = []
+    for folder in args:
+        path = Path(folder) / "resources.json"
+        try:
+            renders.append(json.loads(path.read_text()))
+        except (OSError, ValueError) as unreadable:
+            reason = getattr(unreadable, "strerror", None) or unreadable
+            print(f"cannot read the render {path}: {reason}", file=sys.stderr)
+            return 2
+    before, after = renders
     problems = protection_problems(before, after)
     for problem in problems:
         print(f"- {problem}")

@@ -17,7 +17,13 @@ from typing import Any
 import pulumi
 
 from foundation.project import PROJECT, is_component_type
-from foundation.stack_files import PROJECT_ROOT, STACKS_DIR, StackFileError, stack_config, stack_file
+from foundation.stack_files import (
+    PROJECT_ROOT,
+    STACKS_DIR,
+    reading_stacks_from,
+    stack_config,
+    stack_file,
+)
 from render import sdk
 from render.mocks import AccountMocks, MockAccount
 
@@ -231,20 +237,19 @@ def run_main(
 
 
 def render_stack(stack: str, stacks_dir: Path = STACKS_DIR) -> Render:
-    """Render `stack`; a cluster stack of the split layout renders its account stack first, for its outputs."""
+    """Render `stack`, reading stack files from `stacks_dir`; a cluster stack of the split layout renders its account
+    stack first, for its outputs. An account stack that cannot be rendered first (no file, this stack itself, or a
+    cluster stack in turn) is left to the program's settings check, which refuses it by name before registering."""
     config = stack_config(stack_file(stack, stacks_dir))
     referenced = config.get(f"{PROJECT}:accountStack")
-    if not referenced:
-        return run_main(config, stack=stack)
-    account = referenced.split("/")[-1]
-    if account == stack:
-        raise StackFileError(f"{stack_file(stack, stacks_dir).name}: accountStack {referenced!r} names this stack")
-    if not stack_file(account, stacks_dir).is_file():
-        raise StackFileError(
-            f"{stack_file(stack, stacks_dir).name}: accountStack {referenced!r} has no stack file here"
-        )
-    outputs = render_stack(account, stacks_dir).outputs
-    return run_main(config, stack=stack, stack_outputs={referenced: outputs})
+    outputs: dict[str, Any] = {}
+    account = referenced.split("/")[-1] if referenced else None
+    with reading_stacks_from(stacks_dir):
+        if account and account != stack and stack_file(account, stacks_dir).is_file():
+            account_config = stack_config(stack_file(account, stacks_dir))
+            if f"{PROJECT}:accountStack" not in account_config:
+                outputs[str(referenced)] = run_main(account_config, stack=account).outputs
+        return run_main(config, stack=stack, stack_outputs=outputs)
 
 
 def _is_component(resource: Registered) -> bool:

@@ -87,6 +87,15 @@ def test_the_cli_exits_non_zero_on_a_lost_protected_resource(tmp_path, capsys):
     assert main([str(tmp_path / "before"), str(tmp_path / "before")]) == 0
 
 
+def test_the_cli_tells_a_render_it_cannot_read_from_a_lost_protected_resource(tmp_path, capsys):
+    (tmp_path / "garbled").mkdir()
+    (tmp_path / "garbled" / "resources.json").write_text("{")
+    assert main([str(tmp_path / "missing"), str(tmp_path / "garbled")]) == 2
+    assert f"cannot read the render {tmp_path / 'missing' / 'resources.json'}: No such file" in capsys.readouterr().err
+    assert main([str(tmp_path / "garbled"), str(tmp_path / "garbled")]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
 def test_rendering_a_stack_twice_keeps_every_protected_urn(stack):
     from render.runtime import render_stack

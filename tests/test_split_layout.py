@@ -113,6 +113,29 @@ def test_a_cluster_stack_naming_itself_or_a_missing_account_stack_is_refused(tmp
         check_account_stack(settings, "split-hcp", tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("account_file", "expected"),
+    [
+        # The account stack names the cluster stack back: a cycle, not a render that recurses forever.
+        ({"layout": "cluster", "accountStack": "split-hcp", "clusters": [cluster("y")]}, "is itself a cluster stack"),
+        ({"accountRoleTopologies": ["classic"]}, "clusters[0].topology = 'hcp': the account stack has no hcp"),
+    ],
+)
+def test_a_render_checks_the_account_stack_in_the_folder_it_reads(tmp_path, account_file, expected):
+    _account_stack(tmp_path, **account_file)
+    (tmp_path / "Pulumi.split-hcp.yaml").write_text(stack_file("split-hcp").read_text())
+    with pytest.raises(SettingsError) as failure:
+        render_stack("split-hcp", tmp_path)
+    assert expected in str(failure.value)
+
+
+def test_a_cluster_stack_naming_itself_is_refused_by_its_settings_check(tmp_path):
+    text = stack_file("split-hcp").read_text().replace(f"accountStack: {ACCOUNT}", "accountStack: split-hcp")
+    (tmp_path / "Pulumi.split-hcp.yaml").write_text(text)
+    with pytest.raises(SettingsError, match="accountStack = 'split-hcp': names this stack itself"):
+        render_stack("split-hcp", tmp_path)
+
+
 def test_the_example_cluster_stacks_agree_with_their_account_stack():
     for stack in ("split-hcp", "split-classic"):
         check_account_stack(settings_from_config(stack_config(stack_file(stack))), stack)
