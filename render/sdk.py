@@ -11,6 +11,8 @@ behaves differently. Written against pulumi 3.272.0 (requirements.txt pins it).
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ try:
     from pulumi.runtime.mocks import MockMonitor, set_mocks
     from pulumi.runtime.proto.source_pb2 import StackTrace
     from pulumi.runtime.rpc import deserialize_properties, is_rpc_secret
-    from pulumi.runtime.settings import get_root_resource, reset_options
+    from pulumi.runtime.settings import _get_rpc_manager, get_root_resource, reset_options
     from pulumi.runtime.stack import Stack, run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
 except ImportError as gone:  # the render's first import (CLI, the tests' conftest) says what to do
@@ -119,7 +121,29 @@ def run(program: Callable[[], None]) -> None:
     of the same call, is a decorator for unit tests.) `_sync_await` drives the SDK's event loop from synchronous
     code, as the SDK's own mock monitor does.
     """
-    _sync_await(run_pulumi_func(program))
+    try:
+        _sync_await(run_pulumi_func(program))
+    except BaseException:
+        _retrieve_failed_outputs()
+        raise
+
+
+def _retrieve_failed_outputs() -> None:
+    """After a registration failed: mark retrieved the error of every output future the failure reached.
+
+    The SDK resolves each output of a failed registration, and of every registration that waited on it, with the
+    error, and re-raises only the first (`wait_for_rpcs`, through the rpc manager's `unhandled_exception`). Nobody
+    awaits the others; asyncio prints each, with its traceback, as "Future exception was never retrieved" whenever it
+    is collected, long after the run (after the last test). A real `pulumi up` exits instead. The SDK keeps no list of
+    these futures, so they are found among the live objects, and only on the SDK's loop after a failed registration.
+    """
+    if _get_rpc_manager().unhandled_exception is None:
+        return  # the program failed before registering anything (invalid settings): no output holds an error
+    loop = asyncio.get_event_loop()
+    for candidate in gc.get_objects():
+        failed = isinstance(candidate, asyncio.Future) and candidate.done() and not candidate.cancelled()
+        if failed and candidate.get_loop() is loop:
+            candidate.exception()  # marks it retrieved
 
 
 def stack_outputs() -> dict[str, Any]:

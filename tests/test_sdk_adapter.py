@@ -33,6 +33,7 @@ INTERNALS = {
     "pulumi.runtime.stack.Stack": ADAPTER,
     "pulumi.runtime.settings.reset_options": ADAPTER,
     "pulumi.runtime.settings.get_root_resource": ADAPTER,
+    "pulumi.runtime.settings._get_rpc_manager": ADAPTER,
     "pulumi.runtime.mocks.set_mocks": ADAPTER,
     "pulumi.runtime.mocks.MockMonitor": ADAPTER,
     "pulumi.runtime.mocks.MockMonitor.RegisterResource": ADAPTER,
