@@ -11,16 +11,15 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import sys
-import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-with warnings.catch_warnings():  # parliament 1.6.4 still imports pkg_resources
-    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-    import parliament
+from foundation.iam_vocabulary import parliament as load_parliament
+
+parliament = load_parliament()
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ACCEPTED_FILE = PROJECT_ROOT / "policies" / "iam-lint-accepted.yaml"

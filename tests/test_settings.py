@@ -300,3 +300,70 @@ def test_a_long_value_is_named_by_its_start_and_length_not_echoed_whole():
     assert "trustExternalId = 'xxxxxxxx" in message and "... (1300 characters): must be 2 to 1224" in message
     assert "... (900 characters): must be 1 to 54 lower-case" in message
     assert max(len(line) for line in message.splitlines()) < 300
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        ({"environment": "dev", "Environment": "prod"},
+         "tags.Environment: the same key as 'environment' to IAM, which compares tag keys ignoring case"),
+        ({"Red-Hat-Managed": "false"}, "tags.Red-Hat-Managed: a tag key ROSA sets itself (whatever its case)"),
+        ({"ROSA-Foundation:Scope": "x"}, "tags.ROSA-Foundation:Scope: a tag key ROSA sets itself"),
+    ],
+)  # fmt: skip
+def test_tag_keys_are_compared_ignoring_case_as_iam_compares_them(tags, expected):
+    assert expected in problems(tags=tags)
+
+
+def statement(**fields) -> dict:
+    entry = {"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::bucket/*"], **fields}
+    return {"namespace": "app", "serviceAccount": "app", "statements": [entry]}
+
+
+@pytest.mark.parametrize(
+    ("workload", "expected"),
+    [
+        (statement(conditions=[{"operator": "StringEqualz", "key": "aws:SourceVpc", "values": ["vpc-1"]}]),
+         "statements[0].conditions[0].operator = 'StringEqualz': must be an IAM condition operator"),
+        (statement(conditions=[{"operator": "NullIfExists", "key": "aws:TokenIssueTime", "values": ["true"]}]),
+         "operator = 'NullIfExists': must be an IAM condition operator"),
+        (statement(actions=["s3:GetObjekt"]),
+         "statements[0].actions[0] = 's3:GetObjekt': must be an action AWS has: the service 's3' has no action"),
+        (statement(actions=["s4:GetObject"]), "no AWS service has the action prefix 's4'"),
+        (statement(actions=["s3:Gut*"]), "the service 's3' has no action matching 'Gut*'"),
+        (statement(resources=["arn:aws-us-gov:s3:::bucket/*"]),
+         "workloadRoles[0].statements[0].resources: 'arn:aws-us-gov:s3:::bucket/*' is not in this stack's partition "
+         "'aws', so the statement would grant nothing"),
+    ],
+)  # fmt: skip
+def test_a_workload_statement_iam_would_refuse_or_never_match_is_refused(workload, expected):
+    assert expected in problems(clusters=[cluster(workloadRoles=[workload])])
+
+
+def test_workload_statements_iam_accepts_pass():
+    conditions = [{"operator": "ForAnyValue:StringLikeIfExists", "key": "s3:prefix", "values": ["a/*"]}]
+    settings_from_config(
+        config(clusters=[cluster(workloadRoles=[statement(actions=["s3:Get*"], conditions=conditions)])])
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"iamPath": "/rosa_team/"},
+         "iamPath = '/rosa_team/': must be an IAM path: '/' or '/a/b/', segments of letters and digits (rosa's --path"),
+        ({"iamPath": "/a.b/"}, "iamPath = '/a.b/'"),
+        ({"clusters": [cluster(oidc={"mode": "self-hosted", "bucketName": "amzn-s3-demo-issuer"})]},
+         "oidc.bucketName = 'amzn-s3-demo-issuer': must be an S3 bucket name"),
+        ({"backup": {"bucketName": "vault--table-s3"}}, "backup.bucketName = 'vault--table-s3'"),
+        ({"clusters": [cluster(name="sg-prod", network={"vpcId": "vpc-0123456789abcdef0", "subnetIds": SUBNET_IDS})]},
+         "clusters[0].name = 'sg-prod': its security groups would be named like 'sg-prod-compute', and EC2 refuses"),
+    ],
+)  # fmt: skip
+def test_names_aws_or_rosa_would_refuse_half_way_are_refused_up_front(settings, expected):
+    assert expected in problems(**settings)
+
+
+def test_a_derived_bucket_name_is_explained_as_a_bucket_not_as_the_oidc_issuer():
+    message = problems(backup={"accessLogging": True, "bucketName": "b" * 60})
+    assert "access log bucket name" in message and "issuer" not in message

@@ -30,6 +30,7 @@ from foundation.settings.types import (
     BucketName,
     Cidr,
     ClusterName,
+    ConditionOperator,
     ExternalId,
     IamPath,
     IssuerUrl,
@@ -87,14 +88,7 @@ OidcSettings = Annotated[ManagedOidc | SelfHostedOidc, Field(discriminator="mode
 class ConditionSettings(_Model):
     """One IAM condition of a workload statement: `{operator: {key: values}}` in the document."""
 
-    operator: Annotated[
-        str,
-        AfterValidator(
-            matching(
-                r"(ForAnyValue:|ForAllValues:)?[A-Za-z]+(IfExists)?", "an IAM condition operator, e.g. StringEquals"
-            )
-        ),
-    ]
+    operator: ConditionOperator
     key: Annotated[str, AfterValidator(matching(r"[A-Za-z0-9-]+:[A-Za-z0-9_:/.*-]+", "a condition key 'svc:Key'"))]
     values: tuple[str, ...] = Field(min_length=1)
 

@@ -12,7 +12,7 @@ from foundation import tags
 from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue, version_key
 from foundation.names import StackNames
 from foundation.partitions import partition_of
-from foundation.project import config_key
+from foundation.project import config_key, shown
 from foundation.settings.models import SelfHostedOidc, StackSettings
 from foundation.settings.types import MAX_PREFIX, valid_bucket_name
 
@@ -181,6 +181,12 @@ def _network_problems(settings: StackSettings, names: StackNames) -> Iterator[st
         if network is None:
             continue
         here = f"{config_key('clusters')}[{i}].network"
+        group = names.security_group(cluster, "compute")  # every group is named like this one, by its role
+        if network.vpc_id and group.lower().startswith("sg-"):
+            yield (
+                f"{config_key('clusters')}[{i}].name = {cluster.name!r}: its security groups would be named like "
+                f"{group!r}, and EC2 refuses group names starting with 'sg-'; rename the cluster"
+            )
         if network.vpc_id is None:
             for field, name in _GROUP_FIELDS.items():
                 if name in network.model_fields_set:
@@ -299,6 +305,13 @@ def _workload_problems(settings: StackSettings, names: StackNames) -> Iterator[s
             for arn in workload.managed_policy_arns:
                 if arn.split(":")[1] != settings.partition:
                     yield f"{here}.managedPolicyArns: {arn!r} is not in this stack's partition {settings.partition!r}"
+            for k, statement in enumerate(workload.statements):
+                for arn in statement.resources:
+                    if arn != "*" and arn.split(":")[1] != settings.partition:
+                        yield (
+                            f"{here}.statements[{k}].resources: {shown(arn)} is not in this stack's partition "
+                            f"{settings.partition!r}, so the statement would grant nothing"
+                        )
             if workload.slug in seen:
                 first = seen[workload.slug]
                 yield f"{here}: service account {workload.slug} already has a role (workloadRoles[{first}])"
@@ -316,8 +329,19 @@ def _bucket_collisions(settings: StackSettings, names: StackNames) -> list[str]:
 
 
 def _tag_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
-    for key in sorted(set(settings.tags) & tags.RESERVED_TAG_KEYS):
-        yield f"{config_key('tags')}.{key}: a tag key ROSA sets itself; choose another key"
+    # IAM compares tag keys without regard to case: `Environment` beside `environment`, or `Red-Hat-Managed` beside
+    # ROSA's own key, is refused when the role is tagged.
+    reserved = {key.lower() for key in tags.RESERVED_TAG_KEYS}
+    seen: dict[str, str] = {}
+    for key in settings.tags:
+        if key.lower() in reserved:
+            yield f"{config_key('tags')}.{key}: a tag key ROSA sets itself (whatever its case); choose another key"
+        elif key.lower() in seen:
+            yield (
+                f"{config_key('tags')}.{key}: the same key as {seen[key.lower()]!r} to IAM, which compares tag keys "
+                "ignoring case; keep one"
+            )
+        seen.setdefault(key.lower(), key)
     room = tags.MAX_TAGS_PER_RESOURCE - tags.MAX_ROSA_TAGS
     if len(settings.tags) > room:
         yield f"{config_key('tags')}: {len(settings.tags)} tags; at most {room} fit beside ROSA's own (AWS allows 50)"

@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from foundation.catalogue import load_catalogue
+from foundation.iam_vocabulary import condition_operators, unknown_action
 from foundation.partitions import region_problem
 
 MAX_PREFIX = 32  # rosa's limit for --prefix and --operator-roles-prefix
@@ -33,8 +34,13 @@ def matching(pattern: str, allowed: str) -> Callable[[str], str]:
 
 
 def _iam_path(value: str) -> str:
-    if len(value) > 512 or not re.fullmatch(r"/(?:[A-Za-z0-9_+=,.@-]+/)*", value):
-        raise ValueError("an IAM path: '/' or '/a/b/' (segments of letters, digits and _+=,.@-; at most 512)")
+    # IAM allows _+=,.@- in a path too, but `rosa create account-roles --path` takes letters, digits and '/' only
+    # (openshift/rosa pkg/aws/helpers.go `ARNPath`), and the account roles are on this path.
+    if len(value) > 512 or not re.fullmatch(r"/(?:[A-Za-z0-9]+/)*", value):
+        raise ValueError(
+            "an IAM path: '/' or '/a/b/', segments of letters and digits (rosa's --path rule, stricter than IAM's); "
+            "at most 512 characters"
+        )
     return value
 
 
@@ -52,13 +58,20 @@ def _tag_text(kind: str, maximum: int, minimum: int) -> Callable[[str], str]:
     return check
 
 
+# S3's reserved prefixes and suffixes (its general purpose bucket naming rules; `.mrap` too, which no dotless name
+# can end with): CreateBucket refuses them.
+_RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", "--x-s3", "--table-s3")
+
+
 def valid_bucket_name(value: str) -> str:
-    reserved = value.startswith(("xn--", "sthree-")) or value.endswith(("-s3alias", "--ol-s3", "--x-s3"))
+    reserved = value.startswith(_RESERVED_BUCKET_PREFIXES) or value.endswith(_RESERVED_BUCKET_SUFFIXES)
     if reserved or not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]", value):
         raise ValueError(
             "an S3 bucket name of 3 to 63 lower-case letters, digits or '-' starting and ending with a letter or "
-            "digit, without S3's reserved prefixes (xn--, sthree-) and suffixes (-s3alias, --ol-s3, --x-s3); no dots: "
-            "STS fetches the issuer over TLS, and dotted names break the certificate match"
+            f"digit, without S3's reserved prefixes ({', '.join(_RESERVED_BUCKET_PREFIXES)}) and suffixes "
+            f"({', '.join(_RESERVED_BUCKET_SUFFIXES)}); no dots: HTTPS to a dotted "
+            "bucket name fails S3's certificate match"
         )
     return value
 
@@ -178,10 +191,25 @@ _ACCOUNT_WIDE_ACTIONS = frozenset({"*", "*:*", "iam:*", "sts:*", "kms:*", "organ
 def _action(value: str) -> str:
     if value in _ACCOUNT_WIDE_ACTIONS:
         raise ValueError(f"a specific action, not one of {', '.join(sorted(_ACCOUNT_WIDE_ACTIONS))}")
-    return matching(r"[a-z0-9-]+:[A-Za-z0-9*?]+", "an IAM action 'service:Action'")(value)
+    matching(r"[a-z0-9-]+:[A-Za-z0-9*?]+", "an IAM action 'service:Action'")(value)
+    if unknown := unknown_action(value):
+        raise ValueError(f"an action AWS has: {unknown} (a typo, or newer than parliament's IAM database?)")
+    return value
 
 
 Action = Annotated[str, AfterValidator(_action)]
+
+
+def _condition_operator(value: str) -> str:
+    if value not in condition_operators():
+        raise ValueError(
+            "an IAM condition operator, e.g. StringEquals, ArnLike, BoolIfExists, ForAnyValue:StringLike "
+            "(IAM's documented operators)"
+        )
+    return value
+
+
+ConditionOperator = Annotated[str, AfterValidator(_condition_operator)]
 ResourceArn = Annotated[
     str,
     AfterValidator(
