@@ -302,16 +302,11 @@ def _workload_problems(settings: StackSettings, names: StackNames) -> Iterator[s
             here = f"{config_key('clusters')}[{i}].workloadRoles[{j}]"
             if not (workload.managed_policy_arns or workload.statements):
                 yield f"{here}: grants nothing; give managedPolicyArns or statements (or both)"
-            for arn in workload.managed_policy_arns:
+            arns = {f"{here}.managedPolicyArns": workload.managed_policy_arns}
+            arns |= {f"{here}.statements[{k}].resources": s.resources for k, s in enumerate(workload.statements)}
+            for key, arn in ((key, arn) for key, listed in arns.items() for arn in listed if arn != "*"):
                 if arn.split(":")[1] != settings.partition:
-                    yield f"{here}.managedPolicyArns: {arn!r} is not in this stack's partition {settings.partition!r}"
-            for k, statement in enumerate(workload.statements):
-                for arn in statement.resources:
-                    if arn != "*" and arn.split(":")[1] != settings.partition:
-                        yield (
-                            f"{here}.statements[{k}].resources: {shown(arn)} is not in this stack's partition "
-                            f"{settings.partition!r}, so the statement would grant nothing"
-                        )
+                    yield f"{key}: {shown(arn)} is not in this stack's partition {settings.partition!r}"
             if workload.slug in seen:
                 first = seen[workload.slug]
                 yield f"{here}: service account {workload.slug} already has a role (workloadRoles[{first}])"
@@ -329,19 +324,14 @@ def _bucket_collisions(settings: StackSettings, names: StackNames) -> list[str]:
 
 
 def _tag_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
-    # IAM compares tag keys without regard to case: `Environment` beside `environment`, or `Red-Hat-Managed` beside
-    # ROSA's own key, is refused when the role is tagged.
-    reserved = {key.lower() for key in tags.RESERVED_TAG_KEYS}
-    seen: dict[str, str] = {}
-    for key in settings.tags:
-        if key.lower() in reserved:
-            yield f"{config_key('tags')}.{key}: a tag key ROSA sets itself (whatever its case); choose another key"
-        elif key.lower() in seen:
+    reserved, first = {key.lower() for key in tags.RESERVED_TAG_KEYS}, {}
+    for key in settings.tags:  # IAM takes keys that differ only in case for one key
+        other = first.setdefault(key.lower(), key)
+        if key.lower() in reserved or other != key:
+            what = "a tag key ROSA sets itself" if key.lower() in reserved else f"the same key as {other!r}"
             yield (
-                f"{config_key('tags')}.{key}: the same key as {seen[key.lower()]!r} to IAM, which compares tag keys "
-                "ignoring case; keep one"
+                f"{config_key('tags')}.{key}: {what} to IAM, which compares tag keys ignoring case; choose another key"
             )
-        seen.setdefault(key.lower(), key)
     room = tags.MAX_TAGS_PER_RESOURCE - tags.MAX_ROSA_TAGS
     if len(settings.tags) > room:
         yield f"{config_key('tags')}: {len(settings.tags)} tags; at most {room} fit beside ROSA's own (AWS allows 50)"
@@ -376,45 +366,3 @@ def _name_collisions(settings: StackSettings, names: StackNames) -> list[str]:
 def _sort_of(owner: str) -> str:
     """`cluster 'a' operator role x/y` -> `operator role x/y`: what a name belongs to, whichever cluster."""
     return re.sub(r"^cluster '[^']*' ", "", owner)
-
-
-def account_stack_problems(settings: StackSettings, account: StackSettings) -> Iterator[str]:
-    """Where a cluster stack of the split layout and its account stack disagree on what rosa needs of them together:
-    one account and partition, the account roles of each topology, and operator roles on the Installer role's path
-    (rosa create operator-roles puts them there, and `rosa create cluster` refuses operator roles elsewhere)."""
-    here = f"{config_key('accountStack')} = {settings.account_stack!r}"
-    if account.layout == "cluster":
-        yield f"{here}: is itself a cluster stack; name the account stack (layout 'account') its clusters share"
-        return
-    for key, ours, theirs in (
-        ("accountId", settings.account_id, account.account_id),
-        ("partition", settings.partition, account.partition),
-        ("iamPath", settings.iam_path, account.iam_path),
-        ("accountRolePrefix", settings.account_role_prefix, account.account_role_prefix),
-        ("ocmEnvironment", settings.ocm_environment, account.ocm_environment),
-        # `rosa create cluster --external-id` must name the id the account roles' trust requires.
-        ("trustExternalId", settings.trust_external_id, account.trust_external_id),
-    ):
-        if ours != theirs:
-            yield (
-                f"{config_key(key)} = {ours!r}: the account stack has {theirs!r}; a cluster's operator roles must be "
-                "in the account, partition and IAM path of the account roles they work with"
-            )
-    for i, cluster in enumerate(settings.clusters):
-        where = f"{config_key('clusters')}[{i}]"
-        if cluster.topology not in account.topologies:
-            yield (
-                f"{where}.topology = {cluster.topology!r}: the account stack has no {cluster.topology} account roles "
-                f"(its accountRoleTopologies: {list(account.topologies)})"
-            )
-        newer = (
-            cluster.topology == "classic"
-            and cluster.openshift_minor
-            and account.classic_version
-            and version_key(cluster.openshift_minor) > version_key(account.classic_version)
-        )
-        if newer:
-            yield (
-                f"{where}.openshiftVersion = {cluster.openshift_version!r}: newer than the account stack's classic "
-                f"policies ({account.classic_version}); update the account stack's classicPolicyVersion first"
-            )
