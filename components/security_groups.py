@@ -22,6 +22,7 @@ import pulumi
 import pulumi_aws as aws
 
 from foundation.catalogue import Topology
+from foundation.networks import world_covered, world_of
 from foundation.project import type_token
 from foundation.settings import NetworkSettings
 from foundation.tags import API_PORT, HCP_API_ENDPOINT_PORT, INGRESS_PORT, added_tags
@@ -89,8 +90,10 @@ class SecurityGroups(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for ingress in ingresses:
+                # On a public endpoint, the rules that open it to the world (one, or pieces of it) say so.
+                world = world_covered(ingress.cidrs) if ingress.public else []
                 for cidr in ingress.cidrs:
-                    public = ingress.endpoint if ingress.public and _is_world(cidr) else None
+                    public = ingress.endpoint if world_of(cidr) in world else None
                     _rule(
                         aws.vpc.SecurityGroupIngressRule,
                         f"{name}-{role}-{ingress.port}-from-{_slug(cidr)}",
@@ -135,10 +138,6 @@ def _rule(
         **_cidr_arg(cidr),
         opts=pulumi.ResourceOptions(parent=group),
     )
-
-
-def _is_world(cidr: str) -> bool:
-    return ipaddress.ip_network(cidr).prefixlen == 0
 
 
 def _cidr_arg(cidr: str) -> dict[str, str]:

@@ -142,6 +142,23 @@ def test_each_rule_names_the_resource_rule_and_fix_when_broken(prod, rule, name,
     assert found[0].remediation and (found[0].level, found[0].severity) == (declared.level, declared.severity)
 
 
+def test_ingress_rules_that_add_up_to_the_whole_internet_on_one_port_are_a_finding(prod):
+    resources = copy.deepcopy(prod)
+    half = named(resources, "payments-security-groups-compute-443-from-10.30.0.0_16")
+    half["inputs"]["cidrIpv4"] = "0.0.0.0/1"
+    other = copy.deepcopy(half)  # the same group (its securityGroupId dependency) and port
+    other.update(name=f"{half['name']}-other-half", urn=f"{half['urn']}-other-half")
+    other["inputs"]["cidrIpv4"] = "128.0.0.0/1"
+    resources.append(other)
+    found = [f for f in findings(resources) if f.rule == "security-group-no-world-ingress"]
+    assert sorted(f.resource for f in found) == sorted([half["name"], other["name"]])
+    assert (
+        "opens port 443 to 0.0.0.0/0 with the group's other ingress there (0.0.0.0/1, 128.0.0.0/1)" in found[0].message
+    )
+    other["inputs"]["fromPort"] = other["inputs"]["toPort"] = 8443  # on different ports, each half opens half
+    assert not [f for f in findings(resources) if f.rule == "security-group-no-world-ingress"]
+
+
 def test_severity_ranks_a_takeover_above_lost_data_above_bookkeeping():
     severity = {r.name: r.severity for r in RULES}
     takeover = ("federated-trust-pins-exact-sub", "trust-principals-documented", "no-admin-permissions")

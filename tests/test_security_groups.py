@@ -7,6 +7,8 @@ import subprocess
 import pytest
 
 from foundation.settings.loading import SettingsError, settings_from_config
+from policies.check import graph_from_resources
+from policies.runner import evaluate
 from tests.conftest import SUBNET_IDS, cluster, config, inputs_of, run
 
 VPC = "vpc-0123456789abcdef0"
@@ -92,6 +94,34 @@ def test_bad_network_settings_are_refused_with_key_and_value(fields, expected):
     with pytest.raises(SettingsError) as failure:
         settings_from_config(config(clusters=[cluster(network=network(**fields))]))
     assert expected in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("cidrs", "expected"),
+    [
+        (["0.0.0.0/1", "128.0.0.0/1"], "together they cover 0.0.0.0/0, which opens it to the whole internet"),
+        (["10.0.0.0/8", "0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"], "together they cover 0.0.0.0/0, which opens"),
+        (["::/1", "8000::/1"], "together they cover ::/0, which opens it to the whole internet"),
+    ],
+)
+def test_networks_that_add_up_to_the_whole_internet_are_refused_as_the_world_is(cidrs, expected):
+    for field in ("ingressAllowedCidrs", "apiAllowedCidrs"):
+        entry = cluster("c", "classic", network=network(**{field: cidrs}))
+        with pytest.raises(SettingsError) as failure:
+            settings_from_config(config(clusters=[entry]))
+        assert f"network.{field} = {cidrs}: " in str(failure.value) and expected in str(failure.value)
+
+
+def test_a_public_endpoint_open_in_pieces_declares_each_piece_public():
+    pieces = ["0.0.0.0/1", "128.0.0.0/1", "10.0.0.0/8"]
+    render = run(clusters=[cluster(network=network(ingressAllowedCidrs=pieces, publicIngress=True))])
+    tagged = {
+        r["cidrIpv4"]: (r.get("tags") or {}).get("rosa-foundation:public-endpoint")
+        for r in rules(render, "IngressRule")
+    }
+    assert tagged == {"0.0.0.0/1": "ingress", "128.0.0.0/1": "ingress", "10.0.0.0/8": "ingress"}
+    graph = graph_from_resources([r.to_json() for r in render.resources])
+    assert not [f for f in evaluate(graph) if f.rule == "security-group-no-world-ingress"]
 
 
 def test_a_declared_public_endpoint_may_be_open_to_the_world():

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from foundation import tags
 from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue, version_key
 from foundation.names import StackNames
+from foundation.networks import world_covered
 from foundation.partitions import partition_of
 from foundation.project import config_key, shown
 from foundation.settings.models import SelfHostedOidc, StackSettings
@@ -210,11 +211,13 @@ def _network_problems(settings: StackSettings, names: StackNames) -> Iterator[st
             ("ingressAllowedCidrs", network.public_ingress),
         ):
             cidrs = network.api_allowed_cidrs if field == "apiAllowedCidrs" else network.ingress_allowed_cidrs
-            world = [c for c in cidrs if c.endswith("/0")]
+            world = world_covered(cidrs)  # the union: 0.0.0.0/1 and 128.0.0.0/1 open it as 0.0.0.0/0 does
             if world and not public:
                 flag = "publicApi" if field == "apiAllowedCidrs" else "publicIngress"
+                whole = all(w in cidrs for w in world)
+                opened = ", ".join(world) if whole else f"together they cover {' and '.join(world)}, which"
                 yield (
-                    f"{here}.{field} = {list(cidrs)!r}: {', '.join(world)} opens it to the whole internet; "
+                    f"{here}.{field} = {shown(list(cidrs))}: {opened} opens it to the whole internet; "
                     f"list the networks that need it, or set {here}.{flag}: true to make it public on purpose"
                 )
         # One rule per CIDR, named after it: a CIDR listed twice would register two resources of one name.
