@@ -1,0 +1,163 @@
+"""Bad input, as a new user writes it by editing a working stack file, is refused by the offline render before anything
+is registered: exit 2, one line per problem naming the key as written (or the file and line), no traceback, nothing
+written. One row per kind of mistake; most run the render's main() in-process, a few the command line itself."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from render.__main__ import main
+from render.runtime import PROJECT_ROOT
+
+EXAMPLES = PROJECT_ROOT / "stacks"
+SPLIT_ACCOUNT = "accountStack: acme-platform/rosa-foundation/split-account"
+LONG_ID = "x" * 1200 + "!"
+
+# (id, stack rendered, {stack file: [(text in the example, its replacement)]}, fragments stderr must hold)
+CASES = [
+    # 1. What used to end in a traceback.
+    ("yaml-syntax", "dev", {"dev": [("vault: shared", "vault: [shared")]},
+     ["stack 'dev': Pulumi.dev.yaml:", "not valid YAML"]),
+    ("stack-file-a-list", "dev", {"dev": [("config:\n", "- config:\n")]},
+     ["the stack file must be a mapping of keys to values, not a list"]),
+    ("config-a-list", "dev", {"dev": [("config:\n", "config: []\nsettings:\n")]},
+     ["Pulumi.dev.yaml:4:9: config must be a mapping of keys to values, not a list"]),
+    ("account-stack-names-itself", "split-hcp", {"split-hcp": [(SPLIT_ACCOUNT, "accountStack: split-hcp")]},
+     ["rosa-foundation:accountStack = 'split-hcp': names this stack itself"]),
+    ("account-stacks-name-each-other", "split-hcp",
+     {"split-account": [("layout: account", "layout: cluster\n  rosa-foundation:accountStack: split-hcp")]},
+     ["rosa-foundation:accountStack = 'acme-platform/rosa-foundation/split-account': the account stack's settings "
+      "are invalid"]),
+    ("account-stack-lacks-the-topology", "split-hcp",
+     {"split-account": [("accountRoleTopologies: [hcp, classic]", "accountRoleTopologies: [classic]")]},
+     ["rosa-foundation:clusters[0].topology = 'hcp': the account stack has no hcp account roles"]),
+    # 2. What used to become another value silently.
+    ("true-for-a-number", "dev", {"dev": [("vault: shared", "vault: shared\n    retentionDays:\n      hourly: true")]},
+     ["rosa-foundation:backup.retentionDays.hourly = true: expected a whole number, but YAML read true or false"]),
+    ("unquoted-version", "prod", {"prod": [('openshiftVersion: "4.20.12"', "openshiftVersion: 4.20")]},
+     ["rosa-foundation:clusters[2].openshiftVersion = 4.2: expected text", "quote it"]),
+    ("key-written-twice", "dev", {"dev": [("    environment: dev\n", "    environment: dev\n    environment: qa\n")]},
+     ["rosa-foundation:tags: key 'environment' is written twice (first on line"]),
+    ("leading-zero-number", "dev", {"dev": [("deletionWindowDays: 7", "deletionWindowDays: 07")]},
+     ["rosa-foundation:encryption.deletionWindowDays = 07: a number with a leading zero"]),
+    # 3. What AWS or rosa would refuse half-way through an update.
+    ("tag-keys-equal-but-for-case", "dev",
+     {"dev": [("    environment: dev\n", "    environment: dev\n    Environment: qa\n")]},
+     ["rosa-foundation:tags.Environment: the same key as 'environment' to IAM"]),
+    ("rosa-tag-key-in-another-case", "dev", {"dev": [("    environment: dev\n", "    Red-Hat-Managed: 'no'\n")]},
+     ["rosa-foundation:tags.Red-Hat-Managed: a tag key ROSA sets itself"]),
+    ("region-aws-lacks", "dev", {"dev": [("aws:region: eu-west-1", "aws:region: us-east-9")]},
+     ["aws:region = 'us-east-9': must be a region AWS has"]),
+    ("region-rosa-is-not-offered-in", "dev", {"dev": [("aws:region: eu-west-1", "aws:region: cn-north-1")]},
+     ["aws:region = 'cn-north-1'", "aws-cn, where ROSA is not offered"]),
+    ("security-group-named-sg", "dev", {"dev": [("name: dev-hcp", "name: sg-hcp")]},
+     ["rosa-foundation:clusters[0].name = 'sg-hcp': its security groups would be named like 'sg-hcp-compute'"]),
+    ("reserved-bucket-prefix", "prod", {"prod": [("bucketName: acme-prod-rosa-backups", "bucketName: amzn-s3-demo-b")]},
+     ["rosa-foundation:backup.bucketName = 'amzn-s3-demo-b': must be an S3 bucket name"]),
+    ("unknown-condition-operator", "dev",
+     {"dev": [('resources: ["arn:aws:s3:::acme-dev-iam-app"]',
+               'resources: ["arn:aws:s3:::acme-dev-iam-app"]\n              conditions:\n'
+               '                - {operator: StringEqualz, key: "s3:prefix", values: [a]}')]},
+     ["statements[0].conditions[0].operator = 'StringEqualz': must be an IAM condition operator"]),
+    ("unknown-action", "dev", {"dev": [("s3:ListBucket", "s3:ListBuckit")]},
+     ["actions[0] = 's3:ListBuckit': must be an action AWS has"]),
+    ("resource-in-another-partition", "dev", {"dev": [("arn:aws:s3:::acme-dev-iam-app/*", "arn:aws-us-gov:s3:::x/*")]},
+     ["statements[1].resources: 'arn:aws-us-gov:s3:::x/*' is not in this stack's partition 'aws'"]),
+    ("iam-path-rosa-refuses", "prod", {"prod": [("iamPath: /rosa/prod/", "iamPath: /rosa_prod/")]},
+     ["rosa-foundation:iamPath = '/rosa_prod/': must be an IAM path", "rosa's --path rule"]),
+    # 4. Open to the world in pieces.
+    ("world-open-in-pieces", "dev", {"dev": [("[10.10.0.0/16]", "[0.0.0.0/1, 128.0.0.0/1]")]},
+     ["network.ingressAllowedCidrs = ['0.0.0.0/1', '128.0.0.0/1']: together they cover 0.0.0.0/0"]),
+    ("ipv6-world-open-in-pieces", "dev", {"dev": [("[10.10.0.0/16]", "['::/1', '8000::/1']")]},
+     ["together they cover ::/0, which opens it to the whole internet"]),
+    # 5. Messages that name the key and the shape, and keep long values short.
+    ("long-external-id", "prod", {"prod": [("trustExternalId: acme-prod-rosa-3f9a1c", f"trustExternalId: {LONG_ID}")]},
+     ["rosa-foundation:trustExternalId = 'xxxx", "... (1201 characters): must be 2 to 1224"]),
+    ("a-mapping-for-a-list", "dev",
+     {"dev": [("  rosa-foundation:clusters:\n    - name", "  rosa-foundation:clusters:\n      name")]},
+     ["rosa-foundation:clusters = {", "expected a list, but YAML read a mapping"]),
+    ("derived-log-bucket-name", "prod",
+     {"prod": [("bucketName: acme-prod-rosa-backups", "bucketName: acme-prod-rosa-backups-" + "b" * 38)]},
+     ["the access log bucket name", "no dots: HTTPS to a dotted bucket name"]),
+]  # fmt: skip
+
+
+def stacks_with(tmp_path: Path, edits: dict[str, list[tuple[str, str]]]) -> Path:
+    """A copy of the example stack files with `edits` made, each edit to text the example holds."""
+    folder = tmp_path / "stacks"
+    shutil.copytree(EXAMPLES, folder)
+    for stack, replacements in edits.items():
+        path = folder / f"Pulumi.{stack}.yaml"
+        text = path.read_text()
+        for old, new in replacements:
+            assert old in text, f"{path.name} no longer holds {old!r}: update the case"
+            text = text.replace(old, new, 1)
+        path.write_text(text)
+    return folder
+
+
+@pytest.mark.parametrize(("stack", "edits", "fragments"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_by_the_render_with_exit_2_one_line_each_and_nothing_written(
+    tmp_path, capsys, stack, edits, fragments
+):
+    out = tmp_path / "out"
+    code = main([stack, "--stacks", str(stacks_with(tmp_path, edits)), "--out", str(out)])
+    error = capsys.readouterr().err
+    assert code == 2, error
+    for fragment in fragments:
+        assert fragment in error
+    assert "Traceback" not in error and "issuer" not in error
+    assert not out.exists()
+
+
+def test_a_stack_that_does_not_exist_is_named_with_the_stacks_that_do(tmp_path, capsys):
+    assert main(["prd", "--stacks", str(EXAMPLES), "--out", str(tmp_path / "out")]) == 2
+    assert "no stack 'prd'" in (error := capsys.readouterr().err)
+    assert "stacks there: dev, fleet, prod, split-account, split-classic, split-hcp, staging" in error
+
+
+def test_values_yaml_reads_as_dates_or_octal_render_as_the_text_written(tmp_path, capsys):
+    # As the Pulumi CLI hands top-level values to the program; a date inside a mapping stays text too.
+    edits = {
+        "dev": [
+            ('accountId: "111111111111"', "accountId: 011111111111"),
+            ("rosa-foundation:retainStatefulOnDelete: false", "rosa-foundation:trustExternalId: 2024-01-01\n"
+             "  rosa-foundation:retainStatefulOnDelete: false"),
+            ("    environment: dev\n", "    environment: dev\n    since: 2024-01-01\n"),
+        ]
+    }  # fmt: skip
+    out = tmp_path / "out"
+    assert main(["dev", "--stacks", str(stacks_with(tmp_path, edits)), "--out", str(out)]) == 0, capsys.readouterr()
+    outputs = json.loads((out / "dev" / "outputs.json").read_text())
+    assert outputs["accountId"] == "011111111111"
+    args = outputs["clusters"]["dev-hcp"]["rosaCreateClusterArgs"]
+    assert args[args.index("--external-id") + 1] == "2024-01-01"
+    provider = next(r for r in json.loads((out / "dev" / "resources.json").read_text()) if r["name"] == "aws")
+    assert json.loads(provider["inputs"]["defaultTags"])["tags"]["since"] == "2024-01-01"
+
+
+@pytest.mark.parametrize(
+    ("args", "edits", "fragment"),
+    [
+        (["dev"], {"dev": [("vault: shared", "vault: [shared")]}, "not valid YAML"),
+        (["split-hcp"], {"split-account": [("layout: account", f"layout: cluster\n  rosa-foundation:{SPLIT_ACCOUNT}")]},
+         "the account stack's settings are invalid (1 problem); fix Pulumi.split-account.yaml"),
+        (["prd"], {}, "no stack 'prd'"),
+    ],
+    ids=["yaml-syntax", "account-stack-names-itself-back", "no-such-stack"],
+)  # fmt: skip
+def test_the_command_line_exits_2_without_a_traceback(tmp_path, args, edits, fragment):
+    stacks = stacks_with(tmp_path, edits)
+    result = subprocess.run(
+        [sys.executable, "-m", "render", *args, "--stacks", str(stacks), "--out", str(tmp_path / "out")],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert fragment in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
