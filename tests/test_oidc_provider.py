@@ -1,8 +1,13 @@
 """OidcProvider under the mock runtime: managed issuers, and self-hosted ones built in full."""
 
+import base64
+import hashlib
 import json
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
@@ -61,9 +66,20 @@ def test_jwks_is_derived_from_the_signing_key_and_verifies_its_tokens(public_buc
     (public_jwk,) = jwks["keys"]
     assert public_jwk["use"] == "sig" and public_jwk["alg"] == "RS256" and "d" not in public_jwk
     signer = RSAKey.import_key(MOCK_SIGNING_KEY.read_bytes())
-    assert public_jwk["kid"] == signer.thumbprint()
     token = jwt.encode({"alg": "RS256", "kid": public_jwk["kid"]}, {"sub": "system:serviceaccount:a:b"}, signer)
     assert jwt.decode(token, RSAKey.import_key(public_jwk)).claims["sub"] == "system:serviceaccount:a:b"
+
+
+def test_jwks_key_id_is_the_one_kube_apiserver_puts_in_every_service_account_token(public_bucket_stack):
+    """STS picks the key by the token's `kid`: kube-apiserver's keyIDFromPublicKey, base64url (unpadded) of SHA-256
+    over the DER SubjectPublicKeyInfo, computed here with `cryptography` from the published n and e alone."""
+    (public_jwk,) = json.loads(inputs_of(public_bucket_stack, "hosted-oidc-jwks")["content"])["keys"]
+    n, e = (int.from_bytes(base64.urlsafe_b64decode(public_jwk[k] + "=" * (-len(public_jwk[k]) % 4))) for k in "ne")
+    der = rsa.RSAPublicNumbers(e, n).public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    assert public_jwk["kid"] == base64.urlsafe_b64encode(hashlib.sha256(der).digest()).decode().rstrip("=")
+    signing_key = serialization.load_pem_private_key(MOCK_SIGNING_KEY.read_bytes(), password=None)
+    assert signing_key.public_key().public_numbers() == rsa.RSAPublicNumbers(e, n)  # the stack's own signing key
+    assert public_jwk["kid"] != RSAKey.import_key(public_jwk).thumbprint()  # not RFC 7638, which STS cannot match
 
 
 def test_only_the_two_issuer_documents_are_public_and_only_over_tls(public_bucket_stack):
