@@ -161,6 +161,9 @@ def cluster_summary(
     args = rosa_create_cluster_args(
         cluster, region, facts["accountRoleArns"], config_id, facts["kmsKeyArns"], facts["securityGroupIds"]
     )
+    register = rosa_register_oidc_config_args(
+        cluster, facts["accountRoleArns"], facts["oidcIssuerUrl"], facts["oidcPrivateKeySecretArn"]
+    )
     backup_role_arn = facts["backupRoleArn"]
     backup: BackupOutputs | None = None
     if plan and backup_role_arn:
@@ -187,6 +190,9 @@ def cluster_summary(
         "backup": backup,
         "rosaCreateClusterArgs": args,
         "rosaCreateClusterCommand": shlex.join(args),
+        "rosaRegisterOidcConfigArgs": register,
+        "rosaRegisterOidcConfigCommand": shlex.join(register) if register else None,
+        "rosaNextSteps": rosa_next_steps(cluster, register, args),
     }
 
 
@@ -215,3 +221,32 @@ def rosa_create_cluster_args(
     for node_role, group_id in sorted(group_ids.items()):
         args += [f"--additional-{node_role}-security-group-ids", group_id]
     return args
+
+
+def rosa_register_oidc_config_args(
+    cluster: ClusterSettings, role_arns: dict[str, str], issuer_url: str, secret_arn: str | None
+) -> list[str] | None:
+    """`rosa register oidc-config` for a self-hosted issuer (None for a managed config, which OCM made): registers
+    the issuer with OCM and prints the config id `rosa create cluster --oidc-config-id` takes.
+
+    Its flags are rosa's constants `InstallerRoleArnFlag`, `IssuerUrlFlag`, `SecretArnFlag` (the installer role reads
+    the private key's secret). Register then runs `rosa create oidc-provider` in `--mode`: in either mode it stops at
+    "OIDC provider already exists" when the account has one for the issuer, as it does after `pulumi up`; `manual`
+    because should it be missing, auto would create an IAM provider outside the stack, on which the stack's own
+    `pulumi up` then fails (EntityAlreadyExists), where manual only prints the `aws` command."""
+    if not isinstance(cluster.oidc, SelfHostedOidc) or secret_arn is None:
+        return None
+    args = ["rosa", "register", "oidc-config", "--mode", "manual", "--role-arn", role_arns["installer"]]
+    return args + ["--issuer-url", issuer_url, "--secret-arn", secret_arn]
+
+
+def rosa_next_steps(cluster: ClusterSettings, register: list[str] | None, create: list[str]) -> list[str]:
+    """The shell lines to run next for this cluster, in order, after `pulumi up`: a self-hosted issuer is registered
+    with OCM first and its config id goes into the settings, so that `rosa create cluster` names it."""
+    if register and not cluster.oidc.config_id:
+        return [
+            shlex.join(register),
+            f"# then set oidc.configId of cluster {cluster.name!r} to the id it printed and run `pulumi up` again: "
+            "rosaCreateClusterCommand then carries --oidc-config-id and comes next",
+        ]
+    return [shlex.join(create)]

@@ -252,9 +252,10 @@ class StackNames:
         return naming.oidc_provider_arn(self.settings.partition, self.settings.account_id, host_path)
 
     def private_key_secret(self, cluster: ClusterSettings) -> str | None:
-        """The Secrets Manager name of a self-hosted issuer's private key: `<issuer bucket>-private-key`."""
+        """The Secrets Manager name of a self-hosted issuer's private key: `rosa-private-key-<issuer bucket>`, as
+        `rosa create oidc-config --managed=false` names it (`rosa delete oidc-config` finds the bucket from it)."""
         bucket = self.issuer_bucket(cluster)
-        return f"{bucket}-private-key" if bucket else None
+        return f"{load_catalogue().oidc.private_key_secret_prefix}{bucket}" if bucket else None
 
     def origin_access_control(self, cluster: ClusterSettings) -> str:
         """The CloudFront origin access control of a cluster's issuer bucket."""

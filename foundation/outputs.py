@@ -62,6 +62,11 @@ class ClusterOutputs(TypedDict):
     backup: BackupOutputs | None
     rosaCreateClusterArgs: list[str]
     rosaCreateClusterCommand: str
+    # A self-hosted issuer's registration with OCM, run after `pulumi up` and before `rosa create cluster` (None for
+    # a managed config).
+    rosaRegisterOidcConfigArgs: list[str] | None
+    rosaRegisterOidcConfigCommand: str | None
+    rosaNextSteps: list[str]  # what to run next, in order: register-then-create where the issuer is not registered
 
 
 class CiIdentityOutputs(TypedDict):

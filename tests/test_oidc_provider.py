@@ -137,3 +137,13 @@ def test_cloudfront_option_keeps_the_bucket_private_and_serves_through_origin_ac
         cloudfront_stack, "hosted-operator-roles-openshift-ingress-operator-cloud-credentials", "assumeRolePolicy"
     )
     assert f"{issuer.removeprefix('https://')}:sub" in trust["Statement"][0]["Condition"]["StringEquals"]
+
+
+def test_rosa_finds_the_issuer_bucket_from_the_private_key_secrets_arn(public_bucket_stack):
+    """`rosa delete oidc-config` (cmd/dlt/oidcconfig) takes the secret's ARN from OCM, drops `rosa-private-key-` and
+    Secrets Manager's `-<6 random>` suffix, and deletes the bucket of that name: the secret must be named after it."""
+    bucket = inputs_of(public_bucket_stack, "hosted-oidc-bucket")["bucket"]
+    assert inputs_of(public_bucket_stack, "hosted-oidc-private-key")["name"] == f"rosa-private-key-{bucket}"
+    arn = public_bucket_stack.outputs["clusters"]["hosted"]["oidcPrivateKeySecretArn"]
+    resource_id = arn.rsplit(":", 1)[1]  # aws.GetResourceIdFromSecretArn
+    assert resource_id.removeprefix("rosa-private-key-").rsplit("-", 1)[0] == bucket

@@ -56,3 +56,24 @@ def test_the_provider_refuses_any_account_but_the_configured_one():
     assert provider.type == "pulumi:providers:aws"
     assert provider.inputs["allowedAccountIds"] == f'["{ACCOUNT_ID}"]'
     assert provider.inputs["region"] == "us-east-1"
+
+
+def test_self_hosted_cluster_gets_the_rosa_register_oidc_config_command_to_run_before_create():
+    summary = run(clusters=[cluster("h", oidc={"mode": "self-hosted"})]).outputs["clusters"]["h"]
+    installer = f"arn:aws:iam::{ACCOUNT_ID}:role/ManagedOpenShift-HCP-ROSA-Installer-Role"
+    assert summary["rosaRegisterOidcConfigArgs"] == [
+        "rosa", "register", "oidc-config", "--mode", "manual", "--role-arn", installer,
+        "--issuer-url", summary["oidcIssuerUrl"], "--secret-arn", summary["oidcPrivateKeySecretArn"],
+    ]  # fmt: skip
+    assert shlex.split(summary["rosaRegisterOidcConfigCommand"]) == summary["rosaRegisterOidcConfigArgs"]
+    register, then = summary["rosaNextSteps"]
+    assert register == summary["rosaRegisterOidcConfigCommand"]
+    assert then.startswith("# then set oidc.configId of cluster 'h'") and "rosa create cluster" not in then
+
+
+def test_once_registered_or_managed_the_next_step_is_rosa_create_cluster():
+    registered = run(clusters=[cluster("h", oidc={"mode": "self-hosted", "configId": CONFIG_ID})]).outputs
+    assert registered["clusters"]["h"]["rosaNextSteps"] == [registered["clusters"]["h"]["rosaCreateClusterCommand"]]
+    managed = run().outputs["clusters"]["alpha"]
+    assert managed["rosaRegisterOidcConfigArgs"] is None and managed["rosaRegisterOidcConfigCommand"] is None
+    assert managed["rosaNextSteps"] == [managed["rosaCreateClusterCommand"]]
