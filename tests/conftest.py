@@ -13,6 +13,8 @@ from render.runtime import PROJECT_ROOT, Render, run_main
 
 ACCOUNT_ID = "123456789012"
 CONFIG_ID = "0123456789abcdefghijklmnopqrstuv"
+# A managed config outside production OCM in partition aws names its issuer (`rosa list oidc-config` shows it).
+NAMED_ISSUER = {"mode": "managed", "configId": CONFIG_ID, "issuerUrl": f"https://oidc.os1.devshift.org/{CONFIG_ID}"}
 
 
 def cluster(name: str = "alpha", topology: str = "hcp", **fields: Any) -> dict[str, Any]:

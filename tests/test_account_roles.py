@@ -5,7 +5,7 @@ import json
 import pytest
 
 from foundation.catalogue import load_catalogue
-from tests.conftest import ACCOUNT_ID, cluster, document, inputs_of, run
+from tests.conftest import ACCOUNT_ID, NAMED_ISSUER, cluster, document, inputs_of, run
 
 BOUNDARY = f"arn:aws:iam::{ACCOUNT_ID}:policy/Boundary"
 
@@ -130,7 +130,7 @@ def test_external_id_binds_the_hcp_installer_and_support_but_never_the_worker():
 
 
 def test_arns_follow_the_partition():
-    stack = run(region="us-gov-west-1", partition="aws-us-gov")
+    stack = run(region="us-gov-west-1", partition="aws-us-gov", clusters=[cluster(oidc=NAMED_ISSUER)])
     installer = document(stack, "account-roles-hcp-installer", "assumeRolePolicy")["Statement"][0]
     assert installer["Principal"]["AWS"].startswith("arn:aws-us-gov:iam::710019948333:role/")
     attachment = stack.named("account-roles-hcp-installer-policy").inputs["policyArn"]
@@ -138,7 +138,7 @@ def test_arns_follow_the_partition():
 
 
 def test_staging_ocm_environment_changes_only_the_trusted_account():
-    stack = run(ocmEnvironment="staging")
+    stack = run(ocmEnvironment="staging", clusters=[cluster(oidc=NAMED_ISSUER)])
     principal = document(stack, "account-roles-hcp-installer", "assumeRolePolicy")["Statement"][0]["Principal"]
     assert principal == {"AWS": "arn:aws:iam::644306948063:role/RH-Managed-OpenShift-Installer"}
 

@@ -22,7 +22,8 @@ def test_oidc_client_ids_and_managed_issuer_match(reference_catalogue):
 
 
 def test_self_hosted_issuer_names_match_rosas(reference_catalogue):
-    """`rosa create oidc-config --managed=false` names: rosa's delete command finds the bucket from the secret's name."""
+    """As `rosa create oidc-config --managed=false` names them: `rosa delete oidc-config` finds the bucket from the
+    secret's name."""
     names = StackNames(settings_from_config(config(clusters=[cluster("h", oidc={"mode": "self-hosted"})])))
     (hosted,) = names.settings.clusters
     bucket, rosas = names.issuer_bucket(hosted), reference_catalogue["self_hosted_oidc_names"]

@@ -111,4 +111,6 @@ def test_renaming_the_issuers_private_key_secret_to_rosas_name_explains_the_migr
     (problem,) = protection_problems(before, after)
     assert "scheduled for deletion with its recovery window" in problem and "register the issuer again" in problem
     secret["inputs"]["name"] = "another-name"  # any other change to a protected name stays the general refusal
-    assert protection_problems(after, before)[0].endswith("keep the old value, or migrate the data and retire it on purpose")
+    assert protection_problems(after, before)[0].endswith(
+        "keep the old value, or migrate the data and retire it on purpose"
+    )

@@ -58,7 +58,9 @@ class ManagedOidc(_Model):
 
     mode: Literal["managed"]
     config_id: OidcConfigId
-    issuer_url: IssuerUrl | None = None  # default: Red Hat's production issuer for config_id
+    # `<host>/<config id>` as `rosa list oidc-config` shows it. Default: Red Hat's production issuer for config_id,
+    # which only production OCM in partition aws uses (the rules ask for it elsewhere).
+    issuer_url: IssuerUrl | None = None
     thumbprint: Thumbprint | None = None
 
     @property

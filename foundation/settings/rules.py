@@ -12,7 +12,7 @@ from foundation import tags
 from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue, version_key
 from foundation.names import StackNames
 from foundation.project import config_key
-from foundation.settings.models import SelfHostedOidc, StackSettings
+from foundation.settings.models import ManagedOidc, SelfHostedOidc, StackSettings
 from foundation.settings.types import MAX_PREFIX, valid_bucket_name
 
 _BUCKET_PURPOSES = {"vault": "vault", "replica": "replica bucket", "access-log": "access log bucket"}
@@ -26,6 +26,7 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems += [*_network_problems(settings, names), *_workload_problems(settings, names)]
     problems += [*_layout_problems(settings, names), *_name_collisions(settings, names)]
     problems += _bucket_collisions(settings, names)
+    problems += _managed_issuer_problems(settings, names)
     return problems
 
 
@@ -261,6 +262,34 @@ def _name_collisions(settings: StackSettings, names: StackNames) -> list[str]:
 def _sort_of(owner: str) -> str:
     """`cluster 'a' operator role x/y` -> `operator role x/y`: what a name belongs to, whichever cluster."""
     return re.sub(r"^cluster '[^']*' ", "", owner)
+
+
+def _managed_issuer_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    """A managed config's issuer as OCM names it, `<host>/<config id>`: Red Hat's production host only where it
+    serves (production OCM, partition aws); elsewhere the settings copy the URL from `rosa list oidc-config`."""
+    elsewhere = [
+        f"{config_key(key)} {value!r}"
+        for key, value, default in (
+            ("ocmEnvironment", settings.ocm_environment, "production"),
+            ("partition", settings.partition, "aws"),
+        )
+        if value != default
+    ]
+    for i, cluster in enumerate(settings.clusters):
+        oidc, here = cluster.oidc, f"{config_key('clusters')}[{i}].oidc"
+        if not isinstance(oidc, ManagedOidc):
+            continue
+        if oidc.issuer_url is None and elsewhere:
+            yield (
+                f"{here}.issuerUrl is missing: {load_catalogue().oidc.managed_issuer_host} is production OCM's issuer "
+                f"host in partition 'aws', not for {' and '.join(elsewhere)}; copy the issuer URL of config "
+                f"{oidc.config_id} from `rosa list oidc-config`"
+            )
+        elif oidc.issuer_url and not oidc.issuer_url.endswith(f"/{oidc.config_id}"):
+            yield (
+                f"{here}.issuerUrl = {oidc.issuer_url!r}: must end in /{oidc.config_id}, its configId (OCM names a "
+                "managed issuer <host>/<config id>; `rosa list oidc-config` shows both)"
+            )
 
 
 def partition_of(region: str) -> str:
