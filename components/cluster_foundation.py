@@ -10,7 +10,7 @@ import pulumi
 from components.account_roles import AccountRoleArns
 from components.backup_vault import BackupVault, BackupVaultArgs
 from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, KeyDefaults, cluster_key_specs
-from components.oidc_provider import OidcProvider, OidcProviderArgs, SelfHostedNames
+from components.oidc_provider import OidcProvider
 from components.operator_roles import OperatorRoles, OperatorRolesArgs
 from components.role import RoleDefaults
 from components.security_groups import SecurityGroups, SecurityGroupsArgs, ingress_by_node_role
@@ -33,14 +33,15 @@ class ClusterFoundationArgs:
     role_defaults: RoleDefaults
     key_defaults: KeyDefaults
     account_roles: AccountRoleArns
+    oidc: OidcProvider  # its issuer's, built once per issuer for the stack (`oidc_providers`)
     # The plan of the vault its backups go to (None without backups), and whether that vault is the cluster's own.
     backup_plan: VaultPlan | None
     own_vault: bool
 
 
 class ClusterFoundation(pulumi.ComponentResource):
-    """One cluster's OIDC provider, operator roles, KMS keys, security groups, workload and backup roles (and its
-    backup vault when vaults are per cluster).
+    """One cluster's operator roles, KMS keys, security groups, workload and backup roles (and its backup vault when
+    vaults are per cluster), all trusting its issuer's OIDC provider.
 
     Outputs: backup_role_arn (None without backups), rosa_create_cluster_args (the `rosa create cluster` arguments
     that use exactly these resources), summary (`ClusterOutputs`, the cluster's stack output).
@@ -54,7 +55,7 @@ class ClusterFoundation(pulumi.ComponentResource):
         super().__init__(CLUSTER_FOUNDATION, name, None, opts)
         cluster, names, child = args.cluster, args.names, pulumi.ResourceOptions(parent=self)
         account_role_arns = args.account_roles.role_arns[cluster.topology]
-        oidc = OidcProvider(f"{name}-oidc", _oidc_args(names, cluster, args.key_defaults.retain_on_delete), child)
+        oidc = args.oidc
         operator_roles = OperatorRoles(
             f"{name}-operator-roles",
             OperatorRolesArgs(
@@ -137,17 +138,6 @@ class ClusterFoundation(pulumi.ComponentResource):
                 "summary": self.summary,
             }
         )
-
-
-def _oidc_args(names: StackNames, cluster: ClusterSettings, retain_on_delete: bool) -> OidcProviderArgs:
-    self_hosted = None
-    bucket, secret = names.issuer_bucket(cluster), names.private_key_secret(cluster)
-    if isinstance(cluster.oidc, SelfHostedOidc) and bucket and secret:
-        self_hosted = SelfHostedNames(bucket, secret, names.origin_access_control(cluster))
-    known = None
-    if not isinstance(cluster.oidc, SelfHostedOidc) and (host_path := names.issuer_host_path(cluster)):
-        known = (names.oidc_provider_arn(host_path), host_path)
-    return OidcProviderArgs(cluster.oidc, self_hosted, known, retain_on_delete)
 
 
 def cluster_summary(
@@ -236,8 +226,10 @@ def rosa_register_oidc_config_args(
     `pulumi up` then fails (EntityAlreadyExists), where manual only prints the `aws` command."""
     if not isinstance(cluster.oidc, SelfHostedOidc) or secret_arn is None:
         return None
-    args = ["rosa", "register", "oidc-config", "--mode", "manual", "--role-arn", role_arns["installer"]]
-    return args + ["--issuer-url", issuer_url, "--secret-arn", secret_arn]
+    return [
+        *("rosa", "register", "oidc-config", "--mode", "manual"),
+        *("--role-arn", role_arns["installer"], "--issuer-url", issuer_url, "--secret-arn", secret_arn),
+    ]
 
 
 def rosa_next_steps(cluster: ClusterSettings, register: list[str] | None, create: list[str]) -> list[str]:

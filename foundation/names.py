@@ -17,7 +17,13 @@ from typing import Literal
 from foundation import naming
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
 from foundation.project import config_key
-from foundation.settings.models import ClusterSettings, SelfHostedOidc, StackSettings, WorkloadRoleSettings
+from foundation.settings.models import (
+    ClusterSettings,
+    ManagedOidc,
+    SelfHostedOidc,
+    StackSettings,
+    WorkloadRoleSettings,
+)
 
 IamKind = Literal["role", "policy"]
 BucketPurpose = Literal["issuer", "vault", "replica", "access-log"]
@@ -247,6 +253,20 @@ class StackNames:
                 return None
             return f"{self.issuer_bucket(cluster)}.s3.{self.settings.region}.amazonaws.com"
         return naming.issuer_host_path(oidc.issuer)
+
+    def issuer_key(self, cluster: ClusterSettings) -> str:
+        """What identifies the cluster's OIDC issuer: a managed config's issuer URL, which every cluster on that
+        (reusable) config shares; a self-hosted issuer's bucket, its cluster's own."""
+        oidc = cluster.oidc
+        return oidc.issuer if isinstance(oidc, ManagedOidc) else str(self.issuer_bucket(cluster))
+
+    def issuers(self) -> dict[str, tuple[ClusterSettings, ...]]:
+        """Each OIDC issuer of the stack (`issuer_key`) with the clusters whose tokens it signs, in settings order:
+        the table of IAM OIDC providers, one per issuer URL in an account (IAM refuses a second)."""
+        issuers: dict[str, list[ClusterSettings]] = {}
+        for cluster in self.settings.clusters:
+            issuers.setdefault(self.issuer_key(cluster), []).append(cluster)
+        return {key: tuple(clusters) for key, clusters in issuers.items()}
 
     def oidc_provider_arn(self, host_path: str) -> str:
         return naming.oidc_provider_arn(self.settings.partition, self.settings.account_id, host_path)

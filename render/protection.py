@@ -75,6 +75,7 @@ def _private_key_secret_rename(old: dict[str, Any], key: str, after: Any) -> str
         f"`pulumi up` creates the new secret and {fate}"
     )
 
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 2:

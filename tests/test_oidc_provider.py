@@ -15,6 +15,7 @@ from render.mocks import MOCK_SIGNING_KEY
 from tests.conftest import ACCOUNT_ID, CONFIG_ID, cluster, document, inputs_of, run
 
 THUMBPRINT = "A9D53002E97E00E043244F3D170D6F4C414104FD"
+PROVIDER = f"oidc-{CONFIG_ID}-provider"  # a managed config's provider, shared by the clusters on the config
 
 
 def self_hosted(**oidc):
@@ -23,7 +24,7 @@ def self_hosted(**oidc):
 
 def test_managed_config_creates_only_the_iam_provider_with_rosas_client_ids():
     stack = run(clusters=[cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "thumbprint": THUMBPRINT})])
-    provider = inputs_of(stack, "alpha-oidc-provider")
+    provider = inputs_of(stack, PROVIDER)
     assert provider["url"] == f"https://oidc.op1.openshiftapps.com/{CONFIG_ID}"
     assert provider["clientIdLists"] == ["openshift", "sts.amazonaws.com"]
     assert provider["thumbprintLists"] == [THUMBPRINT.lower()]
@@ -31,13 +32,13 @@ def test_managed_config_creates_only_the_iam_provider_with_rosas_client_ids():
 
 
 def test_thumbprint_is_optional_because_aws_trusts_public_cas():
-    assert "thumbprintLists" not in inputs_of(run(), "alpha-oidc-provider")
+    assert "thumbprintLists" not in inputs_of(run(), PROVIDER)
 
 
 def test_a_managed_config_may_name_its_issuer_url():
     url = "https://oidc.os1.devshift.org/" + CONFIG_ID
     stack = run(clusters=[cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "issuerUrl": url})])
-    assert inputs_of(stack, "alpha-oidc-provider")["url"] == url
+    assert inputs_of(stack, PROVIDER)["url"] == url
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +108,7 @@ def test_private_key_goes_to_secrets_manager_and_never_into_the_render(public_bu
 
 
 def test_the_iam_oidc_provider_of_a_managed_config_is_protected():
-    assert run().named("alpha-oidc-provider").options["protect"] is True
+    assert run().named(PROVIDER).options["protect"] is True
 
 
 def test_stateful_issuer_resources_are_protected(public_bucket_stack):

@@ -2,7 +2,7 @@
 
 import shlex
 
-from tests.conftest import ACCOUNT_ID, CONFIG_ID, cluster, run
+from tests.conftest import ACCOUNT_ID, CONFIG_ID, cluster, config_id, run
 
 
 def test_hcp_cluster_gets_ready_rosa_create_cluster_arguments():
@@ -13,7 +13,7 @@ def test_hcp_cluster_gets_ready_rosa_create_cluster_arguments():
         "rosa", "create", "cluster", "--cluster-name", "pay", "--region", "us-east-1", "--hosted-cp",
         "--role-arn", f"{role}-Installer-Role", "--support-role-arn", f"{role}-Support-Role",
         "--worker-iam-role", f"{role}-Worker-Role",
-        "--operator-roles-prefix", "prod-pay", "--oidc-config-id", CONFIG_ID,
+        "--operator-roles-prefix", "prod-pay", "--oidc-config-id", config_id("pay"),
         "--kms-key-arn", summary["kmsKeyArns"]["volumes"],
         "--etcd-encryption", "--etcd-encryption-kms-arn", summary["kmsKeyArns"]["etcd"],
     ]  # fmt: skip

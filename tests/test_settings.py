@@ -117,7 +117,7 @@ def test_tags_outside_aws_rules_are_refused(tags, expected):
         ),
         (
             cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "publicAccess": "cloudfront"}),
-            "clusters[0].oidc.publicAccess: unknown key (a typo?); allowed: configId, issuerUrl, mode, thumbprint",
+            "clusters[0].oidc.publicAccess: unknown key (a typo?); allowed: allowRolesOnSharedIssuer, configId,",
         ),
         (
             cluster(oidc={"mode": "self-hosted", "bucketName": "My.Bucket"}),

@@ -62,6 +62,9 @@ class ManagedOidc(_Model):
     # which only production OCM in partition aws uses (the rules ask for it elsewhere).
     issuer_url: IssuerUrl | None = None
     thumbprint: Thumbprint | None = None
+    # Clusters on one config share its signing key, so each can present the other's service accounts: workload and
+    # backup roles on a shared config need this set, on purpose.
+    allow_roles_on_shared_issuer: bool = False
 
     @property
     def issuer(self) -> str:

@@ -27,6 +27,7 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems += [*_layout_problems(settings, names), *_name_collisions(settings, names)]
     problems += _bucket_collisions(settings, names)
     problems += _managed_issuer_problems(settings, names)
+    problems += _shared_issuer_problems(settings, names)
     return problems
 
 
@@ -289,6 +290,39 @@ def _managed_issuer_problems(settings: StackSettings, names: StackNames) -> Iter
             yield (
                 f"{here}.issuerUrl = {oidc.issuer_url!r}: must end in /{oidc.config_id}, its configId (OCM names a "
                 "managed issuer <host>/<config id>; `rosa list oidc-config` shows both)"
+            )
+
+
+def _shared_issuer_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    """Clusters on one OIDC config: one issuer, one config id. Its signing key signs every such cluster's tokens
+    alike, so a role trusting `system:serviceaccount:<ns>:<sa>` of one is assumable from the same service account of
+    any other: workload and backup roles there need the settings' say-so."""
+    index = {cluster.name: i for i, cluster in enumerate(settings.clusters)}
+    issuers: dict[str, tuple[int, str]] = {}
+    for i, cluster in enumerate(settings.clusters):
+        oidc = cluster.oidc
+        if isinstance(oidc, ManagedOidc):
+            first, issuer = issuers.setdefault(oidc.config_id, (i, oidc.issuer))
+            if issuer != oidc.issuer:
+                yield (
+                    f"{config_key('clusters')}[{i}].oidc.issuerUrl = {oidc.issuer!r}: clusters[{first}] names config "
+                    f"{oidc.config_id} with issuer {issuer!r}; one OIDC config has one issuer URL"
+                )
+    for clusters in names.issuers().values():
+        if len(clusters) < 2:
+            continue
+        for cluster in clusters:
+            oidc, i = cluster.oidc, index[cluster.name]
+            roles = [f"workload role {w.slug}" for w in cluster.workload_roles]
+            roles += ["backup role"] if settings.backup else []
+            if not roles or not isinstance(oidc, ManagedOidc) or oidc.allow_roles_on_shared_issuer:
+                continue
+            others = ", ".join(f"clusters[{index[c.name]}] ({c.name})" for c in clusters if c is not cluster)
+            here = f"{config_key('clusters')}[{i}].oidc"
+            yield (
+                f"{here}.configId = {oidc.config_id!r}: shared with {others}, whose tokens its key signs alike, so a "
+                f"service account there can assume this cluster's {', '.join(roles)} by the same namespace and name; "
+                f"give the cluster an OIDC config of its own, or set {here}.allowRolesOnSharedIssuer: true to accept it"
             )
 
 
