@@ -8,6 +8,7 @@ from components.backup_vault import BackupVault, BackupVaultArgs
 from components.ci_identity import CiIdentity, CiIdentityArgs
 from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
 from components.encryption_keys import KeyDefaults
+from components.oidc_provider import oidc_providers
 from components.provider import account_provider
 from components.role import RoleDefaults
 from foundation import outputs
@@ -31,8 +32,12 @@ account_roles: AccountRoleArns = (
     else AccountRoles("account-roles", AccountRolesArgs.of(names), in_account)
 )
 
-# 3. Per cluster: OIDC provider, operator roles, KMS keys, security groups, workload and backup roles (and its own
-#    vault, where vaults are per cluster). One backup plan per vault serves the vault and its clusters.
+# 3. One IAM OIDC provider per issuer: the clusters on one managed OIDC config share it; a self-hosted issuer is its
+#    cluster's own.
+oidc = oidc_providers(names, settings.retain_stateful_on_delete, in_account)
+
+# 4. Per cluster: operator roles, KMS keys, security groups, workload and backup roles (and its own vault, where
+#    vaults are per cluster). One backup plan per vault serves the vault and its clusters.
 plans = vault_plans(names)
 per_cluster_vaults = bool(settings.backup and settings.backup.vault == "per-cluster")
 clusters = {
@@ -44,6 +49,7 @@ clusters = {
             role_defaults=RoleDefaults.of(settings),
             key_defaults=KeyDefaults.of(settings),
             account_roles=account_roles,
+            oidc=oidc[cluster.name],
             backup_plan=plans.get(names.vault_of(cluster) or ""),
             own_vault=per_cluster_vaults,
         ),
@@ -52,21 +58,21 @@ clusters = {
     for cluster in settings.clusters
 }
 
-# 4. The shared backup vault, whose key admits every cluster's backup role.
+# 5. The shared backup vault, whose key admits every cluster's backup role.
 shared_vault = None
 if settings.backup and not per_cluster_vaults:
     writers = {name: f.backup_role_arn for name, f in clusters.items() if f.backup_role_arn}
     shared_plan = plans[names.shared_vault_bucket()]
     shared_vault = BackupVault("backup-vault", BackupVaultArgs.of(names, shared_plan, writers), in_account)
 
-# 5. The pipeline's keyless identity, where the stack turns it on.
+# 6. The pipeline's keyless identity, where the stack turns it on.
 ci_identity = (
     CiIdentity("ci-identity", CiIdentityArgs.of(names, settings.ci_identity), in_account)
     if settings.ci_identity
     else None
 )
 
-# 6. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).
+# 7. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).
 pulumi.export(outputs.ACCOUNT_ID, settings.account_id)
 pulumi.export(outputs.ACCOUNT_ROLE_PREFIX, settings.account_role_prefix)
 pulumi.export(outputs.ACCOUNT_ROLE_ARNS, account_roles.role_arns)

@@ -87,6 +87,8 @@ class TopologySpec(_Data):
 class OidcSpec(_Data):
     client_ids: tuple[str, ...]
     managed_issuer_host: str
+    # `rosa-private-key-<bucket>`: rosa's delete and register commands derive a self-hosted issuer's bucket from it
+    private_key_secret_prefix: str
 
 
 class BackupScheduleSpec(_Data):

@@ -17,7 +17,13 @@ from typing import Literal
 from foundation import naming
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
 from foundation.project import config_key
-from foundation.settings.models import ClusterSettings, SelfHostedOidc, StackSettings, WorkloadRoleSettings
+from foundation.settings.models import (
+    ClusterSettings,
+    ManagedOidc,
+    SelfHostedOidc,
+    StackSettings,
+    WorkloadRoleSettings,
+)
 
 IamKind = Literal["role", "policy"]
 BucketPurpose = Literal["issuer", "vault", "replica", "access-log"]
@@ -248,13 +254,28 @@ class StackNames:
             return f"{self.issuer_bucket(cluster)}.s3.{self.settings.region}.amazonaws.com"
         return naming.issuer_host_path(oidc.issuer)
 
+    def issuer_key(self, cluster: ClusterSettings) -> str:
+        """What identifies the cluster's OIDC issuer: a managed config's issuer URL, which every cluster on that
+        (reusable) config shares; a self-hosted issuer's bucket, its cluster's own."""
+        oidc = cluster.oidc
+        return oidc.issuer if isinstance(oidc, ManagedOidc) else str(self.issuer_bucket(cluster))
+
+    def issuers(self) -> dict[str, tuple[ClusterSettings, ...]]:
+        """Each OIDC issuer of the stack (`issuer_key`) with the clusters whose tokens it signs, in settings order:
+        the table of IAM OIDC providers, one per issuer URL in an account (IAM refuses a second)."""
+        issuers: dict[str, list[ClusterSettings]] = {}
+        for cluster in self.settings.clusters:
+            issuers.setdefault(self.issuer_key(cluster), []).append(cluster)
+        return {key: tuple(clusters) for key, clusters in issuers.items()}
+
     def oidc_provider_arn(self, host_path: str) -> str:
         return naming.oidc_provider_arn(self.settings.partition, self.settings.account_id, host_path)
 
     def private_key_secret(self, cluster: ClusterSettings) -> str | None:
-        """The Secrets Manager name of a self-hosted issuer's private key: `<issuer bucket>-private-key`."""
+        """The Secrets Manager name of a self-hosted issuer's private key: `rosa-private-key-<issuer bucket>`, as
+        `rosa create oidc-config --managed=false` names it (`rosa delete oidc-config` finds the bucket from it)."""
         bucket = self.issuer_bucket(cluster)
-        return f"{bucket}-private-key" if bucket else None
+        return f"{load_catalogue().oidc.private_key_secret_prefix}{bucket}" if bucket else None
 
     def origin_access_control(self, cluster: ClusterSettings) -> str:
         """The CloudFront origin access control of a cluster's issuer bucket."""

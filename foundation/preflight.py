@@ -49,13 +49,12 @@ def _counts(names: StackNames) -> Iterator[str]:
     roles = sum(n.kind == "role" for n in table)
     if roles > quotas.roles_per_account:
         yield _quota("rolesPerAccount", "IAM roles", roles, quotas.roles_per_account, "IAM: Roles per account")
-    providers = len(settings.clusters) + bool(
-        settings.ci_identity and not settings.ci_identity.github_oidc_provider_arn
-    )
+    # One per issuer: clusters on one OIDC config share its provider.
+    providers = len(names.issuers()) + bool(settings.ci_identity and not settings.ci_identity.github_oidc_provider_arn)
     if providers > quotas.oidc_providers_per_account:
         yield _quota(
             "oidcProvidersPerAccount",
-            "IAM OIDC providers (one per cluster, and GitHub's)",
+            "IAM OIDC providers (one per OIDC issuer, and GitHub's)",
             providers,
             quotas.oidc_providers_per_account,
             "IAM: OpenId connect providers per account",

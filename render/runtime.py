@@ -106,20 +106,21 @@ class Render:
 
     def resolve_aliases(self) -> None:
         """Write into each resource's `options.aliases` every URN it answers to besides its own, as the engine
-        computes them: its own alias specs crossed with every URN its parent answers to."""
+        computes them: its own alias specs crossed with every URN its parent answers to, or with the old parent a
+        spec names (a resource moved to another parent)."""
         by_urn = {r.urn: r for r in self.resources}
         known: dict[str, set[str]] = {}
 
         def urns_of(resource: Registered) -> set[str]:
             if resource.urn not in known:
                 parent = by_urn.get(resource.parent_urn or "")
-                parent_urns = urns_of(parent) if parent else {None}
-                names = {(resource.type, resource.name)}
-                names |= {
-                    (spec.get("type") or resource.type, spec.get("name") or resource.name)
-                    for spec in resource.alias_specs
-                }
-                known[resource.urn] = {sdk.urn(resource.urn, p, t, n) for p in parent_urns for t, n in names}
+                parent_urns: set[str | None] = urns_of(parent) if parent else {None}
+                names = {(p, resource.type, resource.name) for p in parent_urns}
+                for spec in resource.alias_specs:
+                    old_parents = {spec["parentUrn"]} if spec.get("parentUrn") else parent_urns
+                    type_, name = spec.get("type") or resource.type, spec.get("name") or resource.name
+                    names |= {(p, type_, name) for p in old_parents}
+                known[resource.urn] = {sdk.urn(resource.urn, p, t, n) for p, t, n in names}
             return known[resource.urn]
 
         for resource in self.resources:

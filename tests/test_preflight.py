@@ -28,9 +28,9 @@ def clusters(count: int) -> list[dict]:
 def test_one_oidc_provider_too_many_is_refused_with_the_quota_count_and_the_way_to_raise_it():
     message = problems(clusters=clusters(100), ciIdentity=CI, iamPath="/rosa/")
     assert (
-        "rosa-foundation:quotas.oidcProvidersPerAccount: the stack needs 101 IAM OIDC providers (one per cluster, and "
-        "GitHub's), over the quota of 100; raise it in Service Quotas (IAM: OpenId connect providers per account) and "
-        "set rosa-foundation:quotas.oidcProvidersPerAccount to the new value"
+        "rosa-foundation:quotas.oidcProvidersPerAccount: the stack needs 101 IAM OIDC providers (one per OIDC issuer, "
+        "and GitHub's), over the quota of 100; raise it in Service Quotas (IAM: OpenId connect providers per "
+        "account) and set rosa-foundation:quotas.oidcProvidersPerAccount to the new value"
     ) in message
     preflight(
         settings_from_config(

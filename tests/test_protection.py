@@ -1,6 +1,8 @@
 """Nothing lost by accident: protected resources that a change would delete or replace are caught before an apply,
 and a rename with `renamed_from` keeps every URN."""
 
+import copy
+
 import pytest
 
 from components.backup_vault import BackupVault, BackupVaultArgs
@@ -11,7 +13,7 @@ from foundation.settings.loading import settings_from_config
 from render.mocks import MockAccount
 from render.protection import main, protection_problems
 from render.runtime import run_program
-from tests.conftest import ACCOUNT_ID, config, run
+from tests.conftest import ACCOUNT_ID, cluster, config, run
 
 SETTINGS = config(backup={"vault": "shared", "bucketName": "acme-backups"})
 
@@ -93,3 +95,22 @@ def test_rendering_a_stack_twice_keeps_every_protected_urn(stack):
 
     first = [r.to_json() for r in render_stack(stack).resources]
     assert protection_problems(first, [r.to_json() for r in render_stack(stack).resources]) == []
+
+
+def test_renaming_the_issuers_private_key_secret_to_rosas_name_explains_the_migration():
+    """A stack applied before the secret took rosa's name `rosa-private-key-<bucket>` had `<bucket>-private-key`."""
+    after = [r.to_json() for r in run(clusters=[cluster("h", oidc={"mode": "self-hosted"})]).resources]
+    before = copy.deepcopy(after)
+    secret = next(r for r in before if r["name"] == "h-oidc-private-key")
+    secret["inputs"]["name"] = f"h-oidc-{ACCOUNT_ID}-private-key"
+    (problem,) = protection_problems(before, after)
+    assert f"name changes from 'h-oidc-{ACCOUNT_ID}-private-key' to 'rosa-private-key-h-oidc-{ACCOUNT_ID}'" in problem
+    assert "The private key does not change" in problem and "`pulumi state unprotect` the secret" in problem
+    assert "stays in AWS (retainOnDelete" in problem
+    secret["options"]["retainOnDelete"] = False
+    (problem,) = protection_problems(before, after)
+    assert "scheduled for deletion with its recovery window" in problem and "register the issuer again" in problem
+    secret["inputs"]["name"] = "another-name"  # any other change to a protected name stays the general refusal
+    assert protection_problems(after, before)[0].endswith(
+        "keep the old value, or migrate the data and retire it on purpose"
+    )

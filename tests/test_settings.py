@@ -6,7 +6,7 @@ import pytest
 
 from foundation.settings.loading import SettingsError, settings_from_config
 from render.runtime import Render, run_main
-from tests.conftest import CONFIG_ID, SUBNET_IDS, cluster, config
+from tests.conftest import CONFIG_ID, NAMED_ISSUER, SUBNET_IDS, cluster, config
 
 
 def problems(**settings) -> str:
@@ -27,7 +27,8 @@ def test_valid_settings_fill_rosa_defaults():
 
 
 def test_staging_ocm_environment_trusts_red_hats_staging_account():
-    assert settings_from_config(config(ocmEnvironment="staging")).ocm_account_id == "644306948063"
+    staging = config(ocmEnvironment="staging", clusters=[cluster(oidc=NAMED_ISSUER)])
+    assert settings_from_config(staging).ocm_account_id == "644306948063"
 
 
 def test_invalid_settings_register_nothing_and_say_so():
@@ -123,7 +124,7 @@ def test_tags_outside_aws_rules_are_refused(tags, expected):
         ),
         (
             cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "publicAccess": "cloudfront"}),
-            "clusters[0].oidc.publicAccess: unknown key (a typo?); allowed: configId, issuerUrl, mode, thumbprint",
+            "clusters[0].oidc.publicAccess: unknown key (a typo?); allowed: allowRolesOnSharedIssuer, configId,",
         ),
         (
             cluster(oidc={"mode": "self-hosted", "bucketName": "My.Bucket"}),

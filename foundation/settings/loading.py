@@ -15,7 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from foundation.project import PROJECT, REGION_KEY, config_key
 from foundation.settings.models import ManagedOidc, SelfHostedOidc, StackSettings
-from foundation.settings.rules import account_stack_problems, cross_field_problems
+from foundation.settings.rosa_rules import account_stack_problems
+from foundation.settings.rules import cross_field_problems
 from foundation.stack_files import STACKS_DIR, StackFileError, stack_config, stack_file
 
 # Config namespaces this program reads: its own, its providers' and Pulumi's. Any other is a typo, never ignored.
@@ -91,7 +92,7 @@ def load_settings() -> StackSettings:
 
 def check_account_stack(settings: StackSettings, stack: str, stacks_dir: Path = STACKS_DIR) -> None:
     """Raise SettingsError where cluster stack `stack` cannot work with the account stack it names: the account
-    stack's file must be in `stacks_dir`, valid, and agree with it (`rules.account_stack_problems`)."""
+    stack's file must be in `stacks_dir`, valid, and agree with it (`rosa_rules.account_stack_problems`)."""
     here = f"{config_key('accountStack')} = {settings.account_stack!r}"
     name = str(settings.account_stack).split("/")[-1]
     path = stack_file(name, stacks_dir)

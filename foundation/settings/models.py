@@ -63,8 +63,13 @@ class ManagedOidc(_Model):
 
     mode: Literal["managed"]
     config_id: OidcConfigId
-    issuer_url: IssuerUrl | None = None  # default: Red Hat's production issuer for config_id
+    # `<host>/<config id>` as `rosa list oidc-config` shows it. Default: Red Hat's production issuer for config_id,
+    # which only production OCM in partition aws uses (the rules ask for it elsewhere).
+    issuer_url: IssuerUrl | None = None
     thumbprint: Thumbprint | None = None
+    # Clusters on one config share its signing key, so each can present the other's service accounts: workload and
+    # backup roles on a shared config need this set, on purpose.
+    allow_roles_on_shared_issuer: bool = False
 
     @property
     def issuer(self) -> str:

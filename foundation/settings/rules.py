@@ -13,6 +13,7 @@ from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue, version_key
 from foundation.names import StackNames
 from foundation.partitions import partition_of
 from foundation.project import config_key
+from foundation.settings import rosa_rules
 from foundation.settings.models import SelfHostedOidc, StackSettings
 from foundation.settings.types import MAX_PREFIX, valid_bucket_name
 
@@ -25,9 +26,10 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems = [*_partition_problems(settings, names), *_cluster_problems(settings, names)]
     problems += [*_tag_problems(settings, names), *_backup_problems(settings, names)]
     problems += [*_network_problems(settings, names), *_workload_problems(settings, names)]
-    problems += _create_cluster_problems(settings, names)
+    problems += rosa_rules.create_cluster_problems(settings, names)
     problems += [*_layout_problems(settings, names), *_name_collisions(settings, names)]
     problems += _bucket_collisions(settings, names)
+    problems += [*rosa_rules.managed_issuer_problems(settings), *rosa_rules.shared_issuer_problems(settings, names)]
     return problems
 
 
@@ -231,64 +233,6 @@ _GROUP_FIELDS = {
 }
 
 
-def _create_cluster_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
-    """What `rosa create cluster` would refuse of a cluster's network and version, so that its command runs as
-    written (cmd/create/cluster/cmd.go; tests/data/rosa_create_cluster_flags.json cites each rule)."""
-    spec = load_catalogue().create_cluster
-    for i, cluster in enumerate(settings.clusters):
-        here = f"{config_key('clusters')}[{i}].network"
-        network, hcp = cluster.network, cluster.topology == "hcp"
-        subnets = network.subnet_ids if network else ()
-        private = bool(network and network.private)
-        if not subnets and hcp:
-            yield (
-                f"{here}.subnetIds is missing: a hosted control plane cluster runs in an existing VPC, and rosa "
-                "needs its subnets (--subnet-ids)"
-            )
-        elif not subnets and network and network.vpc_id:
-            yield (
-                f"{here}.subnetIds is missing: rosa takes additional security groups (those of {here}.vpcId) only "
-                "for a cluster installed in an existing VPC, named by its subnets (--subnet-ids)"
-            )
-        elif not subnets and private:
-            yield (
-                f"{here}.subnetIds is missing: a private (PrivateLink) classic cluster is installed in an existing "
-                "VPC, and rosa needs its private subnets (--subnet-ids)"
-            )
-        if len(set(subnets)) != len(subnets):
-            yield f"{here}.subnetIds = {list(subnets)!r}: lists a subnet twice"
-        elif subnets and hcp:
-            exposure = "private" if private else "public"
-            least = spec.hcp_min_subnets[exposure]
-            if len(subnets) < least:
-                yield (
-                    f"{here}.subnetIds = {list(subnets)!r}: a {exposure} hosted control plane cluster needs at least "
-                    f"{least} subnets" + ("" if private else ", a public and a private one")
-                )
-        elif subnets and spec.classic_multi_az(private, len(subnets)) is None:
-            counts = spec.classic_subnets["private_link" if private else "public"]
-            kind, per_zone = ("private (PrivateLink) ", "a private") if private else ("", "a public and a private")
-            yield (
-                f"{here}.subnetIds = {list(subnets)!r}: a {kind}classic cluster takes {counts['single_az']} subnets "
-                f"(one availability zone) or {counts['multi_az']} (three), {per_zone} subnet per zone"
-            )
-        version = cluster.openshift_version
-        if not (version and network and network.vpc_id):
-            continue
-        since = spec.additional_security_groups_since
-        if version_key(version) < version_key(since):
-            yield (
-                f"{config_key('clusters')}[{i}].openshiftVersion = {version!r}: rosa takes additional security groups "
-                f"(those of {here}.vpcId) from {since} on; use a newer version or remove vpcId"
-            )
-        since = spec.hcp_api_endpoint_security_groups_since
-        if hcp and private and network.api_allowed_cidrs and version_key(version) < version_key(since):
-            yield (
-                f"{config_key('clusters')}[{i}].openshiftVersion = {version!r}: a security group on a hosted control "
-                f"plane's API endpoint needs {since} or later; use a newer version or remove {here}.apiAllowedCidrs"
-            )
-
-
 def _workload_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
     for i, cluster in enumerate(settings.clusters):
         seen: dict[str, int] = {}
@@ -352,45 +296,3 @@ def _name_collisions(settings: StackSettings, names: StackNames) -> list[str]:
 def _sort_of(owner: str) -> str:
     """`cluster 'a' operator role x/y` -> `operator role x/y`: what a name belongs to, whichever cluster."""
     return re.sub(r"^cluster '[^']*' ", "", owner)
-
-
-def account_stack_problems(settings: StackSettings, account: StackSettings) -> Iterator[str]:
-    """Where a cluster stack of the split layout and its account stack disagree on what rosa needs of them together:
-    one account and partition, the account roles of each topology, and operator roles on the Installer role's path
-    (rosa create operator-roles puts them there, and `rosa create cluster` refuses operator roles elsewhere)."""
-    here = f"{config_key('accountStack')} = {settings.account_stack!r}"
-    if account.layout == "cluster":
-        yield f"{here}: is itself a cluster stack; name the account stack (layout 'account') its clusters share"
-        return
-    for key, ours, theirs in (
-        ("accountId", settings.account_id, account.account_id),
-        ("partition", settings.partition, account.partition),
-        ("iamPath", settings.iam_path, account.iam_path),
-        ("accountRolePrefix", settings.account_role_prefix, account.account_role_prefix),
-        ("ocmEnvironment", settings.ocm_environment, account.ocm_environment),
-        # `rosa create cluster --external-id` must name the id the account roles' trust requires.
-        ("trustExternalId", settings.trust_external_id, account.trust_external_id),
-    ):
-        if ours != theirs:
-            yield (
-                f"{config_key(key)} = {ours!r}: the account stack has {theirs!r}; a cluster's operator roles must be "
-                "in the account, partition and IAM path of the account roles they work with"
-            )
-    for i, cluster in enumerate(settings.clusters):
-        where = f"{config_key('clusters')}[{i}]"
-        if cluster.topology not in account.topologies:
-            yield (
-                f"{where}.topology = {cluster.topology!r}: the account stack has no {cluster.topology} account roles "
-                f"(its accountRoleTopologies: {list(account.topologies)})"
-            )
-        newer = (
-            cluster.topology == "classic"
-            and cluster.openshift_minor
-            and account.classic_version
-            and version_key(cluster.openshift_minor) > version_key(account.classic_version)
-        )
-        if newer:
-            yield (
-                f"{where}.openshiftVersion = {cluster.openshift_version!r}: newer than the account stack's classic "
-                f"policies ({account.classic_version}); update the account stack's classicPolicyVersion first"
-            )
