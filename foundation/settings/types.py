@@ -119,7 +119,7 @@ RoleArn = Annotated[
     ),
 ]
 ExternalId = Annotated[
-    str, AfterValidator(matching(r"[\w+=,.@:/-]{2,1224}", "2 to 1224 letters, digits or _+=,.@:/- (STS's rule)"))
+    str, AfterValidator(matching(r"(?a)[\w+=,.@:/-]{2,1224}", "2 to 1224 letters, digits or _+=,.@:/- (STS's rule)"))
 ]
 TagKey = Annotated[str, AfterValidator(_tag_text("key", 128, 1))]
 TagValue = Annotated[str, AfterValidator(_tag_text("value", 256, 0))]
