@@ -111,3 +111,15 @@ def test_the_render_checks_a_cluster_stack_against_the_account_stack_it_renders(
     )
     render = render_stack("cl-x", tmp_path)
     assert "alpha" in render.outputs["clusters"]
+
+
+def test_a_cluster_stack_whose_external_id_differs_from_its_account_stacks_is_refused(tmp_path):
+    """rosa_rules.account_stack_problems compares trustExternalId (rosa create cluster --external-id must be a value
+    in both roles' trust: ocm-common pkg/aws/ststrust/validate.go ValidateEnteredForRoleTrustPolicies), but no test
+    holds it: deleting that line leaves tests/test_split_layout.py green. This one guards it (passes today)."""
+    from foundation.stack_files import stack_config, stack_file
+    from tests.test_split_layout import _account_stack
+
+    settings = settings_from_config(stack_config(stack_file("split-hcp")))
+    with pytest.raises(SettingsError, match="trustExternalId"):
+        check_account_stack(settings, "split-hcp", _account_stack(tmp_path, trustExternalId="other-id-123"))
