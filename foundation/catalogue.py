@@ -159,6 +159,7 @@ class CreateClusterSpec(_Data):
     classic_subnets: dict[Literal["public", "private_link"], dict[Literal["single_az", "multi_az"], int]]
     hcp_min_subnets: dict[Literal["public", "private"], int]
     api_endpoint_cluster_tag: str  # the tag OCM puts on a hosted control plane's VPC endpoint: the cluster's id
+    private_only_partitions: tuple[Partition, ...]  # rosa's FedRAMP mode: every cluster private (PrivateLink)
 
     def classic_multi_az(self, private_link: bool, subnets: int) -> bool | None:
         """Whether a classic cluster with this many subnets is multi-AZ (rosa's count rule), None if no count fits."""

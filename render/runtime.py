@@ -7,6 +7,7 @@ in render/sdk.py; everything else here is public API.
 from __future__ import annotations
 
 import gc
+import os
 import runpy
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -17,7 +18,15 @@ from typing import Any
 import pulumi
 
 from foundation.project import PROJECT, is_component_type
-from foundation.stack_files import PROJECT_ROOT, STACKS_DIR, StackFileError, stack_config, stack_file
+from foundation.settings.loading import SettingsError
+from foundation.stack_files import (
+    PROJECT_ROOT,
+    STACKS_DIR,
+    STACKS_DIR_VARIABLE,
+    StackFileError,
+    stack_config,
+    stack_file,
+)
 from render import sdk
 from render.mocks import AccountMocks, MockAccount
 
@@ -244,8 +253,25 @@ def render_stack(stack: str, stacks_dir: Path = STACKS_DIR) -> Render:
         raise StackFileError(
             f"{stack_file(stack, stacks_dir).name}: accountStack {referenced!r} has no stack file here"
         )
-    outputs = render_stack(account, stacks_dir).outputs
-    return run_main(config, stack=stack, stack_outputs={referenced: outputs})
+    try:
+        outputs = render_stack(account, stacks_dir).outputs
+    except SettingsError as invalid:
+        raise StackFileError(f"its account stack {stack_file(account, stacks_dir).name}: {invalid}") from None
+    with _stack_files_in(stacks_dir):  # the program checks the account stack's file where this render read it
+        return run_main(config, stack=stack, stack_outputs={referenced: outputs})
+
+
+@contextmanager
+def _stack_files_in(stacks_dir: Path) -> Iterator[None]:
+    previous = os.environ.get(STACKS_DIR_VARIABLE)
+    os.environ[STACKS_DIR_VARIABLE] = str(stacks_dir)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[STACKS_DIR_VARIABLE]
+        else:
+            os.environ[STACKS_DIR_VARIABLE] = previous
 
 
 def _is_component(resource: Registered) -> bool:

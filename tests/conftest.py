@@ -15,6 +15,8 @@ from render.runtime import PROJECT_ROOT, Render, run_main
 ACCOUNT_ID = "123456789012"
 CONFIG_ID = "0123456789abcdefghijklmnopqrstuv"
 SUBNET_IDS = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]  # a public and a private subnet, one zone
+# A private cluster in one private subnet: any topology, and every cluster in GovCloud (rosa makes them private).
+PRIVATE_NETWORK = {"subnetIds": SUBNET_IDS[:1], "private": True}
 # A managed config outside production OCM in partition aws names its issuer (`rosa list oidc-config` shows it).
 NAMED_ISSUER = {"mode": "managed", "configId": CONFIG_ID, "issuerUrl": f"https://oidc.os1.devshift.org/{CONFIG_ID}"}
 

@@ -7,7 +7,7 @@ from foundation.preflight import preflight
 from foundation.settings.loading import SettingsError, settings_from_config
 from render import sdk
 from render.protection import protection_problems
-from tests.conftest import ACCOUNT_ID, CONFIG_ID, NAMED_ISSUER, cluster, config, document, run
+from tests.conftest import ACCOUNT_ID, CONFIG_ID, NAMED_ISSUER, PRIVATE_NETWORK, cluster, config, document, run
 
 STAGING_ISSUER = NAMED_ISSUER["issuerUrl"]
 
@@ -41,7 +41,8 @@ def test_staging_ocm_or_govcloud_must_name_the_issuer_instead_of_guessing_its_ho
         f"issuer host in partition 'aws', not for {where}; copy the issuer URL of config {CONFIG_ID} from "
         "`rosa list oidc-config`"
     ) in message
-    named = settings_from_config(config(**settings, clusters=[managed(issuerUrl=STAGING_ISSUER)]))
+    named_issuer = {**managed(issuerUrl=STAGING_ISSUER), "network": PRIVATE_NETWORK}
+    named = settings_from_config(config(**settings, clusters=[named_issuer]))
     assert named.clusters[0].oidc.issuer == STAGING_ISSUER
 
 
@@ -113,9 +114,28 @@ def test_two_self_hosted_clusters_naming_one_bucket_are_refused():
 def test_one_config_id_with_two_issuer_urls_is_refused():
     message = problems(clusters=[managed("a"), managed("b", issuerUrl=NAMED_ISSUER["issuerUrl"])])
     assert (
-        f"rosa-foundation:clusters[1].oidc.issuerUrl = '{NAMED_ISSUER['issuerUrl']}': clusters[0] names config "
-        f"{CONFIG_ID} with issuer 'https://oidc.op1.openshiftapps.com/{CONFIG_ID}'; one OIDC config has one issuer URL"
+        f"rosa-foundation:clusters[1].oidc.configId = '{CONFIG_ID}': clusters[0] names it with "
+        f"https://oidc.op1.openshiftapps.com/{CONFIG_ID}, this cluster with {NAMED_ISSUER['issuerUrl']}; one OIDC "
+        "config has one issuer"
     ) in message
+
+
+def test_a_self_hosted_clusters_config_id_is_its_own():
+    """rosa create cluster --oidc-config-id refuses operator roles that trust another issuer (ocm-common
+    pkg/ocm/validations/helpers.go ValidateIssuerUrlMatchesAssumePolicyDocument)."""
+    hosted = cluster("beta", "classic", oidc={"mode": "self-hosted", "configId": CONFIG_ID})
+    message = problems(clusters=[managed("alpha"), hosted])
+    assert f"clusters[1].oidc.configId = '{CONFIG_ID}': clusters[0] names it with https://" in message
+    assert "this cluster with the self-hosted issuer of beta" in message
+
+
+def test_a_cloudfront_issuer_is_refused_where_cloudfront_is_not_offered():
+    """ "Amazon CloudFront is not available in the AWS GovCloud (US) partition" (AWS GovCloud (US) User Guide)."""
+    gov = cluster("gov", "classic", oidc={"mode": "self-hosted", "publicAccess": "cloudfront"})
+    message = problems(partition="aws-us-gov", region="us-gov-west-1", clusters=[gov])
+    assert (
+        "clusters[0].oidc.publicAccess = 'cloudfront': CloudFront is not offered in partition 'aws-us-gov'" in message
+    )
 
 
 def test_workload_or_backup_roles_on_a_shared_config_are_refused_unless_accepted():

@@ -62,6 +62,13 @@ def test_invalid_settings_register_nothing_and_say_so():
         ({"permissionsBoundary": "arn:aws:iam::123:policy/x"}, ["permissionsBoundary", "IAM policy ARN"]),
         ({"permissionsBoundary": "arn:aws-us-gov:iam::123456789012:policy/b"}, ["permissionsBoundary", "partition"]),
         ({"trustExternalId": "x"}, ["trustExternalId = 'x'", "2 to 1224"]),
+        # rosa's pattern is Go's RE2, where \w is ASCII (ocm-common pkg/aws/ststrust/constants.go)
+        ({"trustExternalId": "café-id"}, ["trustExternalId = 'café-id'", "2 to 1224"]),
+        (
+            {"redHatSupportPrincipal": "arn:aws-us-gov:iam::448648337690:role/RH-Technical-Support-Access"},
+            ["redHatSupportPrincipal", "must be in this stack's partition 'aws'"],
+        ),
+        ({"redHatSupportPrincipal": "arn:aws:iam::710019948333:user/x"}, ["redHatSupportPrincipal", "IAM role ARN"]),
         ({"ocmEnvironment": "integration"}, ["ocmEnvironment = 'integration'", "'production' or 'staging'"]),
         ({"classicPolicyVersion": "4.9"}, ["classicPolicyVersion = '4.9'", "4.18, 4.19, 4.20, 4.21, 4.22"]),
         ({"accountRoleTopologies": ["hcp", "gke"]}, ["accountRoleTopologies[1] = 'gke'"]),

@@ -17,7 +17,7 @@ from foundation.project import PROJECT, REGION_KEY, config_key
 from foundation.settings.models import ManagedOidc, SelfHostedOidc, StackSettings
 from foundation.settings.rosa_rules import account_stack_problems
 from foundation.settings.rules import cross_field_problems
-from foundation.stack_files import STACKS_DIR, StackFileError, stack_config, stack_file
+from foundation.stack_files import STACKS_DIR, StackFileError, stack_config, stack_file, stacks_dir
 
 # Config namespaces this program reads: its own, its providers' and Pulumi's. Any other is a typo, never ignored.
 KNOWN_NAMESPACES = frozenset({PROJECT, "aws", "tls", "pulumi"})
@@ -86,7 +86,7 @@ def load_settings() -> StackSettings:
 
     settings = settings_from_config(dict(CONFIG.get()))
     if settings.layout == "cluster" and settings.account_stack:
-        check_account_stack(settings, pulumi.get_stack())
+        check_account_stack(settings, pulumi.get_stack(), stacks_dir())
     return settings
 
 

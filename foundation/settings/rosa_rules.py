@@ -23,6 +23,11 @@ def create_cluster_problems(settings: StackSettings, names: StackNames) -> Itera
         network, hcp = cluster.network, cluster.topology == "hcp"
         subnets = network.subnet_ids if network else ()
         private = bool(network and network.private)
+        if settings.partition in spec.private_only_partitions and not private:
+            yield (
+                f"{here}.private is not true: rosa makes every cluster in {settings.partition} private (PrivateLink "
+                "for classic, a private API and ingress for a hosted control plane); set it, with private subnets"
+            )
         if not subnets and hcp:
             yield (
                 f"{here}.subnetIds is missing: a hosted control plane cluster runs in an existing VPC, and rosa "
@@ -147,16 +152,19 @@ def shared_issuer_problems(settings: StackSettings, names: StackNames) -> Iterat
     alike, so a role trusting `system:serviceaccount:<ns>:<sa>` of one is assumable from the same service account of
     any other: workload and backup roles there need the settings' say-so."""
     index = {cluster.name: i for i, cluster in enumerate(settings.clusters)}
+    # config id -> (first cluster's index, its issuer); a self-hosted config is its cluster's alone (its own bucket).
     issuers: dict[str, tuple[int, str]] = {}
     for i, cluster in enumerate(settings.clusters):
         oidc = cluster.oidc
-        if isinstance(oidc, ManagedOidc):
-            first, issuer = issuers.setdefault(oidc.config_id, (i, oidc.issuer))
-            if issuer != oidc.issuer:
-                yield (
-                    f"{config_key('clusters')}[{i}].oidc.issuerUrl = {oidc.issuer!r}: clusters[{first}] names config "
-                    f"{oidc.config_id} with issuer {issuer!r}; one OIDC config has one issuer URL"
-                )
+        if oidc.config_id is None:
+            continue
+        issuer = oidc.issuer if isinstance(oidc, ManagedOidc) else f"the self-hosted issuer of {cluster.name}"
+        first, first_issuer = issuers.setdefault(oidc.config_id, (i, issuer))
+        if first_issuer != issuer:
+            yield (
+                f"{config_key('clusters')}[{i}].oidc.configId = {oidc.config_id!r}: clusters[{first}] names it with "
+                f"{first_issuer}, this cluster with {issuer}; one OIDC config has one issuer"
+            )
     for clusters in names.issuers().values():
         if len(clusters) < 2:
             continue

@@ -17,6 +17,8 @@ from foundation.settings import rosa_rules
 from foundation.settings.models import SelfHostedOidc, StackSettings
 from foundation.settings.types import MAX_PREFIX, valid_bucket_name
 
+# "Amazon CloudFront is not available in the AWS GovCloud (US) partition" (AWS GovCloud (US) User Guide).
+CLOUDFRONT_PARTITIONS = frozenset({"aws"})
 _BUCKET_PURPOSES = {"vault": "vault", "replica": "replica bucket", "access-log": "access log bucket"}
 
 
@@ -40,11 +42,20 @@ def _partition_problems(settings: StackSettings, names: StackNames) -> Iterator[
             f"{config_key('partition')} = {settings.partition!r}: region {settings.region!r} is in partition "
             f"{expected!r}; set partition to {expected!r}"
         )
-    if settings.permissions_boundary and settings.permissions_boundary.split(":")[1] != settings.partition:
-        yield (
-            f"{config_key('permissionsBoundary')} = {settings.permissions_boundary!r}: the ARN must be in this stack's "
-            f"partition {settings.partition!r}"
-        )
+    # IAM refuses an ARN of another partition in a document (MalformedPolicyDocument), half-way through an apply.
+    for key, arn in (
+        ("permissionsBoundary", settings.permissions_boundary),
+        ("redHatSupportPrincipal", settings.red_hat_support_principal),
+    ):
+        if arn and arn.split(":")[1] != settings.partition:
+            yield f"{config_key(key)} = {arn!r}: the ARN must be in this stack's partition {settings.partition!r}"
+    if settings.partition not in CLOUDFRONT_PARTITIONS:
+        for i, cluster in enumerate(settings.clusters):
+            if isinstance(cluster.oidc, SelfHostedOidc) and cluster.oidc.public_access == "cloudfront":
+                yield (
+                    f"{config_key('clusters')}[{i}].oidc.publicAccess = 'cloudfront': CloudFront is not offered in "
+                    f"partition {settings.partition!r}; use 'bucket-policy'"
+                )
 
 
 def _cluster_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
