@@ -23,20 +23,30 @@ preflight(settings)
 names = StackNames(settings)
 in_account = pulumi.ResourceOptions(providers=[account_provider(settings)])
 
+# 2. The pipeline's keyless identity, where the stack turns it on: first, as every role carries its boundary and
+#    every key policy names its deploy role.
+ci_identity = (
+    CiIdentity("ci-identity", CiIdentityArgs.of(names, settings.ci_identity), in_account)
+    if settings.ci_identity
+    else None
+)
+role_defaults = RoleDefaults.of(settings, ci_identity.boundary_arn if ci_identity else None)
+key_defaults = KeyDefaults.of(settings, ci_identity.deploy_role_arn if ci_identity else None)
 
-# 2. Account-wide roles and policies, for each topology the clusters use; a cluster stack of the split layout reads
+
+# 3. Account-wide roles and policies, for each topology the clusters use; a cluster stack of the split layout reads
 #    them from its account stack instead.
 account_roles: AccountRoleArns = (
     AccountRolesReference("account-stack", settings.account_stack, settings.topologies, settings.classic_operator_specs)
     if settings.layout == "cluster" and settings.account_stack
-    else AccountRoles("account-roles", AccountRolesArgs.of(names), in_account)
+    else AccountRoles("account-roles", AccountRolesArgs.of(names, role_defaults), in_account)
 )
 
-# 3. One IAM OIDC provider per issuer: the clusters on one managed OIDC config share it; a self-hosted issuer is its
+# 4. One IAM OIDC provider per issuer: the clusters on one managed OIDC config share it; a self-hosted issuer is its
 #    cluster's own.
 oidc = oidc_providers(names, settings.retain_stateful_on_delete, in_account)
 
-# 4. Per cluster: operator roles, KMS keys, security groups, workload and backup roles (and its own vault, where
+# 5. Per cluster: operator roles, KMS keys, security groups, workload and backup roles (and its own vault, where
 #    vaults are per cluster). One backup plan per vault serves the vault and its clusters.
 plans = vault_plans(names)
 per_cluster_vaults = bool(settings.backup and settings.backup.vault == "per-cluster")
@@ -46,8 +56,8 @@ clusters = {
         ClusterFoundationArgs(
             cluster=cluster,
             names=names,
-            role_defaults=RoleDefaults.of(settings),
-            key_defaults=KeyDefaults.of(settings),
+            role_defaults=role_defaults,
+            key_defaults=key_defaults,
             account_roles=account_roles,
             oidc=oidc[cluster.name],
             backup_plan=plans.get(names.vault_of(cluster) or ""),
@@ -58,19 +68,14 @@ clusters = {
     for cluster in settings.clusters
 }
 
-# 5. The shared backup vault, whose key admits every cluster's backup role.
+# 6. The shared backup vault, whose key admits every cluster's backup role.
 shared_vault = None
 if settings.backup and not per_cluster_vaults:
     writers = {name: f.backup_role_arn for name, f in clusters.items() if f.backup_role_arn}
     shared_plan = plans[names.shared_vault_bucket()]
-    shared_vault = BackupVault("backup-vault", BackupVaultArgs.of(names, shared_plan, writers), in_account)
-
-# 6. The pipeline's keyless identity, where the stack turns it on.
-ci_identity = (
-    CiIdentity("ci-identity", CiIdentityArgs.of(names, settings.ci_identity), in_account)
-    if settings.ci_identity
-    else None
-)
+    shared_vault = BackupVault(
+        "backup-vault", BackupVaultArgs.of(names, shared_plan, writers, role_defaults, key_defaults), in_account
+    )
 
 # 7. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).
 pulumi.export(outputs.ACCOUNT_ID, settings.account_id)

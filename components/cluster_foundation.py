@@ -116,7 +116,11 @@ class ClusterFoundation(pulumi.ComponentResource):
         vault = None
         if plan and args.own_vault and self.backup_role_arn:
             writers = {cluster.name: self.backup_role_arn}
-            vault = BackupVault(f"{name}-backup-vault", BackupVaultArgs.of(names, plan, writers), child)
+            vault = BackupVault(
+                f"{name}-backup-vault",
+                BackupVaultArgs.of(names, plan, writers, args.role_defaults, args.key_defaults),
+                child,
+            )
 
         group_ids = security_groups.group_ids if security_groups else {}
         # One Output for every fact, one plain summary built from it: at fleet scale each extra Output stage walked

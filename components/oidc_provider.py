@@ -48,6 +48,7 @@ class OidcProviderArgs:
     # plain documents that wait for the provider, instead of one Output chain per role (benchmarks/).
     known_issuer: tuple[str, str] | None
     retain_on_delete: bool  # keep the issuer's stateful resources in AWS when the stack is destroyed
+    scope: str  # the scope tag's value: the pipeline may change a CloudFront issuer's provider and distribution by it
 
 
 class OidcProvider(pulumi.ComponentResource):
@@ -65,7 +66,7 @@ class OidcProvider(pulumi.ComponentResource):
     def __init__(self, name: str, args: OidcProviderArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("oidc", "OidcProvider"), name, None, opts)
         self._name, self._args = name, args
-        self._tags = added_tags(rosa={})
+        self._tags = added_tags(rosa={}, scope=args.scope)
         oidc = args.oidc
         self.config_id = oidc.config_id
         self.private_key_secret_arn = None
@@ -228,7 +229,7 @@ def _oidc_args(names: StackNames, cluster: ClusterSettings, retain_on_delete: bo
     known = None
     if not isinstance(cluster.oidc, SelfHostedOidc) and (host_path := names.issuer_host_path(cluster)):
         known = (names.oidc_provider_arn(host_path), host_path)
-    return OidcProviderArgs(cluster.oidc, self_hosted, known, retain_on_delete)
+    return OidcProviderArgs(cluster.oidc, self_hosted, known, retain_on_delete, names.settings.account_role_prefix)
 
 
 def _read_issuer_documents(bucket_arn: str, reader: iam.Principal, source_arn: str | None = None) -> iam.Statement:

@@ -251,7 +251,9 @@ def test_a_cluster_component_named_otherwise_cannot_move_its_backups():
                 names=names,
                 role_defaults=RoleDefaults.of(names.settings),
                 key_defaults=KeyDefaults.of(names.settings),
-                account_roles=AccountRoles("account-roles", AccountRolesArgs.of(names)),
+                account_roles=AccountRoles(
+                    "account-roles", AccountRolesArgs.of(names, RoleDefaults.of(names.settings))
+                ),
                 oidc=oidc_providers(names, True, pulumi.ResourceOptions())[cluster.name],
                 backup_plan=vault_plans(names)[str(names.vault_of(cluster))],
                 own_vault=False,

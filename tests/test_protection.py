@@ -6,7 +6,9 @@ import copy
 import pytest
 
 from components.backup_vault import BackupVault, BackupVaultArgs
+from components.encryption_keys import KeyDefaults
 from components.renames import renamed_from
+from components.role import RoleDefaults
 from foundation.backup_plan import vault_plans
 from foundation.names import StackNames
 from foundation.settings.loading import settings_from_config
@@ -21,7 +23,17 @@ SETTINGS = config(backup={"vault": "shared", "bucketName": "acme-backups"})
 def vault_named(name, opts=None) -> list[dict]:
     def program():
         names = StackNames(settings_from_config(SETTINGS))
-        BackupVault(name, BackupVaultArgs.of(names, vault_plans(names)["acme-backups"], {}), opts)
+        BackupVault(
+            name,
+            BackupVaultArgs.of(
+                names,
+                vault_plans(names)["acme-backups"],
+                {},
+                RoleDefaults.of(names.settings),
+                KeyDefaults.of(names.settings),
+            ),
+            opts,
+        )
 
     render = run_program(program, SETTINGS, stack="test", account=MockAccount("aws", ACCOUNT_ID, "us-east-1"))
     return [r.to_json() for r in render.resources]

@@ -261,3 +261,13 @@ def test_an_egress_cidr_listed_twice_is_refused():
     assert (
         "rosa-foundation:clusters[0].network.egressCidrs = ['10.0.0.0/8', '10.0.0.0/8']: lists a CIDR twice" in message
     )
+
+
+@pytest.mark.parametrize("actions", [["iam:Put*"], ["iam:Attach*"], ["iam:**"], ["sts:Assume*"], ["s3:*"]])
+def test_a_workload_statement_that_hands_over_the_account_is_refused(actions):
+    statement = {"actions": actions, "resources": ["*"]}
+    workload = {"namespace": "app", "serviceAccount": "app", "statements": [statement]}
+    with pytest.raises(SettingsError) as failure:
+        settings_from_config(config(clusters=[cluster(workloadRoles=[workload])]))
+    assert "clusters[0].workloadRoles[0].statements[0]: actions" in str(failure.value)
+    assert "on every resource, which hands over the account" in str(failure.value)

@@ -134,7 +134,7 @@ def test_the_example_cluster_stacks_agree_with_their_account_stack():
             {
                 "layout": "cluster",
                 "accountStack": ACCOUNT,
-                "ciIdentity": {"owner": "a", "repository": "b", "environment": "c"},
+                "ciIdentity": {"owner": "a", "repository": "b", "repositoryId": 1, "environment": "c"},
             },
             "the pipeline's identity belongs to the account stack",
         ),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from foundation import tags
+from foundation import iam_actions, tags
 from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue, version_key
 from foundation.names import StackNames
 from foundation.partitions import partition_of
@@ -32,6 +32,7 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems += [*_layout_problems(settings, names), *_name_collisions(settings, names)]
     problems += _bucket_collisions(settings, names)
     problems += [*rosa_rules.managed_issuer_problems(settings), *rosa_rules.shared_issuer_problems(settings, names)]
+    problems += [*_pipeline_problems(settings, names), *_admin_statement_problems(settings)]
     return problems
 
 
@@ -307,3 +308,43 @@ def _name_collisions(settings: StackSettings, names: StackNames) -> list[str]:
 def _sort_of(owner: str) -> str:
     """`cluster 'a' operator role x/y` -> `operator role x/y`: what a name belongs to, whichever cluster."""
     return re.sub(r"^cluster '[^']*' ", "", owner)
+
+
+def _pipeline_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    """The CI identity needs the boundary that holds the pipeline's denies; the stack creates it in its account."""
+    if not settings.ci_identity:
+        return
+    here = config_key("permissionsBoundary")
+    boundary = settings.permissions_boundary
+    if boundary is None:
+        yield (
+            f"{here} is missing: {config_key('ciIdentity')} needs a permissions boundary, which the stack creates and "
+            "puts on every role it makes, the pipeline's included, so the pipeline's denies bind every role it can "
+            f"write; name it, e.g. arn:{settings.partition}:iam::{settings.account_id}:policy{settings.iam_path}"
+            f"{settings.account_role_prefix}-PipelineBoundary"
+        )
+        return
+    if boundary.split(":")[4] != settings.account_id:
+        yield (
+            f"{here} = {boundary!r}: with {config_key('ciIdentity')} the stack creates the boundary, so it must be in "
+            f"this stack's account {settings.account_id}"
+        )
+    path_and_name = names.boundary_policy()
+    taken = {n.name for n in names.iam_names().values() if n.kind == "policy"}
+    if path_and_name and path_and_name[1] in taken:
+        yield f"{here} = {boundary!r}: the stack already creates a policy named {path_and_name[1]!r}; choose another"
+
+
+def _admin_statement_problems(settings: StackSettings) -> Iterator[str]:
+    """A workload statement may not hand over the account (foundation.iam_actions): no permissions management,
+    credential exposure, sts:Assume* or iam:PassRole on every resource of a kind."""
+    for i, cluster in enumerate(settings.clusters):
+        for j, workload in enumerate(cluster.workload_roles):
+            for k, statement in enumerate(workload.statements):
+                if granted := iam_actions.admin_grants(statement.to_statement().to_dict()):
+                    shown = ", ".join(granted[:5]) + (f" (and {len(granted) - 5} more)" if len(granted) > 5 else "")
+                    yield (
+                        f"{config_key('clusters')}[{i}].workloadRoles[{j}].statements[{k}]: actions "
+                        f"{list(statement.actions)} on {list(statement.resources)} grant {shown} on every resource, "
+                        "which hands over the account; name the roles, policies, buckets or keys the workload uses"
+                    )
