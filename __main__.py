@@ -8,6 +8,7 @@ from components.backup_vault import BackupVault, BackupVaultArgs
 from components.ci_identity import CiIdentity, CiIdentityArgs
 from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
 from components.encryption_keys import KeyDefaults
+from components.oidc_provider import oidc_providers
 from components.provider import account_provider
 from components.role import RoleDefaults
 from foundation import outputs
@@ -22,17 +23,31 @@ preflight(settings)
 names = StackNames(settings)
 in_account = pulumi.ResourceOptions(providers=[account_provider(settings)])
 
+# 2. The pipeline's keyless identity, where the stack turns it on: first, as every role carries its boundary and
+#    every key policy names its deploy role.
+ci_identity = (
+    CiIdentity("ci-identity", CiIdentityArgs.of(names, settings.ci_identity), in_account)
+    if settings.ci_identity
+    else None
+)
+role_defaults = RoleDefaults.of(settings, ci_identity.boundary_arn if ci_identity else None)
+key_defaults = KeyDefaults.of(settings, ci_identity.deploy_role_arn if ci_identity else None)
 
-# 2. Account-wide roles and policies, for each topology the clusters use; a cluster stack of the split layout reads
+
+# 3. Account-wide roles and policies, for each topology the clusters use; a cluster stack of the split layout reads
 #    them from its account stack instead.
 account_roles: AccountRoleArns = (
     AccountRolesReference("account-stack", settings.account_stack, settings.topologies, settings.classic_operator_specs)
     if settings.layout == "cluster" and settings.account_stack
-    else AccountRoles("account-roles", AccountRolesArgs.of(names), in_account)
+    else AccountRoles("account-roles", AccountRolesArgs.of(names, role_defaults), in_account)
 )
 
-# 3. Per cluster: OIDC provider, operator roles, KMS keys, security groups, workload and backup roles (and its own
-#    vault, where vaults are per cluster). One backup plan per vault serves the vault and its clusters.
+# 4. One IAM OIDC provider per issuer: the clusters on one managed OIDC config share it; a self-hosted issuer is its
+#    cluster's own.
+oidc = oidc_providers(names, settings.retain_stateful_on_delete, in_account)
+
+# 5. Per cluster: operator roles, KMS keys, security groups, workload and backup roles (and its own vault, where
+#    vaults are per cluster). One backup plan per vault serves the vault and its clusters.
 plans = vault_plans(names)
 per_cluster_vaults = bool(settings.backup and settings.backup.vault == "per-cluster")
 clusters = {
@@ -41,9 +56,10 @@ clusters = {
         ClusterFoundationArgs(
             cluster=cluster,
             names=names,
-            role_defaults=RoleDefaults.of(settings),
-            key_defaults=KeyDefaults.of(settings),
+            role_defaults=role_defaults,
+            key_defaults=key_defaults,
             account_roles=account_roles,
+            oidc=oidc[cluster.name],
             backup_plan=plans.get(names.vault_of(cluster) or ""),
             own_vault=per_cluster_vaults,
         ),
@@ -52,21 +68,16 @@ clusters = {
     for cluster in settings.clusters
 }
 
-# 4. The shared backup vault, whose key admits every cluster's backup role.
+# 6. The shared backup vault, whose key admits every cluster's backup role.
 shared_vault = None
 if settings.backup and not per_cluster_vaults:
     writers = {name: f.backup_role_arn for name, f in clusters.items() if f.backup_role_arn}
     shared_plan = plans[names.shared_vault_bucket()]
-    shared_vault = BackupVault("backup-vault", BackupVaultArgs.of(names, shared_plan, writers), in_account)
+    shared_vault = BackupVault(
+        "backup-vault", BackupVaultArgs.of(names, shared_plan, writers, role_defaults, key_defaults), in_account
+    )
 
-# 5. The pipeline's keyless identity, where the stack turns it on.
-ci_identity = (
-    CiIdentity("ci-identity", CiIdentityArgs.of(names, settings.ci_identity), in_account)
-    if settings.ci_identity
-    else None
-)
-
-# 6. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).
+# 7. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).
 pulumi.export(outputs.ACCOUNT_ID, settings.account_id)
 pulumi.export(outputs.ACCOUNT_ROLE_PREFIX, settings.account_role_prefix)
 pulumi.export(outputs.ACCOUNT_ROLE_ARNS, account_roles.role_arns)

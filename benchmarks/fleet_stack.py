@@ -53,12 +53,16 @@ def fleet_config() -> dict:
             "rosa-foundation:accountId": "444444444444",
             "rosa-foundation:accountRolePrefix": "FleetOpenShift",
             "rosa-foundation:iamPath": "/rosa/fleet/",
+            "rosa-foundation:permissionsBoundary": (
+                "arn:aws:iam::444444444444:policy/rosa/fleet/FleetOpenShift-PipelineBoundary"
+            ),
             "rosa-foundation:classicPolicyVersion": "4.21",
             "rosa-foundation:quotas": {"oidcProvidersPerAccount": 150},
             "rosa-foundation:backup": {"vault": "shared"},
             "rosa-foundation:ciIdentity": {
                 "owner": "acme-platform",
                 "repository": "rosa-foundation",
+                "repositoryId": 812345678,
                 "environment": "fleet",
             },
             "rosa-foundation:tags": {"environment": "fleet", "cost-center": "platform-0042"},

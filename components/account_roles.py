@@ -44,8 +44,8 @@ class AccountRolesArgs:
     names: StackNames
 
     @classmethod
-    def of(cls, names: StackNames) -> AccountRolesArgs:
-        """The account roles the stack's settings ask for."""
+    def of(cls, names: StackNames, role_defaults: RoleDefaults) -> AccountRolesArgs:
+        """The account roles the stack's settings ask for, made with `role_defaults`."""
         settings = names.settings
         return cls(
             topologies=settings.topologies,
@@ -55,7 +55,7 @@ class AccountRolesArgs:
             red_hat_principals=settings.red_hat_principals,
             classic_operator_specs=settings.classic_operator_specs,
             trust_external_id=settings.trust_external_id,
-            role_defaults=RoleDefaults.of(settings),
+            role_defaults=role_defaults,
             names=names,
         )
 

@@ -20,6 +20,7 @@ from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, KeyDe
 from components.role import RoleDefaults, stack_role
 from foundation import iam, naming
 from foundation.backup_plan import VaultPlan
+from foundation.ci_permissions import KEY_READS
 from foundation.names import StackNames, VaultNames
 from foundation.outputs import VaultOutputs
 from foundation.project import type_token
@@ -54,7 +55,14 @@ class BackupVaultArgs:
     writers: Mapping[str, pulumi.Output[str]]
 
     @classmethod
-    def of(cls, names: StackNames, plan: VaultPlan, writers: Mapping[str, pulumi.Output[str]]) -> BackupVaultArgs:
+    def of(
+        cls,
+        names: StackNames,
+        plan: VaultPlan,
+        writers: Mapping[str, pulumi.Output[str]],
+        role_defaults: RoleDefaults,
+        key_defaults: KeyDefaults,
+    ) -> BackupVaultArgs:
         """The vault of `plan` as the stack's settings describe it (they must have a `backup` block)."""
         settings = names.settings
         if settings.backup is None:
@@ -65,8 +73,8 @@ class BackupVaultArgs:
             names=names.vault_names(plan.bucket),
             account_id=settings.account_id,
             partition=settings.partition,
-            key_defaults=KeyDefaults.of(settings),
-            role_defaults=RoleDefaults.of(settings),
+            key_defaults=key_defaults,
+            role_defaults=role_defaults,
             writers=writers,
         )
 
@@ -103,6 +111,7 @@ class BackupVault(pulumi.ComponentResource):
                 description=f"Backups in s3://{plan.bucket}",
                 alias=names.key_alias,
                 grants=(*writers, *self._replication_grant(replication_role, ("kms:Decrypt",), plan.region)),
+                pipeline_actions=KEY_READS,  # the vault keys' policies are the administrator's
             )
         ]
         if replica_region:
@@ -115,6 +124,7 @@ class BackupVault(pulumi.ComponentResource):
                         replication_role, ("kms:Encrypt", "kms:GenerateDataKey"), replica_region
                     ),
                     region=replica_region,
+                    pipeline_actions=KEY_READS,
                 )
             )
         keys = EncryptionKeys(

@@ -1,9 +1,13 @@
-"""The pipeline's keyless identity in this account: GitHub's OIDC provider, a deploy role only the repository's
-gated environment can assume, and a preview role for its ungated `-preview` environment.
+"""The pipeline's keyless identity in this account: GitHub's OIDC provider, the permissions boundary every role of the
+stack carries, a deploy role only the repository's gated environment can assume from the promotion workflow on main,
+and a preview role for that workflow's plan job.
 
 No long-lived AWS keys in CI (the seeds' point about STS): each job exchanges its GitHub token for one-hour
-credentials, and the trust names the exact `repo:<owner>/<repo>:environment:<env>` subject and `sts.amazonaws.com`
-audience. Permissions come from `foundation.ci_permissions`: what this stack manages, nothing else.
+credentials, and the trust names the exact customised subject (`repository_id:<id>:environment:<env>:
+job_workflow_ref:<owner>/<repo>/.github/workflows/promote.yml@refs/heads/main`) and the `sts.amazonaws.com` audience.
+Permissions come from `foundation.ci_permissions`: what this stack manages, nothing else; the boundary holds what the
+pipeline may never do, on every role it can write. Created first, so every other role waits for the boundary and
+every key policy for the deploy role.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.role import RoleDefaults, attach_policy, stack_role
-from foundation import ci_permissions, iam, naming
+from foundation import ci_permissions, iam, naming, pipeline_boundary
 from foundation.ci_permissions import GITHUB_AUDIENCE, GITHUB_ISSUER
 from foundation.names import CiRoleKind, StackNames
 from foundation.outputs import CiIdentityOutputs
@@ -36,7 +40,8 @@ class CiIdentityArgs:
     ci: CiIdentitySettings
     deploy: CiRole
     preview: CiRole
-    role_defaults: RoleDefaults
+    iam_path: str
+    boundary: tuple[str, str, iam.PolicyDocument]  # its IAM path, name and document
 
     @classmethod
     def of(cls, names: StackNames, ci: CiIdentitySettings) -> CiIdentityArgs:
@@ -44,19 +49,24 @@ class CiIdentityArgs:
         deploy = {c: (names.ci_policy("deploy", c), d) for c, d in ci_permissions.deploy_policies(names).items()}
         preview_policy = ci_permissions.preview_policy(names)
         preview = {"state": (names.ci_policy("preview", "state"), preview_policy)} if preview_policy else {}
+        boundary = names.boundary_policy()
+        if boundary is None:  # the settings rules require one with a CI identity
+            raise ValueError("a CI identity needs the stack's permissionsBoundary")
         return cls(
             ci=ci,
             deploy=CiRole(names.ci_role("deploy").name, deploy),
             preview=CiRole(names.ci_role("preview").name, preview),
-            role_defaults=RoleDefaults.of(names.settings),
+            iam_path=names.settings.iam_path,
+            boundary=(*boundary, pipeline_boundary.boundary_policy(names)),
         )
 
 
 class CiIdentity(pulumi.ComponentResource):
-    """Outputs: oidc_provider_arn, deploy_role_arn, preview_role_arn, summary (`CiIdentityOutputs`, the stack
-    output)."""
+    """Outputs: oidc_provider_arn, boundary_arn, deploy_role_arn, preview_role_arn, summary (`CiIdentityOutputs`, the
+    stack output)."""
 
     oidc_provider_arn: pulumi.Output[str]
+    boundary_arn: pulumi.Output[str]
     deploy_role_arn: pulumi.Output[str]
     preview_role_arn: pulumi.Output[str]
     summary: pulumi.Output[CiIdentityOutputs]
@@ -65,6 +75,16 @@ class CiIdentity(pulumi.ComponentResource):
         super().__init__(type_token("ci", "CiIdentity"), name, None, opts)
         ci = args.ci
         self._name, self._args = name, args
+        path, boundary_name, boundary = args.boundary
+        self.boundary_arn = aws.iam.Policy(
+            f"{name}-boundary",
+            name=boundary_name,
+            path=path,
+            description="Permissions boundary of every role of this stack: what its pipeline may never do",
+            policy=boundary.to_json(),
+            opts=pulumi.ResourceOptions(parent=self),
+        ).arn
+        self._role_defaults = RoleDefaults(args.iam_path, self.boundary_arn)
         if ci.github_oidc_provider_arn:
             self.oidc_provider_arn = pulumi.Output.from_input(ci.github_oidc_provider_arn)
         else:
@@ -89,6 +109,7 @@ class CiIdentity(pulumi.ComponentResource):
         self.register_outputs(
             {
                 "oidc_provider_arn": self.oidc_provider_arn,
+                "boundary_arn": self.boundary_arn,
                 "deploy_role_arn": self.deploy_role_arn,
                 "preview_role_arn": self.preview_role_arn,
                 "summary": self.summary,
@@ -107,7 +128,7 @@ class CiIdentity(pulumi.ComponentResource):
             role_name=spec.name,
             description=f"GitHub Actions {kind} of this stack ({subject})",
             trust_policy=trust,
-            defaults=self._args.role_defaults,
+            defaults=self._role_defaults,
             tags=None,
             parent=self,
         )
@@ -115,7 +136,7 @@ class CiIdentity(pulumi.ComponentResource):
             policy = aws.iam.Policy(
                 f"{logical}-{concern}",
                 name=policy_name,
-                path=self._args.role_defaults.path,
+                path=self._args.iam_path,
                 description=f"GitHub Actions {kind}: {concern} this stack manages",
                 policy=document.to_json(),
                 opts=pulumi.ResourceOptions(parent=self),

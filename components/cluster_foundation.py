@@ -10,7 +10,7 @@ import pulumi
 from components.account_roles import AccountRoleArns
 from components.backup_vault import BackupVault, BackupVaultArgs
 from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, KeyDefaults, cluster_key_specs
-from components.oidc_provider import OidcProvider, OidcProviderArgs, SelfHostedNames
+from components.oidc_provider import OidcProvider
 from components.operator_roles import OperatorRoles, OperatorRolesArgs
 from components.role import RoleDefaults
 from components.security_groups import (
@@ -39,14 +39,15 @@ class ClusterFoundationArgs:
     role_defaults: RoleDefaults
     key_defaults: KeyDefaults
     account_roles: AccountRoleArns
+    oidc: OidcProvider  # its issuer's, built once per issuer for the stack (`oidc_providers`)
     # The plan of the vault its backups go to (None without backups), and whether that vault is the cluster's own.
     backup_plan: VaultPlan | None
     own_vault: bool
 
 
 class ClusterFoundation(pulumi.ComponentResource):
-    """One cluster's OIDC provider, operator roles, KMS keys, security groups, workload and backup roles (and its
-    backup vault when vaults are per cluster).
+    """One cluster's operator roles, KMS keys, security groups, workload and backup roles (and its backup vault when
+    vaults are per cluster), all trusting its issuer's OIDC provider.
 
     Outputs: backup_role_arn (None without backups), rosa_create_cluster_args (the `rosa create cluster` arguments
     that use exactly these resources), summary (`ClusterOutputs`, the cluster's stack output).
@@ -60,7 +61,7 @@ class ClusterFoundation(pulumi.ComponentResource):
         super().__init__(CLUSTER_FOUNDATION, name, None, opts)
         cluster, names, child = args.cluster, args.names, pulumi.ResourceOptions(parent=self)
         account_role_arns = args.account_roles.role_arns[cluster.topology]
-        oidc = OidcProvider(f"{name}-oidc", _oidc_args(names, cluster, args.key_defaults.retain_on_delete), child)
+        oidc = args.oidc
         operator_roles = OperatorRoles(
             f"{name}-operator-roles",
             OperatorRolesArgs(
@@ -115,7 +116,11 @@ class ClusterFoundation(pulumi.ComponentResource):
         vault = None
         if plan and args.own_vault and self.backup_role_arn:
             writers = {cluster.name: self.backup_role_arn}
-            vault = BackupVault(f"{name}-backup-vault", BackupVaultArgs.of(names, plan, writers), child)
+            vault = BackupVault(
+                f"{name}-backup-vault",
+                BackupVaultArgs.of(names, plan, writers, args.role_defaults, args.key_defaults),
+                child,
+            )
 
         group_ids = security_groups.group_ids if security_groups else {}
         # One Output for every fact, one plain summary built from it: at fleet scale each extra Output stage walked
@@ -147,17 +152,6 @@ class ClusterFoundation(pulumi.ComponentResource):
         )
 
 
-def _oidc_args(names: StackNames, cluster: ClusterSettings, retain_on_delete: bool) -> OidcProviderArgs:
-    self_hosted = None
-    bucket, secret = names.issuer_bucket(cluster), names.private_key_secret(cluster)
-    if isinstance(cluster.oidc, SelfHostedOidc) and bucket and secret:
-        self_hosted = SelfHostedNames(bucket, secret, names.origin_access_control(cluster))
-    known = None
-    if not isinstance(cluster.oidc, SelfHostedOidc) and (host_path := names.issuer_host_path(cluster)):
-        known = (names.oidc_provider_arn(host_path), host_path)
-    return OidcProviderArgs(cluster.oidc, self_hosted, known, retain_on_delete)
-
-
 def cluster_summary(
     cluster: ClusterSettings,
     region: str,
@@ -171,6 +165,11 @@ def cluster_summary(
     args = rosa_create_cluster_args(
         cluster, region, facts["accountRoleArns"], config_id, facts["kmsKeyArns"], group_ids, external_id
     )
+    register = rosa_register_oidc_config_args(
+        cluster, facts["accountRoleArns"], facts["oidcIssuerUrl"], facts["oidcPrivateKeySecretArn"]
+    )
+    create = shell_command(args, expanded={unregistered_config_id(cluster)})
+    after_create = after_create_cluster_commands(cluster, region, group_ids)
     backup_role_arn = facts["backupRoleArn"]
     backup: BackupOutputs | None = None
     if plan and backup_role_arn:
@@ -196,9 +195,12 @@ def cluster_summary(
         "workloadRoleArns": facts["workloadRoleArns"],
         "backup": backup,
         "rosaCreateClusterArgs": args,
-        "rosaCreateClusterCommand": shell_command(args, expanded={unregistered_config_id(cluster)}),
+        "rosaCreateClusterCommand": create,
         "rosaCreateClusterReady": config_id is not None,
-        "afterCreateClusterCommands": after_create_cluster_commands(cluster, region, group_ids),
+        "afterCreateClusterCommands": after_create,
+        "rosaRegisterOidcConfigArgs": register,
+        "rosaRegisterOidcConfigCommand": shlex.join(register) if register else None,
+        "rosaNextSteps": rosa_next_steps(cluster, register, create, after_create),
     }
 
 
@@ -277,3 +279,37 @@ def after_create_cluster_commands(cluster: ClusterSettings, region: str, group_i
         f'aws ec2 modify-vpc-endpoint --region {region} --vpc-endpoint-id "{endpoint}" '
         f"--add-security-group-ids {group_ids[API_ENDPOINT]}"
     ]
+
+
+def rosa_register_oidc_config_args(
+    cluster: ClusterSettings, role_arns: dict[str, str], issuer_url: str, secret_arn: str | None
+) -> list[str] | None:
+    """`rosa register oidc-config` for a self-hosted issuer (None for a managed config, which OCM made): registers
+    the issuer with OCM and prints the config id `rosa create cluster --oidc-config-id` takes.
+
+    Its flags are rosa's constants `InstallerRoleArnFlag`, `IssuerUrlFlag`, `SecretArnFlag` (the installer role reads
+    the private key's secret). Register then runs `rosa create oidc-provider` in `--mode`: in either mode it stops at
+    "OIDC provider already exists" when the account has one for the issuer, as it does after `pulumi up`; `manual`
+    because should it be missing, auto would create an IAM provider outside the stack, on which the stack's own
+    `pulumi up` then fails (EntityAlreadyExists), where manual only prints the `aws` command."""
+    if not isinstance(cluster.oidc, SelfHostedOidc) or secret_arn is None:
+        return None
+    return [
+        *("rosa", "register", "oidc-config", "--mode", "manual"),
+        *("--role-arn", role_arns["installer"], "--issuer-url", issuer_url, "--secret-arn", secret_arn),
+    ]
+
+
+def rosa_next_steps(
+    cluster: ClusterSettings, register: list[str] | None, create: str, after_create: list[str]
+) -> list[str]:
+    """The shell lines to run next for this cluster, in order, after `pulumi up`: a self-hosted issuer is registered
+    with OCM first and its config id goes into the settings, so that `rosa create cluster` names it; then the
+    cluster is created, then what rosa has no flag for (`afterCreateClusterCommands`)."""
+    if register and not cluster.oidc.config_id:
+        return [
+            shlex.join(register),
+            f"# then set oidc.configId of cluster {cluster.name!r} to the id it printed and run `pulumi up` again: "
+            "rosaCreateClusterCommand then carries --oidc-config-id and comes next",
+        ]
+    return [create, *after_create]

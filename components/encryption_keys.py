@@ -16,6 +16,7 @@ import pulumi_aws as aws
 
 from foundation import iam, naming
 from foundation.catalogue import Topology, load_catalogue
+from foundation.ci_permissions import KEY_ADMINISTRATION
 from foundation.project import type_token
 from foundation.settings import StackSettings
 from foundation.tags import added_tags
@@ -41,6 +42,8 @@ class KeySpec:
     grants: tuple[KeyGrant, ...]
     rosa_tags: Mapping[str, str] | None = None  # ROSA's tags, on keys rosa's clusters use (foundation.tags)
     region: str | None = None  # default: the stack's region
+    # What the pipeline's deploy role may do with the key, granted in its key policy (foundation.ci_permissions).
+    pipeline_actions: tuple[str, ...] = KEY_ADMINISTRATION
 
 
 @dataclass(frozen=True)
@@ -51,15 +54,24 @@ class KeyDefaults:
     deletion_window_days: int  # 7 to 30
     scope: str  # the scope tag's value (the account role prefix)
     retain_on_delete: bool  # keep the key in AWS when the stack is destroyed
+    pipeline_role_arn: pulumi.Input[str] | None = None  # the CI identity's deploy role, where the stack has one
 
     @classmethod
-    def of(cls, settings: StackSettings) -> KeyDefaults:
+    def of(cls, settings: StackSettings, pipeline_role_arn: pulumi.Input[str] | None = None) -> KeyDefaults:
         return cls(
             account_root_arn=naming.arn(settings.partition, "iam", "root", account=settings.account_id),
             deletion_window_days=settings.encryption.deletion_window_days,
             scope=settings.account_role_prefix,
             retain_on_delete=settings.retain_stateful_on_delete,
+            pipeline_role_arn=pipeline_role_arn,
         )
+
+    def grants(self, spec: KeySpec) -> tuple[KeyGrant, ...]:
+        """`spec`'s grants, and the pipeline's: key administration lives in each key's own policy, never in a tag the
+        pipeline could put on another key."""
+        if self.pipeline_role_arn is None:
+            return spec.grants
+        return (*spec.grants, KeyGrant("Pipeline", [self.pipeline_role_arn], spec.pipeline_actions))
 
 
 @dataclass(frozen=True)
@@ -84,7 +96,7 @@ class EncryptionKeys(pulumi.ComponentResource):
                 description=spec.description,
                 enable_key_rotation=True,
                 deletion_window_in_days=defaults.deletion_window_days,
-                policy=key_policy_output(defaults.account_root_arn, spec.grants),
+                policy=key_policy_output(defaults.account_root_arn, defaults.grants(spec)),
                 region=spec.region,
                 tags=added_tags(rosa=spec.rosa_tags, scope=defaults.scope),
                 # Data encrypted with a deleted key is lost for good: never delete one by accident.

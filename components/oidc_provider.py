@@ -1,9 +1,10 @@
-"""A cluster's OIDC issuer and the IAM OIDC provider that lets its service accounts assume roles.
+"""The stack's OIDC issuers and the IAM OIDC providers that let their clusters' service accounts assume roles.
 
 Implements `rosa create oidc-config` / `rosa create oidc-provider`: https://docs.openshift.com/rosa/rosa_architecture/
 rosa-sts-about-iam-resources.html#rosa-sts-oidc-provider-requirements-for-operators. A managed config is Red Hat's;
-only the IAM provider is created here. A self-hosted config is created in full: signing key, discovery documents
-in S3, private key in Secrets Manager (for `rosa register oidc-config`), and the IAM provider.
+only the IAM provider is created here, once for all the clusters on that (reusable) config: IAM holds one provider
+per issuer URL. A self-hosted config is one cluster's, created in full: signing key, discovery documents in S3,
+private key in Secrets Manager (for `rosa register oidc-config`), and the IAM provider.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import pulumi_aws as aws
 import pulumi_tls as tls
 
 from components.bucket import guard_bucket
+from components.renames import renamed_from
 from foundation import iam, naming, oidc_documents
 from foundation.catalogue import load_catalogue
 from foundation.irsa import IrsaRole
-from foundation.project import type_token
-from foundation.settings import ManagedOidc, SelfHostedOidc
+from foundation.names import StackNames
+from foundation.project import CLUSTER_FOUNDATION, type_token
+from foundation.settings import ClusterSettings, ManagedOidc, SelfHostedOidc
 from foundation.tags import added_tags
 
 # AWS's managed "CachingOptimized" cache policy: the issuer documents change only when the key rotates.
@@ -45,6 +48,7 @@ class OidcProviderArgs:
     # plain documents that wait for the provider, instead of one Output chain per role (benchmarks/).
     known_issuer: tuple[str, str] | None
     retain_on_delete: bool  # keep the issuer's stateful resources in AWS when the stack is destroyed
+    scope: str  # the scope tag's value: the pipeline may change a CloudFront issuer's provider and distribution by it
 
 
 class OidcProvider(pulumi.ComponentResource):
@@ -62,7 +66,7 @@ class OidcProvider(pulumi.ComponentResource):
     def __init__(self, name: str, args: OidcProviderArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("oidc", "OidcProvider"), name, None, opts)
         self._name, self._args = name, args
-        self._tags = added_tags(rosa={})
+        self._tags = added_tags(rosa={}, scope=args.scope)
         oidc = args.oidc
         self.config_id = oidc.config_id
         self.private_key_secret_arn = None
@@ -196,6 +200,36 @@ class OidcProvider(pulumi.ComponentResource):
             tags=self._tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+
+def oidc_providers(names: StackNames, retain_on_delete: bool, opts: pulumi.ResourceOptions) -> dict[str, OidcProvider]:
+    """One OidcProvider per issuer of the stack (`StackNames.issuers`), by the name of each cluster it serves: a
+    managed config's is `oidc-<config id>`, shared by every cluster on the config; a self-hosted one `<cluster>-oidc`.
+
+    Each used to be built inside its cluster's ClusterFoundation as `<cluster>-oidc`: aliases to that place (every
+    sharing cluster's, whichever held it) keep the URNs of the provider and of the issuer's resources."""
+    providers: dict[str, OidcProvider] = {}
+    for clusters in names.issuers().values():
+        first = clusters[0]
+        name = f"{first.name}-oidc" if isinstance(first.oidc, SelfHostedOidc) else f"oidc-{first.oidc.config_id}"
+        moved = opts
+        for cluster in clusters:
+            old_parent = pulumi.create_urn(cluster.name, CLUSTER_FOUNDATION)
+            moved = pulumi.ResourceOptions.merge(moved, renamed_from(f"{cluster.name}-oidc", name, old_parent))
+        provider = OidcProvider(name, _oidc_args(names, first, retain_on_delete), moved)
+        providers.update({cluster.name: provider for cluster in clusters})
+    return providers
+
+
+def _oidc_args(names: StackNames, cluster: ClusterSettings, retain_on_delete: bool) -> OidcProviderArgs:
+    self_hosted = None
+    bucket, secret = names.issuer_bucket(cluster), names.private_key_secret(cluster)
+    if isinstance(cluster.oidc, SelfHostedOidc) and bucket and secret:
+        self_hosted = SelfHostedNames(bucket, secret, names.origin_access_control(cluster))
+    known = None
+    if not isinstance(cluster.oidc, SelfHostedOidc) and (host_path := names.issuer_host_path(cluster)):
+        known = (names.oidc_provider_arn(host_path), host_path)
+    return OidcProviderArgs(cluster.oidc, self_hosted, known, retain_on_delete, names.settings.account_role_prefix)
 
 
 def _read_issuer_documents(bucket_arn: str, reader: iam.Principal, source_arn: str | None = None) -> iam.Statement:

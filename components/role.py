@@ -17,11 +17,13 @@ class RoleDefaults:
     """What every role of the stack shares: its IAM path (`/` or `/a/b/`) and permissions boundary (a policy ARN)."""
 
     path: str
-    permissions_boundary: str | None
+    permissions_boundary: pulumi.Input[str] | None
 
     @classmethod
-    def of(cls, settings: StackSettings) -> RoleDefaults:
-        return cls(settings.iam_path, settings.permissions_boundary)
+    def of(cls, settings: StackSettings, boundary: pulumi.Input[str] | None = None) -> RoleDefaults:
+        """`boundary`: the ARN of the boundary the stack creates (the CI identity's), so every role waits for it;
+        default, the settings' `permissionsBoundary` as it is."""
+        return cls(settings.iam_path, boundary or settings.permissions_boundary)
 
 
 def stack_role(

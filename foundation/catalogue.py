@@ -6,13 +6,15 @@ Everything the stack knows about ROSA comes through here; see `data/SOURCES.md` 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from foundation import naming
+from foundation.iam import document_json
 
 DATA_DIR = Path(__file__).parent / "data"
 CLASSIC_POLICY_DIR = DATA_DIR / "policies" / "classic"
@@ -87,6 +89,8 @@ class TopologySpec(_Data):
 class OidcSpec(_Data):
     client_ids: tuple[str, ...]
     managed_issuer_host: str
+    # `rosa-private-key-<bucket>`: rosa's delete and register commands derive a self-hosted issuer's bucket from it
+    private_key_secret_prefix: str
 
 
 class BackupScheduleSpec(_Data):
@@ -157,6 +161,7 @@ class CreateClusterSpec(_Data):
     classic_subnets: dict[Literal["public", "private_link"], dict[Literal["single_az", "multi_az"], int]]
     hcp_min_subnets: dict[Literal["public", "private"], int]
     api_endpoint_cluster_tag: str  # the tag OCM puts on a hosted control plane's VPC endpoint: the cluster's id
+    private_only_partitions: tuple[Partition, ...]  # rosa's FedRAMP mode: every cluster private (PrivateLink)
 
     def classic_multi_az(self, private_link: bool, subnets: int) -> bool | None:
         """Whether a classic cluster with this many subnets is multi-AZ (rosa's count rule), None if no count fits."""
@@ -226,6 +231,11 @@ class Catalogue(_Data):
         """The vendored permission document `policy_id` for classic OpenShift `version`, as a dict."""
         return json.loads((CLASSIC_POLICY_DIR / version / f"{policy_id}.json").read_text())
 
+    def is_classic_policy(self, document: Mapping[str, Any]) -> bool:
+        """Whether `document` is one of Red Hat's vendored classic permission documents, unchanged: ROSA's own
+        requirement (the installer passes roles and assumes roles on `*`), which the stack cannot narrow."""
+        return document_json(document) in _classic_policy_texts()
+
 
 def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
@@ -234,6 +244,18 @@ def version_key(version: str) -> tuple[int, ...]:
 def minor_version(version: str) -> str:
     """`4.20.8` -> `4.20`: the minor a full OpenShift version belongs to (rosa's `GetVersionMinor`)."""
     return ".".join(version.split(".")[:2])
+
+
+@cache
+def _classic_policy_texts() -> frozenset[str]:
+    catalogue = load_catalogue()
+    specs = (*catalogue.classic.account_roles, *catalogue.classic.operator_roles)
+    return frozenset(
+        document_json(catalogue.classic_policy(version, spec.policy))
+        for version in catalogue.classic_versions
+        for spec in specs
+        if spec.policy
+    )
 
 
 @cache

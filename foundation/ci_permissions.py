@@ -1,10 +1,11 @@
-"""What the pipeline's deploy role may do: exactly what this stack manages, derived from the same settings.
+"""What the pipeline may do, derived from the same settings as the stack: the deploy role's and the preview role's
+permissions, and the permissions boundary every role of the stack carries, which holds the pipeline's denies.
 
-Every statement names the stack's own ARNs (role and policy name prefixes under the stack's IAM path, its buckets by
-name, its keys by their `alias/rosa/...` aliases, its security groups by VPC, its secrets by name). Where AWS
-supports no resource scoping (`kms:CreateKey`, `ec2:Describe*`), the action is listed alone, with a reason.
-The role can never widen itself: it may not touch the CI roles and policies, attaches only the policies the stack
-uses, and (where the stack has one) creates roles only under the stack's permissions boundary.
+The deploy role writes only what the stack declares: roles under the stack's IAM path (or its name prefixes) and only
+while they carry the boundary, the stack's own policies, OIDC providers and state objects by their exact ARNs, its
+buckets by name, its KMS keys through each key's own key policy (`key_policy_grant`), never through a tag it could set
+itself. Where AWS offers no resource to scope by (`kms:CreateKey`, `ec2:Describe*`), the action stands alone, with a
+reason. What the pipeline may never do, on any role it can write, is the boundary's (`foundation.pipeline_boundary`).
 """
 
 from __future__ import annotations
@@ -18,13 +19,19 @@ from foundation.settings.models import SelfHostedOidc, StackSettings
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 GITHUB_AUDIENCE = "sts.amazonaws.com"
+MANAGED_POLICY_SIZE = 6144  # IAM's fixed limit for one managed policy, counted without whitespace
 
 ROLE_READ = ("iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
              "iam:ListRoleTags", "iam:ListInstanceProfilesForRole")  # fmt: skip
-ROLE_CREATE = ("iam:CreateRole", "iam:PutRolePermissionsBoundary")  # bound to the stack's boundary, if it has one
-ROLE_WRITE = ("iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
-              "iam:TagRole", "iam:UntagRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy")  # fmt: skip
+# The writes IAM can condition on the role's permissions boundary (`iam:PermissionsBoundary`): allowed on bounded
+# roles only, so whatever they put there stays under the boundary.
+BOUNDED_ROLE_WRITES = ("iam:CreateRole", "iam:PutRolePermissionsBoundary")
+INLINE_POLICY_WRITES = ("iam:PutRolePolicy", "iam:DeleteRolePolicy")
 ATTACH = ("iam:AttachRolePolicy", "iam:DetachRolePolicy")
+# The writes IAM cannot condition on the boundary: allowed on the stack's role names, every one of which carries it
+# (the boundary refuses creating a role without it and removing it).
+ROLE_WRITES = ("iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
+               "iam:TagRole", "iam:UntagRole")  # fmt: skip
 POLICY_ACTIONS = ("iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
                   "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags",
                   "iam:TagPolicy", "iam:UntagPolicy")  # fmt: skip
@@ -32,18 +39,21 @@ OIDC_ACTIONS = ("iam:CreateOpenIDConnectProvider", "iam:GetOpenIDConnectProvider
                 "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
                 "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
                 "iam:RemoveClientIDFromOpenIDConnectProvider")  # fmt: skip
-# Bucket-level reads and the configuration writes the stack makes, on its own buckets (no ACLs: owner-enforced).
-BUCKET_ACTIONS = ("s3:CreateBucket", "s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
-                  "s3:GetReplicationConfiguration", "s3:GetAccelerateConfiguration", "s3:ListBucket",
-                  "s3:ListBucketVersions", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning",
-                  "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls", "s3:PutBucketTagging",
-                  "s3:PutBucketLogging", "s3:PutBucketObjectLockConfiguration", "s3:PutEncryptionConfiguration",
-                  "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration")  # fmt: skip
+BUCKET_READS = ("s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
+                "s3:GetReplicationConfiguration", "s3:GetAccelerateConfiguration", "s3:ListBucket",
+                "s3:ListBucketVersions")  # fmt: skip
+# What an issuer bucket's configuration takes (components/bucket.py guard_bucket); a vault's is the administrator's.
+ISSUER_BUCKET_WRITES = ("s3:CreateBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning",
+                        "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls", "s3:PutBucketTagging",
+                        "s3:PutEncryptionConfiguration")  # fmt: skip
 ISSUER_OBJECT_ACTIONS = ("s3:GetObject", "s3:GetObjectTagging", "s3:PutObject", "s3:PutObjectTagging",
                          "s3:DeleteObject")  # fmt: skip
-KEY_ACTIONS = ("kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus",
-               "kms:EnableKeyRotation", "kms:ListResourceTags", "kms:TagResource", "kms:UntagResource",
-               "kms:UpdateKeyDescription")  # fmt: skip
+# Key administration, granted to the deploy role in each stack key's own key policy; a vault key's policy grants
+# only the reads (its policy and alias are the administrator's).
+KEY_ADMINISTRATION = ("kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus",
+                      "kms:EnableKeyRotation", "kms:ListResourceTags", "kms:TagResource", "kms:UntagResource",
+                      "kms:UpdateKeyDescription", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias")  # fmt: skip
+KEY_READS = ("kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags")
 ALIAS_ACTIONS = ("kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias")
 # Rules are created and removed (a changed CIDR is a new rule, by its name); ModifySecurityGroupRules is left out:
 # it acts on rule ARNs, which carry no VPC to scope it by.
@@ -51,32 +61,35 @@ GROUP_ACTIONS = ("ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGrou
                  "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
                  "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
                  "ec2:DeleteSecurityGroup")  # fmt: skip
-SECRET_ACTIONS = ("secretsmanager:CreateSecret", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
-                  "secretsmanager:PutSecretValue", "secretsmanager:GetResourcePolicy", "secretsmanager:TagResource",
-                  "secretsmanager:UntagResource", "secretsmanager:UpdateSecret")  # fmt: skip
-CLOUDFRONT_ACTIONS = ("cloudfront:CreateDistribution", "cloudfront:GetDistribution", "cloudfront:UpdateDistribution",
-                      "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:ListTagsForResource",
-                      "cloudfront:GetOriginAccessControl", "cloudfront:UpdateOriginAccessControl")  # fmt: skip
-# Data the pipeline must never destroy, whatever the stack says (protected resources, by a second lock).
-NEVER = ("s3:DeleteBucket", "kms:ScheduleKeyDeletion", "kms:DisableKey", "secretsmanager:DeleteSecret",
-         "iam:DeleteOpenIDConnectProvider")  # fmt: skip
+# The issuer's private key is written by the stack and read by ROSA's installer, never by the pipeline.
+SECRET_ACTIONS = ("secretsmanager:CreateSecret", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue",
+                  "secretsmanager:GetResourcePolicy", "secretsmanager:TagResource", "secretsmanager:UntagResource",
+                  "secretsmanager:UpdateSecret")  # fmt: skip
+DISTRIBUTION_ACTIONS = ("cloudfront:UpdateDistribution", "cloudfront:UntagResource")
+CLOUDFRONT_READS = ("cloudfront:GetDistribution", "cloudfront:ListTagsForResource", "cloudfront:GetOriginAccessControl")
+STATE_READS = ("s3:GetObject",)
+STATE_WRITES = ("s3:PutObject", "s3:DeleteObject")
 
 
 def deploy_policies(names: StackNames) -> dict[str, iam.PolicyDocument]:
-    """The deploy role's permissions by concern (one managed policy each, each under IAM's 6,144 characters)."""
-    settings = names.settings
+    """The deploy role's permissions by concern, one managed policy each (IAM's 6,144 characters); the issuers'
+    exact provider ARNs, which grow with the fleet, fill as many `issuers`, `issuers-2`, ... as they need."""
     documents = {
-        "iam": (*_iam(names), *_never(names)),
-        "storage": (*_buckets(names), *_secrets(names), *_state(settings)),
+        "iam": tuple(_iam(names)),
+        "storage": (*_buckets(names), *_secrets(names), *_state(names)),
         "keys": tuple(_keys(names)),
-        "network": (*_security_groups(settings), *_cloudfront(settings)),
+        "network": (*_security_groups(names.settings), *_cloudfront(names)),
     }
-    return {concern: iam.PolicyDocument(statements) for concern, statements in documents.items() if statements}
+    policies = {concern: iam.PolicyDocument(statements) for concern, statements in documents.items() if statements}
+    for i, document in enumerate(_split(oidc_provider_arns(names)), start=1):
+        policies["issuers" if i == 1 else f"issuers-{i}"] = document
+    return policies
 
 
 def preview_policy(names: StackNames) -> iam.PolicyDocument | None:
-    """`pulumi preview` diffs the program against the state and calls no AWS API beyond STS: state access only."""
-    statements = tuple(_state(names.settings, read_only=True))
+    """`pulumi preview` diffs the program against the state and calls no AWS API beyond STS: this stack's state,
+    read, and its lock, written."""
+    statements = tuple(_state(names, read_only=True))
     return iam.PolicyDocument(statements) if statements else None
 
 
@@ -95,8 +108,14 @@ def role_name_patterns(names: StackNames) -> list[str]:
     return [names.role_arn(p) for p in dict.fromkeys(patterns)]
 
 
+def stack_policy_arns(names: StackNames) -> list[str]:
+    """The managed policies the stack creates (its classic policies), by exact ARN: not the CI identity's, not the
+    boundary."""
+    return [names.policy_arn(n.name) for n in names.iam_names().values() if n.kind == "policy"]
+
+
 def ci_arns(names: StackNames) -> list[str]:
-    """The CI roles and their policies: out of the deploy role's reach."""
+    """The CI roles and their policies: out of the pipeline's reach."""
     arns = []
     for kind in CI_ROLE_KINDS:
         arns += [names.role_arn(names.ci_role(kind).name), names.policy_arn(names.ci_policy(kind, "*"))]
@@ -113,46 +132,56 @@ def attachable_policy_arns(names: StackNames) -> list[str]:
         if spec.managed_policy
     }
     arns = [naming.aws_managed_policy_arn(settings.partition, name) for name in sorted(managed)]
-    arns.append(names.policy_arn(f"{settings.account_role_prefix}-*"))
+    arns += stack_policy_arns(names)
     arns += sorted({arn for c in settings.clusters for w in c.workload_roles for arn in w.managed_policy_arns})
     return arns
 
 
+def inline_policy_roles(names: StackNames) -> list[str]:
+    """The roles the stack gives inline policies: backup roles, workload roles with statements, replication roles."""
+    settings = names.settings
+    arns = [names.backup_roles_pattern()] if settings.backup else []
+    arns += sorted(
+        {
+            names.role_arn(names.workload_role(c, w).name)
+            for c in settings.clusters
+            for w in c.workload_roles
+            if w.statements
+        }
+    )
+    if settings.backup and settings.backup.replica_region:
+        arns += [names.role_arn(names.replication_role(vault.name).name) for vault in names.vaults()]
+    return arns
+
+
 def oidc_provider_arns(names: StackNames) -> list[str]:
-    hosts = []
-    for cluster in names.settings.clusters:
-        host_path = names.issuer_host_path(cluster)
-        if host_path is None:  # a CloudFront distribution's domain, chosen by AWS
-            hosts.append("*.cloudfront.net")
-        elif isinstance(cluster.oidc, SelfHostedOidc):
-            hosts.append(host_path)
-        else:  # Red Hat's issuer host, one path per OIDC config
-            hosts.append(host_path.split("/")[0] + "/*")
-    return [names.oidc_provider_arn(h) for h in dict.fromkeys(hosts)]
+    """Each issuer's provider by its exact ARN; a CloudFront issuer's host is the distribution's, which AWS names at
+    creation, so those are scoped by the stack's tag instead (`_cloudfront_issuers`)."""
+    hosts = (names.issuer_host_path(clusters[0]) for clusters in names.issuers().values())
+    return [names.oidc_provider_arn(host) for host in hosts if host is not None]
 
 
 def _iam(names: StackNames) -> Iterator[iam.Statement]:
     settings = names.settings
     roles = tuple(role_name_patterns(names))
+    bounded = iam.Condition("ArnEquals", "iam:PermissionsBoundary", (str(settings.permissions_boundary),))
     yield iam.Statement("Allow", ROLE_READ, resources=roles, sid="ReadStackRoles")
-    boundary = (
-        (iam.Condition("StringEquals", "iam:PermissionsBoundary", (settings.permissions_boundary,)),)
-        if settings.permissions_boundary
-        else ()
-    )
-    yield iam.Statement("Allow", ROLE_CREATE, resources=roles, conditions=boundary, sid="CreateStackRoles")
-    yield iam.Statement("Allow", ROLE_WRITE, resources=roles, sid="WriteStackRoles")
+    yield iam.Statement("Allow", BOUNDED_ROLE_WRITES, resources=roles, conditions=(bounded,), sid="CreateStackRoles")
+    yield iam.Statement("Allow", ROLE_WRITES, resources=roles, sid="WriteStackRoles")
+    if inline := tuple(inline_policy_roles(names)):
+        yield iam.Statement(
+            "Allow", INLINE_POLICY_WRITES, resources=inline, conditions=(bounded,), sid="InlinePolicies"
+        )
     yield iam.Statement(
         "Allow",
         ATTACH,
         resources=roles,
-        conditions=(iam.Condition("ArnLike", "iam:PolicyARN", tuple(attachable_policy_arns(names))),),
+        conditions=(iam.Condition("ArnLike", "iam:PolicyARN", tuple(attachable_policy_arns(names))), bounded),
         sid="AttachStackPolicies",
     )
-    policies = (names.policy_arn(f"{settings.account_role_prefix}-*"),)
-    yield iam.Statement("Allow", POLICY_ACTIONS, resources=policies, sid="StackPolicies")
-    if settings.clusters:
-        yield iam.Statement("Allow", OIDC_ACTIONS, resources=tuple(oidc_provider_arns(names)), sid="ClusterIssuers")
+    if policies := tuple(stack_policy_arns(names)):
+        yield iam.Statement("Allow", POLICY_ACTIONS, resources=policies, sid="StackPolicies")
+    yield from _cloudfront_issuers(names)
     github = settings.ci_identity and (
         settings.ci_identity.github_oidc_provider_arn or names.oidc_provider_arn(naming.issuer_host_path(GITHUB_ISSUER))
     )
@@ -169,24 +198,48 @@ def _iam(names: StackNames) -> Iterator[iam.Statement]:
         )
 
 
-# Every IAM write the deploy role is otherwise allowed: refused on the CI identity itself (reads stay allowed, so a
-# refreshed preview, the pipeline's own verification, can read the whole stack).
-IAM_WRITES = (*ROLE_CREATE, *ROLE_WRITE, *ATTACH, "iam:PassRole", "iam:DeleteRolePermissionsBoundary",
-              *(a for a in POLICY_ACTIONS if not a.startswith(("iam:Get", "iam:List"))))  # fmt: skip
-
-
-def _never(names: StackNames) -> Iterator[iam.Statement]:
+def _cloudfront_issuers(names: StackNames) -> Iterator[iam.Statement]:
+    if not _fronted(names.settings):
+        return
     settings = names.settings
-    # The CI identity is changed by an administrator's run, never by the pipeline it authorises.
-    yield iam.Statement("Deny", IAM_WRITES, resources=tuple(ci_arns(names)), sid="NeverTheCiIdentity")
-    yield iam.Statement("Deny", NEVER, resources=("*",), sid="NeverDestroyData")
-    if settings.permissions_boundary:
-        yield iam.Statement(
-            "Deny", ("iam:DeleteRolePermissionsBoundary",), resources=("*",), sid="NeverDropTheBoundary"
-        )
+    providers = (names.oidc_provider_arn("*.cloudfront.net"),)
+    scope = settings.account_role_prefix
+    yield iam.Statement(
+        "Allow",
+        ("iam:CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider"),
+        resources=providers,
+        conditions=(iam.Condition("StringEquals", f"aws:RequestTag/{tags.SCOPE_TAG}", (scope,)),),
+        sid="CreateCloudFrontIssuers",
+    )
+    yield iam.Statement(
+        "Allow",
+        tuple(a for a in OIDC_ACTIONS if a not in ("iam:CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider")),
+        resources=providers,
+        conditions=(iam.Condition("StringEquals", f"aws:ResourceTag/{tags.SCOPE_TAG}", (scope,)),),
+        sid="CloudFrontIssuers",
+    )
 
 
-# --- storage, keys, network -----------------------------------------------------------------------------------------
+def _split(providers: list[str]) -> list[iam.PolicyDocument]:
+    """The issuers' providers in as few documents as IAM's managed-policy size allows."""
+    documents: list[iam.PolicyDocument] = []
+    chunk: list[str] = []
+    for arn in providers:
+        candidate = _issuer_document((*chunk, arn))
+        if chunk and len(candidate.to_json()) > MANAGED_POLICY_SIZE:
+            documents.append(_issuer_document(tuple(chunk)))
+            chunk = []
+        chunk.append(arn)
+    if chunk:
+        documents.append(_issuer_document(tuple(chunk)))
+    return documents
+
+
+def _issuer_document(providers: tuple[str, ...]) -> iam.PolicyDocument:
+    return iam.PolicyDocument((iam.Statement("Allow", OIDC_ACTIONS, resources=providers, sid="ClusterIssuers"),))
+
+
+# --- storage -------------------------------------------------------------------------------------------------------
 
 
 def _buckets(names: StackNames) -> Iterator[iam.Statement]:
@@ -194,9 +247,10 @@ def _buckets(names: StackNames) -> Iterator[iam.Statement]:
     issuers = [names.bucket_arn(b.name) for b in buckets if b.purpose == "issuer"]
     if buckets:
         yield iam.Statement(
-            "Allow", BUCKET_ACTIONS, resources=tuple(names.bucket_arn(b.name) for b in buckets), sid="StackBuckets"
+            "Allow", BUCKET_READS, resources=tuple(names.bucket_arn(b.name) for b in buckets), sid="ReadStackBuckets"
         )
     if issuers:
+        yield iam.Statement("Allow", ISSUER_BUCKET_WRITES, resources=tuple(issuers), sid="IssuerBuckets")
         yield iam.Statement(
             "Allow",
             ISSUER_OBJECT_ACTIONS,
@@ -214,7 +268,7 @@ def _secrets(names: StackNames) -> Iterator[iam.Statement]:
             naming.arn(
                 settings.partition,
                 "secretsmanager",
-                f"secret:{s}-*",
+                f"secret:{s}-??????",
                 account=settings.account_id,
                 region=settings.region,
             )
@@ -223,40 +277,53 @@ def _secrets(names: StackNames) -> Iterator[iam.Statement]:
         yield iam.Statement("Allow", SECRET_ACTIONS, resources=secrets, sid="IssuerPrivateKeys")
 
 
-def _state(settings: StackSettings, read_only: bool = False) -> Iterator[iam.Statement]:
-    ci = settings.ci_identity
-    if not ci or not ci.state_bucket:
+def _state(names: StackNames, read_only: bool = False) -> Iterator[iam.Statement]:
+    objects, bucket = names.state_objects(), names.state_bucket()
+    if not objects or not bucket:
         return
-    bucket = naming.arn(settings.partition, "s3", ci.state_bucket)
     yield iam.Statement("Allow", ("s3:ListBucket", "s3:GetBucketLocation"), resources=(bucket,), sid="StateBucket")
-    yield iam.Statement("Allow", ("s3:GetObject",), resources=(f"{bucket}/.pulumi/*",), sid="ReadState")
-    # The file backend takes a lock even to preview; only a deploy writes the stack's state.
-    writable = (f"{bucket}/.pulumi/locks/*",) if read_only else (f"{bucket}/.pulumi/*",)
-    yield iam.Statement("Allow", ("s3:PutObject", "s3:DeleteObject"), resources=writable, sid="WriteState")
+    yield iam.Statement("Allow", STATE_READS, resources=tuple(objects.values()), sid="ReadState")
+    # The DIY backend takes the stack's lock even to preview; only a deploy writes the stack's state.
+    writable = (objects["locks"],) if read_only else tuple(v for k, v in objects.items() if k != "meta")
+    yield iam.Statement("Allow", STATE_WRITES, resources=writable, sid="WriteState")
+
+
+# --- keys ----------------------------------------------------------------------------------------------------------
+
+
+def key_tags(settings: StackSettings) -> tuple[str, ...]:
+    """Every tag key the stack's KMS keys carry: the scope, ROSA's, the user's."""
+    kms = load_catalogue().kms
+    rosa = {key for topology in settings.topologies for key in tags.added_tags(rosa=kms.topology(topology).key_tags)}
+    return tuple(sorted({tags.SCOPE_TAG, *rosa, *settings.tags}))
 
 
 def _keys(names: StackNames) -> Iterator[iam.Statement]:
     settings = names.settings
     if not settings.clusters and not settings.backup:
         return
-    # A key has no alias when it is created and rotated, so keys are scoped by the tag every stack key carries.
-    owned = iam.Condition("StringEquals", f"aws:ResourceTag/{tags.SCOPE_TAG}", (settings.account_role_prefix,))
-    tagged = iam.Condition("StringEquals", f"aws:RequestTag/{tags.SCOPE_TAG}", (settings.account_role_prefix,))
-    # CreateKey names no key yet: the request's tag is all there is to scope it by.
-    yield iam.Statement("Allow", ("kms:CreateKey", "kms:TagResource"), resources=("*",), conditions=(tagged,),
-                        sid="CreateStackKeys")  # fmt: skip
-    yield iam.Statement("Allow", ("kms:ListAliases",), resources=("*",), sid="ListAliases")  # no resource scoping
-    keys = tuple(
-        naming.arn(settings.partition, "kms", "key/*", account=settings.account_id, region=r) for r in names.regions
+    # CreateKey names no key yet; tagging it at creation is authorised on no key either. Key administration itself
+    # comes from each key's own policy (`KEY_ADMINISTRATION`), so a tag put on another key grants nothing.
+    yield iam.Statement(
+        "Allow",
+        ("kms:CreateKey", "kms:TagResource"),
+        resources=("*",),
+        conditions=(
+            iam.Condition("StringEquals", f"aws:RequestTag/{tags.SCOPE_TAG}", (settings.account_role_prefix,)),
+            iam.Condition("ForAllValues:StringEquals", "aws:TagKeys", key_tags(settings)),
+        ),
+        sid="CreateStackKeys",
     )
-    yield iam.Statement("Allow", KEY_ACTIONS, resources=keys, conditions=(owned,), sid="StackKeys")
+    yield iam.Statement("Allow", ("kms:ListAliases",), resources=("*",), sid="ListAliases")  # no resource scoping
     aliases = tuple(
         naming.arn(settings.partition, "kms", f"{KMS_ALIAS_ROOT}*", account=settings.account_id, region=r)
         for r in names.regions
     )
-    # An alias call is checked on the alias and on its key; the alias names are the stack's.
-    yield iam.Statement("Allow", ALIAS_ACTIONS, resources=(*aliases, *keys), sid="StackAliases")
+    # An alias call is checked on the alias (here) and on its keys (their key policies).
+    yield iam.Statement("Allow", ALIAS_ACTIONS, resources=aliases, sid="StackAliases")
 
+
+# --- network -------------------------------------------------------------------------------------------------------
 
 MAX_LISTED_VPCS = 20  # beyond this, the VPC list alone would outgrow a managed policy; the scope tag still holds
 
@@ -296,22 +363,35 @@ def _security_groups(settings: StackSettings) -> Iterator[iam.Statement]:
     )
 
 
-def _cloudfront(settings: StackSettings) -> Iterator[iam.Statement]:
-    fronted = [
-        c for c in settings.clusters if isinstance(c.oidc, SelfHostedOidc) and c.oidc.public_access == "cloudfront"
-    ]
-    if fronted:
-        account = settings.account_id
-        yield iam.Statement(
-            "Allow",
-            CLOUDFRONT_ACTIONS,
-            resources=(
-                naming.arn(settings.partition, "cloudfront", "distribution/*", account=account),
-                naming.arn(settings.partition, "cloudfront", "origin-access-control/*", account=account),
-            ),
-            sid="IssuerDistributions",
-        )
-        # An origin access control is created before it has an ARN to scope by.
-        yield iam.Statement(
-            "Allow", ("cloudfront:CreateOriginAccessControl",), resources=("*",), sid="CreateOriginAccess"
-        )
+def _fronted(settings: StackSettings) -> bool:
+    return any(isinstance(c.oidc, SelfHostedOidc) and c.oidc.public_access == "cloudfront" for c in settings.clusters)
+
+
+def _cloudfront(names: StackNames) -> Iterator[iam.Statement]:
+    settings = names.settings
+    if not _fronted(settings):
+        return
+    account, partition, scope = settings.account_id, settings.partition, settings.account_role_prefix
+    distributions = naming.arn(partition, "cloudfront", "distribution/*", account=account)
+    access = naming.arn(partition, "cloudfront", "origin-access-control/*", account=account)
+    # A distribution is created with the stack's tag (CreateDistributionWithTags) and changed only while it has it.
+    yield iam.Statement(
+        "Allow",
+        ("cloudfront:CreateDistribution", "cloudfront:TagResource"),
+        resources=(distributions,),
+        conditions=(iam.Condition("StringEquals", f"aws:RequestTag/{tags.SCOPE_TAG}", (scope,)),),
+        sid="CreateIssuerDistributions",
+    )
+    yield iam.Statement(
+        "Allow",
+        DISTRIBUTION_ACTIONS,
+        resources=(distributions,),
+        conditions=(iam.Condition("StringEquals", f"aws:ResourceTag/{tags.SCOPE_TAG}", (scope,)),),
+        sid="IssuerDistributions",
+    )
+    yield iam.Statement("Allow", CLOUDFRONT_READS, resources=(distributions, access), sid="ReadIssuerDistributions")
+    yield iam.Statement(
+        "Allow", ("cloudfront:UpdateOriginAccessControl",), resources=(access,), sid="IssuerOriginAccess"
+    )
+    # An origin access control is created before it has an ARN to scope by.
+    yield iam.Statement("Allow", ("cloudfront:CreateOriginAccessControl",), resources=("*",), sid="CreateOriginAccess")

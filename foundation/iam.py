@@ -64,24 +64,35 @@ class Condition:
 
 @dataclass(frozen=True)
 class Statement:
+    """One statement. `not_actions` / `not_resources` (IAM's NotAction / NotResource) take the place of `actions` /
+    `resources`: a Deny of everything but reads, or on everything but the stack's own resources."""
+
     effect: Effect
     actions: tuple[str, ...]
     resources: tuple[str, ...] = ()
     principal: Principal | None = None
     conditions: tuple[Condition, ...] = ()
     sid: str | None = None
+    not_actions: tuple[str, ...] = ()
+    not_resources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.actions:
-            raise PolicyError("a statement needs at least one action")
-        for action in self.actions:
+        if bool(self.actions) == bool(self.not_actions):
+            raise PolicyError("a statement needs actions or not_actions (exactly one of them)")
+        if self.resources and self.not_resources:
+            raise PolicyError("a statement names resources or not_resources, not both")
+        for action in (*self.actions, *self.not_actions):
             if not _ACTION.match(action):
                 raise PolicyError(f"action {action!r} is not of the form 'service:Action'")
         if self.sid is not None and not re.fullmatch(r"[A-Za-z0-9]+", self.sid):
             raise PolicyError(f"Sid {self.sid!r} may hold only letters and digits")
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"Effect": self.effect, "Action": _one_or_many(self.actions)}
+        out: dict[str, Any] = {"Effect": self.effect}
+        if self.actions:
+            out["Action"] = _one_or_many(self.actions)
+        else:
+            out["NotAction"] = _one_or_many(self.not_actions)
         if self.sid:
             out["Sid"] = self.sid
         if self.principal:
@@ -89,6 +100,8 @@ class Statement:
             out["Principal"] = {self.principal.kind: identifier if isinstance(identifier, str) else list(identifier)}
         if self.resources:
             out["Resource"] = _one_or_many(self.resources)
+        if self.not_resources:
+            out["NotResource"] = _one_or_many(self.not_resources)
         if self.conditions:
             grouped: dict[str, dict[str, Any]] = {}
             for condition in self.conditions:
@@ -156,14 +169,14 @@ def _check_use(statement: Statement, use: DocumentUse) -> None:
     if use == "trust":
         if statement.principal is None:
             raise PolicyError("a trust policy statement must name a principal")
-        if statement.resources:
+        if statement.resources or statement.not_resources:
             raise PolicyError("a trust policy statement must not name resources")
-        if not all(a.startswith("sts:") for a in statement.actions):
+        if statement.not_actions or not all(a.startswith("sts:") for a in statement.actions):
             raise PolicyError(f"a trust policy allows only sts: actions, not {statement.actions}")
     elif use == "identity":
         if statement.principal is not None:
             raise PolicyError("an identity policy must not name a principal")
-        if not statement.resources:
+        if not (statement.resources or statement.not_resources):
             raise PolicyError("an identity policy statement must name its resources")
     elif statement.principal is None or not statement.resources:
         raise PolicyError("a resource policy statement needs a principal and resources")

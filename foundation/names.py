@@ -16,14 +16,26 @@ from typing import Literal
 
 from foundation import naming
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
-from foundation.project import config_key
-from foundation.settings.models import ClusterSettings, SelfHostedOidc, StackSettings, WorkloadRoleSettings
+from foundation.project import PROJECT, config_key
+from foundation.settings.models import (
+    ClusterSettings,
+    ManagedOidc,
+    SelfHostedOidc,
+    StackSettings,
+    WorkloadRoleSettings,
+)
 
 IamKind = Literal["role", "policy"]
 BucketPurpose = Literal["issuer", "vault", "replica", "access-log"]
 CiRoleKind = Literal["deploy", "preview"]
 CI_ROLE_KINDS: tuple[CiRoleKind, ...] = ("deploy", "preview")
 KMS_ALIAS_ROOT = "alias/rosa/"  # every alias the stack makes lives under it (the CI role's alias scope)
+VAULT_KEY_ALIASES = f"{KMS_ALIAS_ROOT}backups/"  # the vault keys' aliases (`vault_key_alias`)
+# The S3 state backend's layout (Pulumi's DIY backend, project-scoped: pulumi/pulumi pkg/backend/diy/store.go and
+# lock.go): `<root>/meta.yaml`, `<root>/stacks/<project>/<stack>.json[.gz|.zst][.bak]`, the stack's own
+# `history/`, `backups/` and `journal/` directories under `<project>/<stack>/`, locks under
+# `locks/organization/<project>/<stack>/`.
+STATE_ROOT = ".pulumi"
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,18 @@ class StackNames:
         """`<CI role name>-<concern>`: one managed policy of a CI role."""
         return f"{self.ci_role(kind).name}-{concern}"
 
+    def boundary_policy(self) -> tuple[str, str] | None:
+        """(IAM path, name) of `permissionsBoundary`, the policy the stack creates with its CI identity."""
+        arn = self.settings.permissions_boundary
+        if not arn:
+            return None
+        path, _, name = arn.split(":", 5)[5].removeprefix("policy").rpartition("/")
+        return f"{path}/", name
+
+    def backup_roles_pattern(self) -> str:
+        """Every cluster's backup role (`backup_role`), as one IAM ARN pattern."""
+        return self.role_arn(f"*-{load_catalogue().backup.oadp.namespace}-backup")
+
     def iam_names(self) -> dict[str, IamName]:
         """The table of every IAM role and policy the stack creates (CI policies aside: `ci_policy`), by slug."""
         return dict(self._iam_names())
@@ -157,6 +181,31 @@ class StackNames:
     def policy_arn(self, name: str) -> str:
         settings = self.settings
         return naming.iam_arn(settings.partition, settings.account_id, "policy", settings.iam_path, name)
+
+    # --- the pipeline's state -------------------------------------------------------------------------------------
+
+    def state_bucket(self) -> str | None:
+        """The ARN of the S3 state backend's bucket (`ciIdentity.stateBucket`), if the pipeline uses one."""
+        ci = self.settings.ci_identity
+        return self.bucket_arn(ci.state_bucket) if ci and ci.state_bucket else None
+
+    def state_objects(self) -> dict[str, str]:
+        """This stack's objects in its S3 state backend (`ciIdentity.stateBucket`) as ARN patterns, by what they
+        hold; empty without one. The stack is the one its CI environment deploys: the workflows name each
+        environment after its stack."""
+        ci, bucket = self.settings.ci_identity, self.state_bucket()
+        if not ci or not bucket:
+            return {}
+        root = f"{bucket}/{STATE_ROOT}"
+        stack = f"{PROJECT}/{ci.environment}"
+        return {
+            "meta": f"{root}/meta.yaml",
+            "checkpoint": f"{root}/stacks/{stack}.json*",
+            "history": f"{root}/history/{stack}/*",
+            "backups": f"{root}/backups/{stack}/*",
+            "journal": f"{root}/journal/{stack}/*",
+            "locks": f"{root}/locks/organization/{stack}/*",
+        }
 
     # --- buckets -----------------------------------------------------------------------------------------------------
 
@@ -248,13 +297,28 @@ class StackNames:
             return f"{self.issuer_bucket(cluster)}.s3.{self.settings.region}.amazonaws.com"
         return naming.issuer_host_path(oidc.issuer)
 
+    def issuer_key(self, cluster: ClusterSettings) -> str:
+        """What identifies the cluster's OIDC issuer: a managed config's issuer URL, which every cluster on that
+        (reusable) config shares; a self-hosted issuer's bucket, its cluster's own."""
+        oidc = cluster.oidc
+        return oidc.issuer if isinstance(oidc, ManagedOidc) else str(self.issuer_bucket(cluster))
+
+    def issuers(self) -> dict[str, tuple[ClusterSettings, ...]]:
+        """Each OIDC issuer of the stack (`issuer_key`) with the clusters whose tokens it signs, in settings order:
+        the table of IAM OIDC providers, one per issuer URL in an account (IAM refuses a second)."""
+        issuers: dict[str, list[ClusterSettings]] = {}
+        for cluster in self.settings.clusters:
+            issuers.setdefault(self.issuer_key(cluster), []).append(cluster)
+        return {key: tuple(clusters) for key, clusters in issuers.items()}
+
     def oidc_provider_arn(self, host_path: str) -> str:
         return naming.oidc_provider_arn(self.settings.partition, self.settings.account_id, host_path)
 
     def private_key_secret(self, cluster: ClusterSettings) -> str | None:
-        """The Secrets Manager name of a self-hosted issuer's private key: `<issuer bucket>-private-key`."""
+        """The Secrets Manager name of a self-hosted issuer's private key: `rosa-private-key-<issuer bucket>`, as
+        `rosa create oidc-config --managed=false` names it (`rosa delete oidc-config` finds the bucket from it)."""
         bucket = self.issuer_bucket(cluster)
-        return f"{bucket}-private-key" if bucket else None
+        return f"{load_catalogue().oidc.private_key_secret_prefix}{bucket}" if bucket else None
 
     def origin_access_control(self, cluster: ClusterSettings) -> str:
         """The CloudFront origin access control of a cluster's issuer bucket."""
@@ -270,7 +334,7 @@ class StackNames:
     @staticmethod
     def vault_key_alias(vault_bucket: str, replica: bool = False) -> str:
         """`alias/rosa/backups/<vault>` and `...-replica` for the replica's key."""
-        return f"{KMS_ALIAS_ROOT}backups/{vault_bucket}" + ("-replica" if replica else "")
+        return f"{VAULT_KEY_ALIASES}{vault_bucket}" + ("-replica" if replica else "")
 
     @staticmethod
     def security_group(cluster: ClusterSettings, node_role: str) -> str:

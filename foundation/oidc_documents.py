@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from joserfc.jwk import RSAKey
 
 DISCOVERY_KEY = ".well-known/openid-configuration"
@@ -26,9 +29,18 @@ def discovery_document(issuer_url: str) -> dict[str, Any]:
 
 
 def jwks_document(public_key_pem: str) -> dict[str, Any]:
-    """The JSON Web Key Set of the service-account signing key; `kid` is its RFC 7638 thumbprint."""
+    """The JSON Web Key Set of the service-account signing key, under the `kid` its tokens carry (`key_id`)."""
     key = RSAKey.import_key(public_key_pem)
-    return {"keys": [key.as_dict(private=False, use="sig", alg="RS256", kid=key.thumbprint())]}
+    return {"keys": [key.as_dict(private=False, use="sig", alg="RS256", kid=key_id(key))]}
+
+
+def key_id(key: RSAKey) -> str:
+    """base64url, unpadded, of SHA-256 over the public key's DER SubjectPublicKeyInfo: the `kid` kube-apiserver
+    writes into every service-account token it signs (kubernetes pkg/serviceaccount/jwt.go keyIDFromPublicKey) and
+    rosa publishes (ocm-common oidcconfigs.go BuildJSONWebKeySet). STS finds a token's key by it; any other `kid`
+    (an RFC 7638 thumbprint, say) and no token of the cluster verifies."""
+    der = key.public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.urlsafe_b64encode(hashlib.sha256(der).digest()).rstrip(b"=").decode()
 
 
 def to_json(document: dict[str, Any]) -> str:

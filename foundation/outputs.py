@@ -66,6 +66,11 @@ class ClusterOutputs(TypedDict):
     # parameter that stops it, saying so, until the id is set (cluster_foundation.unregistered_config_id).
     rosaCreateClusterReady: bool
     afterCreateClusterCommands: list[str]  # shell lines to run once the cluster exists (a private HCP's API group)
+    # A self-hosted issuer's registration with OCM, run after `pulumi up` and before `rosa create cluster` (None for
+    # a managed config).
+    rosaRegisterOidcConfigArgs: list[str] | None
+    rosaRegisterOidcConfigCommand: str | None
+    rosaNextSteps: list[str]  # what to run next, in order: register-then-create where the issuer is not registered
 
 
 class CiIdentityOutputs(TypedDict):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from foundation import ci_permissions, iam, irsa
+from foundation import ci_permissions, iam, irsa, pipeline_boundary
 from foundation.backup_plan import vault_plans
 from foundation.catalogue import load_catalogue
 from foundation.names import StackNames
@@ -49,19 +49,27 @@ def _counts(names: StackNames) -> Iterator[str]:
     roles = sum(n.kind == "role" for n in table)
     if roles > quotas.roles_per_account:
         yield _quota("rolesPerAccount", "IAM roles", roles, quotas.roles_per_account, "IAM: Roles per account")
-    providers = len(settings.clusters) + bool(
-        settings.ci_identity and not settings.ci_identity.github_oidc_provider_arn
-    )
+    # One per issuer: clusters on one OIDC config share its provider.
+    providers = len(names.issuers()) + bool(settings.ci_identity and not settings.ci_identity.github_oidc_provider_arn)
     if providers > quotas.oidc_providers_per_account:
         yield _quota(
             "oidcProvidersPerAccount",
-            "IAM OIDC providers (one per cluster, and GitHub's)",
+            "IAM OIDC providers (one per OIDC issuer, and GitHub's)",
             providers,
             quotas.oidc_providers_per_account,
             "IAM: OpenId connect providers per account",
         )
     policies = sum(n.kind == "policy" for n in table)
-    policies += len(ci_permissions.deploy_policies(names)) + 1 if settings.ci_identity else 0
+    deploy_policies = len(ci_permissions.deploy_policies(names)) if settings.ci_identity else 0
+    policies += deploy_policies + 2 if settings.ci_identity else 0  # and the preview role's, and the boundary
+    if deploy_policies > quotas.managed_policies_per_role:
+        yield _quota(
+            "managedPoliciesPerRole",
+            "managed policies on the CI deploy role",
+            deploy_policies,
+            quotas.managed_policies_per_role,
+            "IAM: Managed policies per role",
+        )
     if policies > quotas.customer_managed_policies_per_account:
         yield _quota(
             "customerManagedPoliciesPerAccount",
@@ -147,6 +155,8 @@ def _managed_documents(names: StackNames) -> Iterator[tuple[str, str]]:
     if settings.ci_identity:
         for concern, document in ci_permissions.deploy_policies(names).items():
             yield f"{PROJECT}:ciIdentity deploy policy {concern!r}", document.to_json()
+        if settings.permissions_boundary:
+            yield f"{PROJECT}:permissionsBoundary", pipeline_boundary.boundary_policy(names).to_json()
 
 
 def _inline_documents(names: StackNames) -> Iterator[tuple[str, str]]:

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +26,21 @@ from foundation.project import shown
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 STACKS_DIR = PROJECT_ROOT / "stacks"
+# Where a running program finds other stacks' files (a split cluster stack's account stack): STACKS_DIR unless set.
+# The offline render sets it to the folder it renders from (`python -m render --stacks`).
+STACKS_DIR_VARIABLE = "ROSA_FOUNDATION_STACKS_DIR"
+
+
+def stacks_dir() -> Path:
+    """The folder of the stack files, as the running program sees it (`STACKS_DIR_VARIABLE`, else STACKS_DIR)."""
+    return Path(os.environ.get(STACKS_DIR_VARIABLE) or STACKS_DIR)
+
 
 _YAML = YAML(typ="safe", pure=True)  # YAML 1.2, ruamel's own parser (no C extension needed)
 _CORE = "tag:yaml.org,2002:"
 _JSON_TAGS = {f"{_CORE}{kind}" for kind in ("str", "int", "float", "bool", "null")}
 _TIMESTAMP, _NULL = f"{_CORE}timestamp", f"{_CORE}null"
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]")
-_reading_from: ContextVar[Path] = ContextVar("stacks_dir", default=STACKS_DIR)
 
 
 class StackFileError(Exception):
@@ -49,21 +55,6 @@ def stack_file(stack: str, stacks_dir: Path = STACKS_DIR) -> Path:
 def stack_names(stacks_dir: Path = STACKS_DIR) -> list[str]:
     """The stacks that have a file in `stacks_dir`, sorted."""
     return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in stacks_dir.glob("Pulumi.*.yaml"))
-
-
-def current_stacks_dir() -> Path:
-    """The folder this run reads stack files from: stacks/, or the one the offline render was given (`--stacks`)."""
-    return _reading_from.get()
-
-
-@contextmanager
-def reading_stacks_from(folder: Path) -> Iterator[None]:
-    """Make `current_stacks_dir()` answer `folder` within the block (a program run inside it sees it too)."""
-    token = _reading_from.set(folder)
-    try:
-        yield
-    finally:
-        _reading_from.reset(token)
 
 
 def stack_config(path: Path) -> dict[str, str]:

@@ -2,29 +2,40 @@
 
 parliament knows AWS's actions, resource ARN formats and condition keys. Findings above LOW fail, and unknown actions
 or service prefixes count as MEDIUM here (parliament rates them LOW): a misspelt action is a permission that silently
-never works. Findings this project accepts are listed in `policies/iam-lint-accepted.yaml`, each with its reason,
-and printed as accepted.
+never works. Each identity policy is also judged for ADMIN_EQUIVALENT grants (`foundation.iam_actions`: permissions
+management, credential exposure, sts:Assume* or iam:PassRole on every resource, wildcards expanded with parliament's
+action database), HIGH; Red Hat's vendored classic documents, which ROSA requires as they are, are not.
+Findings this project accepts are listed in `policies/iam-lint-accepted.yaml`, each with its reason, and printed as
+accepted.
 """
 
 from __future__ import annotations
 
 import argparse
 import fnmatch
+import json
 import sys
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from foundation.iam_vocabulary import parliament as load_parliament
+from foundation.catalogue import load_catalogue
+from foundation.iam import listed
+from foundation.iam_actions import admin_grants
 
-parliament = load_parliament()
+with warnings.catch_warnings():  # parliament 1.6.4 still imports pkg_resources
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    import parliament
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ACCEPTED_FILE = PROJECT_ROOT / "policies" / "iam-lint-accepted.yaml"
 SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
 RAISED = {"UNKNOWN_ACTION": "MEDIUM", "UNKNOWN_PREFIX": "MEDIUM"}
+ADMIN = "ADMIN_EQUIVALENT"
+IDENTITY_SUFFIX = ".policy.json"  # render/artefacts.py's label for identity policies (managed and inline)
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,22 @@ def lint_document(name: str, text: str, accepted: list[dict[str, str]]) -> list[
         )
         severity = RAISED.get(finding.issue, finding.severity)
         findings.append(LintFinding(name, finding.issue, severity, detail[:300], reason))
+    return findings + _admin_findings(name, text, accepted)
+
+
+def _admin_findings(name: str, text: str, accepted: list[dict[str, str]]) -> list[LintFinding]:
+    document = json.loads(text)
+    if not name.endswith(IDENTITY_SUFFIX) or load_catalogue().is_classic_policy(document):
+        return []
+    findings = []
+    for statement in listed(document.get("Statement")):
+        if granted := admin_grants(statement):
+            detail = f"{statement.get('Sid', 'a statement')} allows {', '.join(granted[:8])} on every resource"
+            reason = next(
+                (e["reason"] for e in accepted if e["issue"] == ADMIN and fnmatch.fnmatchcase(name, e["documents"])),
+                None,
+            )
+            findings.append(LintFinding(name, ADMIN, "HIGH", detail[:300], reason))
     return findings
 
 

@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from foundation.catalogue import load_catalogue
+
+SECRET = "aws:secretsmanager/secret:Secret"
 # Inputs whose change makes the provider replace the resource (its "ForceNew" properties we set).
 REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "aws:s3/bucket:Bucket": ("bucket", "objectLockEnabled", "region"),
@@ -43,12 +46,35 @@ def protection_problems(before: list[dict[str, Any]], after: list[dict[str, Any]
             )
             continue
         for key in REPLACE_ON_CHANGE.get(old["type"], ()):
-            if old["inputs"].get(key) != new["inputs"].get(key):
-                problems.append(
-                    f"{what} would be replaced: {key} changes from {old['inputs'].get(key)!r} to "
-                    f"{new['inputs'].get(key)!r}; keep the old value, or migrate the data and retire it on purpose"
+            before, after = old["inputs"].get(key), new["inputs"].get(key)
+            if before != after:
+                how = _private_key_secret_rename(old, key, after) or (
+                    "keep the old value, or migrate the data and retire it on purpose"
                 )
+                problems.append(f"{what} would be replaced: {key} changes from {before!r} to {after!r}; {how}")
     return problems
+
+
+def _private_key_secret_rename(old: dict[str, Any], key: str, after: Any) -> str | None:
+    """How to migrate a self-hosted issuer's private-key secret to the name rosa's tools read (README, "Renaming the
+    issuer's private-key secret"), when that is the change; None for any other."""
+    prefix = load_catalogue().oidc.private_key_secret_prefix
+    if old["type"] != SECRET or key != "name" or not str(after).startswith(prefix):
+        return None
+    registered = "an OIDC config registered with OCM before names the old secret's ARN"
+    if old["options"]["retainOnDelete"]:
+        fate = f"the old secret stays in AWS (retainOnDelete; {registered}: delete it once no cluster is created on it)"
+    else:
+        fate = (
+            f"the old secret is scheduled for deletion with its recovery window ({registered}: register the issuer "
+            "again, rosaRegisterOidcConfigCommand, before creating clusters on it)"
+        )
+    return (
+        "that is rosa's name for it (rosa finds the issuer's bucket from it). The private key does not change: it "
+        "lives in the signing key's (tls.PrivateKey) state and the new secret gets the same key. Migrate on purpose: "
+        f"`pulumi state unprotect` the secret ({old['name']!r}; its URN from `pulumi stack --show-urns`), then "
+        f"`pulumi up` creates the new secret and {fate}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

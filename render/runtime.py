@@ -7,6 +7,7 @@ in render/sdk.py; everything else here is public API.
 from __future__ import annotations
 
 import gc
+import os
 import runpy
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -17,10 +18,12 @@ from typing import Any
 import pulumi
 
 from foundation.project import PROJECT, is_component_type
+from foundation.settings.loading import SettingsError
 from foundation.stack_files import (
     PROJECT_ROOT,
     STACKS_DIR,
-    reading_stacks_from,
+    STACKS_DIR_VARIABLE,
+    StackFileError,
     stack_config,
     stack_file,
 )
@@ -112,20 +115,21 @@ class Render:
 
     def resolve_aliases(self) -> None:
         """Write into each resource's `options.aliases` every URN it answers to besides its own, as the engine
-        computes them: its own alias specs crossed with every URN its parent answers to."""
+        computes them: its own alias specs crossed with every URN its parent answers to, or with the old parent a
+        spec names (a resource moved to another parent)."""
         by_urn = {r.urn: r for r in self.resources}
         known: dict[str, set[str]] = {}
 
         def urns_of(resource: Registered) -> set[str]:
             if resource.urn not in known:
                 parent = by_urn.get(resource.parent_urn or "")
-                parent_urns = urns_of(parent) if parent else {None}
-                names = {(resource.type, resource.name)}
-                names |= {
-                    (spec.get("type") or resource.type, spec.get("name") or resource.name)
-                    for spec in resource.alias_specs
-                }
-                known[resource.urn] = {sdk.urn(resource.urn, p, t, n) for p in parent_urns for t, n in names}
+                parent_urns: set[str | None] = urns_of(parent) if parent else {None}
+                names = {(p, resource.type, resource.name) for p in parent_urns}
+                for spec in resource.alias_specs:
+                    old_parents = {spec["parentUrn"]} if spec.get("parentUrn") else parent_urns
+                    type_, name = spec.get("type") or resource.type, spec.get("name") or resource.name
+                    names |= {(p, type_, name) for p in old_parents}
+                known[resource.urn] = {sdk.urn(resource.urn, p, t, n) for p, t, n in names}
             return known[resource.urn]
 
         for resource in self.resources:
@@ -244,12 +248,28 @@ def render_stack(stack: str, stacks_dir: Path = STACKS_DIR) -> Render:
     referenced = config.get(f"{PROJECT}:accountStack")
     outputs: dict[str, Any] = {}
     account = referenced.split("/")[-1] if referenced else None
-    with reading_stacks_from(stacks_dir):
-        if account and account != stack and stack_file(account, stacks_dir).is_file():
-            account_config = stack_config(stack_file(account, stacks_dir))
-            if f"{PROJECT}:accountStack" not in account_config:
+    if account and account != stack and stack_file(account, stacks_dir).is_file():
+        account_config = stack_config(stack_file(account, stacks_dir))
+        if f"{PROJECT}:accountStack" not in account_config:
+            try:
                 outputs[str(referenced)] = run_main(account_config, stack=account).outputs
+            except SettingsError as invalid:
+                raise StackFileError(f"its account stack {stack_file(account, stacks_dir).name}: {invalid}") from None
+    with _stack_files_in(stacks_dir):  # the program checks the account stack's file where this render read it
         return run_main(config, stack=stack, stack_outputs=outputs)
+
+
+@contextmanager
+def _stack_files_in(stacks_dir: Path) -> Iterator[None]:
+    previous = os.environ.get(STACKS_DIR_VARIABLE)
+    os.environ[STACKS_DIR_VARIABLE] = str(stacks_dir)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[STACKS_DIR_VARIABLE]
+        else:
+            os.environ[STACKS_DIR_VARIABLE] = previous
 
 
 def _is_component(resource: Registered) -> bool:

@@ -48,7 +48,7 @@ class Registration:
     protect: bool = False
     retain_on_delete: bool = False
     provider_urn: str | None = None  # the provider resource it was registered with; None: the engine's default one
-    alias_specs: tuple[dict[str, str], ...] = ()  # {"name", "type"}, either "" for "unchanged"
+    alias_specs: tuple[dict[str, str], ...] = ()  # {"name", "type", "parentUrn"}, each "" for "unchanged"
     alias_urns: tuple[str, ...] = ()  # aliases given as a literal URN
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)  # input key -> URNs
     dependencies: tuple[str, ...] = ()  # every URN the engine must finish first
@@ -75,7 +75,11 @@ class RecordingMonitor(MockMonitor):
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 provider_urn=_provider_urn(request.provider),
-                alias_specs=tuple({"name": a.spec.name, "type": a.spec.type} for a in request.aliases if not a.urn),
+                alias_specs=tuple(
+                    {"name": a.spec.name, "type": a.spec.type, "parentUrn": a.spec.parentUrn}
+                    for a in request.aliases
+                    if not a.urn
+                ),
                 alias_urns=tuple(a.urn for a in request.aliases if a.urn),
                 property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
                 dependencies=tuple(request.dependencies),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -14,11 +15,22 @@ from render.runtime import PROJECT_ROOT, Render, run_main
 ACCOUNT_ID = "123456789012"
 CONFIG_ID = "0123456789abcdefghijklmnopqrstuv"
 SUBNET_IDS = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]  # a public and a private subnet, one zone
+# A private cluster in one private subnet: any topology, and every cluster in GovCloud (rosa makes them private).
+PRIVATE_NETWORK = {"subnetIds": SUBNET_IDS[:1], "private": True}
+# A managed config outside production OCM in partition aws names its issuer (`rosa list oidc-config` shows it).
+NAMED_ISSUER = {"mode": "managed", "configId": CONFIG_ID, "issuerUrl": f"https://oidc.os1.devshift.org/{CONFIG_ID}"}
+
+
+def config_id(cluster_name: str) -> str:
+    """The managed OIDC config `cluster()` gives a cluster: CONFIG_ID for the default `alpha`, else one of its own,
+    as real clusters mostly have (clusters on one config share its issuer: `tests/test_oidc_issuers.py`)."""
+    return CONFIG_ID if cluster_name == "alpha" else hashlib.sha256(str(cluster_name).encode()).hexdigest()[:32]
 
 
 def cluster(name: str = "alpha", topology: str = "hcp", **fields: Any) -> dict[str, Any]:
     """A valid cluster entry: HCP in an existing VPC's subnets (rosa needs them), or classic 4.20.8."""
-    entry: dict[str, Any] = {"name": name, "topology": topology, "oidc": {"mode": "managed", "configId": CONFIG_ID}}
+    oidc = {"mode": "managed", "configId": config_id(name)}
+    entry: dict[str, Any] = {"name": name, "topology": topology, "oidc": oidc}
     if topology == "classic":
         entry["openshiftVersion"] = "4.20.8"
     else:

@@ -16,9 +16,11 @@ The evaluator is Principal Mapper's local policy simulation (PyPI `principalmapp
   policies ... to allow access" (AWS KMS Developer Guide, "Key policies in AWS KMS" and "Default key policy");
 - across accounts both the resource policy and an identity policy must allow.
 
+- a permissions boundary (`boundary`), when given, caps the identity policies: an explicit deny in it wins, and what
+  it does not allow is denied, as AWS evaluates a role with a boundary.
+
 Known differences from AWS, which no test here depends on: resource ARNs match case-insensitively (S3 keys are
-case-sensitive); `StringNotLike` on an absent key fails (AWS: passes); permissions boundaries, SCPs and session
-policies are not passed in (a stack's `permissionsBoundary` is the customer's, outside the render).
+case-sensitive); `StringNotLike` on an absent key fails (AWS: passes); SCPs and session policies are not passed in.
 """
 
 from __future__ import annotations
@@ -67,13 +69,16 @@ def evaluate(
     context: Mapping[str, str] | None = None,
     *,
     resource_account: str | None = None,
+    boundary: Document | None = None,
 ) -> Decision:
     """Whether role `principal_arn`, holding `identity_policies`, may call `action` on `resource` whose resource policy
     (bucket or key policy) is `resource_policy`, in a request carrying exactly the condition keys `context`.
     `resource_account`: the resource's owner (an S3 ARN names none); default, the principal's own account.
+    `boundary`: the role's permissions boundary, if it has one.
 
     No resource policy is passed to PMapper as one that allows nothing: given None, it would skip the resource-policy
-    rules (a cross-account request allowed by the caller's policy alone; a KMS key without a key policy)."""
+    rules (a cross-account request allowed by the caller's policy alone; a KMS key without a key policy). IAM's own
+    actions (`iam:*`) are the exception: IAM has no resource policies, so PMapper is given none."""
     node = Node(
         principal_arn,
         "AROAEVALUATEDROLE",
@@ -84,15 +89,16 @@ def evaluate(
         0,
         False,
         False,
-        None,
+        Policy(principal_arn, "boundary", dict(boundary)) if boundary is not None else None,
         False,
         {},
     )
     owner = resource_account or principal_arn.split(":")[4]
     _REASONS.lines.clear()
-    allowed = query_interface.local_check_authorization_full(
-        node, action, resource, dict(context or {}), dict(resource_policy or _EMPTY), owner
-    )
+    # IAM's own actions have no resource policy (a role's trust policy governs only assuming it): identity policies
+    # and the boundary decide, as PMapper does when given none.
+    policy = None if action.startswith("iam:") else dict(resource_policy or _EMPTY)
+    allowed = query_interface.local_check_authorization_full(node, action, resource, dict(context or {}), policy, owner)
     default = "an identity policy allows, nothing denies" if allowed else "nothing allows"
     return Decision(allowed, _REASONS.lines[-1] if _REASONS.lines else default)
 

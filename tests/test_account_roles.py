@@ -5,7 +5,7 @@ import json
 import pytest
 
 from foundation.catalogue import load_catalogue
-from tests.conftest import ACCOUNT_ID, cluster, document, inputs_of, run
+from tests.conftest import ACCOUNT_ID, NAMED_ISSUER, PRIVATE_NETWORK, cluster, document, inputs_of, run
 from tests.iam_evaluation import evaluate
 
 BOUNDARY = f"arn:aws:iam::{ACCOUNT_ID}:policy/Boundary"
@@ -131,14 +131,21 @@ def test_external_id_binds_the_hcp_installer_and_support_but_never_the_worker():
 
 
 def test_arns_follow_the_partition():
-    stack = run(region="us-gov-west-1", partition="aws-us-gov")
+    stack = run(
+        region="us-gov-west-1", partition="aws-us-gov", clusters=[cluster(oidc=NAMED_ISSUER, network=PRIVATE_NETWORK)]
+    )
     attachment = stack.named("account-roles-hcp-installer-policy").inputs["policyArn"]
     assert attachment == "arn:aws-us-gov:iam::aws:policy/service-role/ROSAInstallerPolicy"
 
 
 @pytest.mark.parametrize(("environment", "jump_account"), [("production", "448648337690"), ("staging", "448870092490")])
 def test_govcloud_account_roles_trust_red_hats_fedramp_jump_account(environment, jump_account):
-    stack = run(region="us-gov-east-1", partition="aws-us-gov", ocmEnvironment=environment)
+    stack = run(
+        region="us-gov-east-1",
+        partition="aws-us-gov",
+        ocmEnvironment=environment,
+        clusters=[cluster(oidc=NAMED_ISSUER, network=PRIVATE_NETWORK)],
+    )
     principals = {
         slug: document(stack, f"account-roles-hcp-{slug}", "assumeRolePolicy")["Statement"][0]["Principal"]["AWS"]
         for slug in ("installer", "support")
@@ -150,7 +157,11 @@ def test_govcloud_account_roles_trust_red_hats_fedramp_jump_account(environment,
 
 
 def test_govcloud_classic_clusters_get_the_vpc_endpoint_operator_role_and_its_policy():
-    stack = run(region="us-gov-west-1", partition="aws-us-gov", clusters=[cluster("gov", "classic")])
+    stack = run(
+        region="us-gov-west-1",
+        partition="aws-us-gov",
+        clusters=[cluster("gov", "classic", oidc=NAMED_ISSUER, network=PRIVATE_NETWORK)],
+    )
     policy = inputs_of(stack, "account-roles-classic-openshift-aws-vpce-operator-avo-aws-creds")
     assert policy["name"] == "ManagedOpenShift-openshift-aws-vpce-operator-avo-aws-creds"
     assert json.loads(policy["policy"]) == load_catalogue().classic_policy(
@@ -176,7 +187,7 @@ def test_the_support_role_trusts_the_organisations_support_principal_from_ocm_wh
 
 
 def test_staging_ocm_environment_changes_only_the_trusted_account():
-    stack = run(ocmEnvironment="staging")
+    stack = run(ocmEnvironment="staging", clusters=[cluster(oidc=NAMED_ISSUER, network=PRIVATE_NETWORK)])
     principal = document(stack, "account-roles-hcp-installer", "assumeRolePolicy")["Statement"][0]["Principal"]
     assert principal == {"AWS": "arn:aws:iam::644306948063:role/RH-Managed-OpenShift-Installer"}
 

@@ -9,6 +9,7 @@ import pytest
 from components.account_roles import AccountRoles, AccountRolesArgs
 from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
 from components.encryption_keys import KeyDefaults
+from components.oidc_provider import oidc_providers
 from components.role import RoleDefaults
 from foundation.backup_plan import vault_plans
 from foundation.catalogue import BACKUP_FREQUENCIES
@@ -250,7 +251,10 @@ def test_a_cluster_component_named_otherwise_cannot_move_its_backups():
                 names=names,
                 role_defaults=RoleDefaults.of(names.settings),
                 key_defaults=KeyDefaults.of(names.settings),
-                account_roles=AccountRoles("account-roles", AccountRolesArgs.of(names)),
+                account_roles=AccountRoles(
+                    "account-roles", AccountRolesArgs.of(names, RoleDefaults.of(names.settings))
+                ),
+                oidc=oidc_providers(names, True, pulumi.ResourceOptions())[cluster.name],
                 backup_plan=vault_plans(names)[str(names.vault_of(cluster))],
                 own_vault=False,
             ),

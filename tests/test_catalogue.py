@@ -6,6 +6,9 @@ import pytest
 
 from foundation import tags
 from foundation.catalogue import CLASSIC_POLICY_DIR, load_catalogue
+from foundation.names import StackNames
+from foundation.settings.loading import settings_from_config
+from tests.conftest import cluster, config
 
 
 def test_red_hat_ocm_accounts_match_per_partition(reference_catalogue):
@@ -20,6 +23,17 @@ def test_oidc_client_ids_and_managed_issuer_match(reference_catalogue):
     oidc = load_catalogue().oidc
     assert list(oidc.client_ids) == reference_catalogue["oidc_client_ids"]
     assert reference_catalogue["managed_oidc_issuer"] == f"https://{oidc.managed_issuer_host}/{{oidc_config_id}}"
+
+
+def test_self_hosted_issuer_names_match_rosas(reference_catalogue):
+    """As `rosa create oidc-config --managed=false` names them: `rosa delete oidc-config` finds the bucket from the
+    secret's name."""
+    names = StackNames(settings_from_config(config(clusters=[cluster("h", oidc={"mode": "self-hosted"})])))
+    (hosted,) = names.settings.clusters
+    bucket, rosas = names.issuer_bucket(hosted), reference_catalogue["self_hosted_oidc_names"]
+    assert names.private_key_secret(hosted) == rosas["private_key_secret"].replace("<bucket>", bucket)
+    issuer = rosas["issuer"].replace("<bucket>", bucket).replace("<region>", names.settings.region)
+    assert f"https://{names.issuer_host_path(hosted)}" == issuer
 
 
 @pytest.mark.parametrize("topology", ["hcp", "classic"])

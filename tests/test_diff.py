@@ -50,7 +50,8 @@ def test_adding_a_cluster_shows_its_resources_permissions_and_the_keys_new_princ
     after = [r.to_json() for r in run_main(with_cluster(prod_config, NEW_CLUSTER), stack="prod").resources]
     result = by_name(diff.diff_renders(prod, after, "prod", "base"))
     added = {name for name, change in result.items() if change.change == "added"}
-    assert "fraud-operator-roles-kube-system-kms-provider" in added and "fraud-oidc-provider" in added
+    provider = f"oidc-{NEW_CLUSTER['oidc']['configId']}-provider"  # the new cluster's config's
+    assert "fraud-operator-roles-kube-system-kms-provider" in added and provider in added
     role = result["fraud-operator-roles-kube-system-kms-provider"]
     (trust,) = role.documents
     assert [p[1:] for p in trust.principals_added] == [
@@ -95,7 +96,8 @@ def test_removing_a_cluster_lists_what_goes_and_warns_of_protected_resources(pro
     result = diff.diff_renders(prod, after, "prod", "base")
     removed = [c for c in result.resources if c.change == "removed"]
     assert any(c.name == "checkout-operator-roles-kube-system-kms-provider" for c in removed)
-    assert any("'checkout-oidc-provider' would be deleted" in p for p in result.protection)
+    (checkout,) = [c for c in json.loads(prod_config["rosa-foundation:clusters"]) if c["name"] == "checkout"]
+    assert any(f"'oidc-{checkout['oidc']['configId']}-provider' would be deleted" in p for p in result.protection)
     text = diff.markdown(result)
     assert "> [!CAUTION]" in text and "| - | Allow | `sts:AssumeRoleWithWebIdentity` |" in text
 

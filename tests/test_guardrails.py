@@ -58,8 +58,8 @@ def _foreign_principal(document):
     document["Statement"][0]["Principal"] = {"AWS": "arn:aws:iam::999999999999:root"}
 
 
-def _allow_iam_star(document):
-    document["Statement"].append({"Effect": "Allow", "Action": "iam:*", "Resource": "*"})
+def _allow_iam_put_anything(document):
+    document["Statement"].append({"Effect": "Allow", "Action": "iam:Put*", "Resource": "*"})
 
 
 def _no_condition(document):
@@ -84,8 +84,8 @@ FAILING = [
      set_document("assumeRolePolicy", _no_condition), "without a StringEquals"),
     ("trust-principals-documented", "account-roles-hcp-installer",
      set_document("assumeRolePolicy", _foreign_principal), "trusts AWS principal 'arn:aws:iam::999999999999:root'"),
-    ("no-admin-permissions", "account-roles-classic-installer-policy",
-     set_document("policy", _allow_iam_star), "allows iam:*"),
+    ("no-admin-permissions", "payments-workload-roles-openshift-adp-backup-inline",
+     set_document("policy", _allow_iam_put_anything), "allows iam:PutGroupPolicy, iam:PutRolePermissionsBoundary"),
     ("no-admin-permissions", "payments-workload-roles-payments-settlement-exporter-PaymentsSettlementExport",
      set_input("policyArn", ADMIN), f"attaches {ADMIN}"),
     ("session-at-most-one-hour", "account-roles-hcp-support", set_input("maxSessionDuration", 43200), "43200 s"),

@@ -1,8 +1,13 @@
 """OidcProvider under the mock runtime: managed issuers, and self-hosted ones built in full."""
 
+import base64
+import hashlib
 import json
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
@@ -10,6 +15,7 @@ from render.mocks import MOCK_SIGNING_KEY
 from tests.conftest import ACCOUNT_ID, CONFIG_ID, cluster, document, inputs_of, run
 
 THUMBPRINT = "A9D53002E97E00E043244F3D170D6F4C414104FD"
+PROVIDER = f"oidc-{CONFIG_ID}-provider"  # a managed config's provider, shared by the clusters on the config
 
 
 def self_hosted(**oidc):
@@ -18,7 +24,7 @@ def self_hosted(**oidc):
 
 def test_managed_config_creates_only_the_iam_provider_with_rosas_client_ids():
     stack = run(clusters=[cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "thumbprint": THUMBPRINT})])
-    provider = inputs_of(stack, "alpha-oidc-provider")
+    provider = inputs_of(stack, PROVIDER)
     assert provider["url"] == f"https://oidc.op1.openshiftapps.com/{CONFIG_ID}"
     assert provider["clientIdLists"] == ["openshift", "sts.amazonaws.com"]
     assert provider["thumbprintLists"] == [THUMBPRINT.lower()]
@@ -26,13 +32,13 @@ def test_managed_config_creates_only_the_iam_provider_with_rosas_client_ids():
 
 
 def test_thumbprint_is_optional_because_aws_trusts_public_cas():
-    assert "thumbprintLists" not in inputs_of(run(), "alpha-oidc-provider")
+    assert "thumbprintLists" not in inputs_of(run(), PROVIDER)
 
 
 def test_a_managed_config_may_name_its_issuer_url():
     url = "https://oidc.os1.devshift.org/" + CONFIG_ID
     stack = run(clusters=[cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "issuerUrl": url})])
-    assert inputs_of(stack, "alpha-oidc-provider")["url"] == url
+    assert inputs_of(stack, PROVIDER)["url"] == url
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +67,20 @@ def test_jwks_is_derived_from_the_signing_key_and_verifies_its_tokens(public_buc
     (public_jwk,) = jwks["keys"]
     assert public_jwk["use"] == "sig" and public_jwk["alg"] == "RS256" and "d" not in public_jwk
     signer = RSAKey.import_key(MOCK_SIGNING_KEY.read_bytes())
-    assert public_jwk["kid"] == signer.thumbprint()
     token = jwt.encode({"alg": "RS256", "kid": public_jwk["kid"]}, {"sub": "system:serviceaccount:a:b"}, signer)
     assert jwt.decode(token, RSAKey.import_key(public_jwk)).claims["sub"] == "system:serviceaccount:a:b"
+
+
+def test_jwks_key_id_is_the_one_kube_apiserver_puts_in_every_service_account_token(public_bucket_stack):
+    """STS picks the key by the token's `kid`: kube-apiserver's keyIDFromPublicKey, base64url (unpadded) of SHA-256
+    over the DER SubjectPublicKeyInfo, computed here with `cryptography` from the published n and e alone."""
+    (public_jwk,) = json.loads(inputs_of(public_bucket_stack, "hosted-oidc-jwks")["content"])["keys"]
+    n, e = (int.from_bytes(base64.urlsafe_b64decode(public_jwk[k] + "=" * (-len(public_jwk[k]) % 4))) for k in "ne")
+    der = rsa.RSAPublicNumbers(e, n).public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    assert public_jwk["kid"] == base64.urlsafe_b64encode(hashlib.sha256(der).digest()).decode().rstrip("=")
+    signing_key = serialization.load_pem_private_key(MOCK_SIGNING_KEY.read_bytes(), password=None)
+    assert signing_key.public_key().public_numbers() == rsa.RSAPublicNumbers(e, n)  # the stack's own signing key
+    assert public_jwk["kid"] != RSAKey.import_key(public_jwk).thumbprint()  # not RFC 7638, which STS cannot match
 
 
 def test_only_the_two_issuer_documents_are_public_and_only_over_tls(public_bucket_stack):
@@ -91,7 +108,7 @@ def test_private_key_goes_to_secrets_manager_and_never_into_the_render(public_bu
 
 
 def test_the_iam_oidc_provider_of_a_managed_config_is_protected():
-    assert run().named("alpha-oidc-provider").options["protect"] is True
+    assert run().named(PROVIDER).options["protect"] is True
 
 
 def test_stateful_issuer_resources_are_protected(public_bucket_stack):
@@ -121,3 +138,13 @@ def test_cloudfront_option_keeps_the_bucket_private_and_serves_through_origin_ac
         cloudfront_stack, "hosted-operator-roles-openshift-ingress-operator-cloud-credentials", "assumeRolePolicy"
     )
     assert f"{issuer.removeprefix('https://')}:sub" in trust["Statement"][0]["Condition"]["StringEquals"]
+
+
+def test_rosa_finds_the_issuer_bucket_from_the_private_key_secrets_arn(public_bucket_stack):
+    """`rosa delete oidc-config` (cmd/dlt/oidcconfig) takes the secret's ARN from OCM, drops `rosa-private-key-` and
+    Secrets Manager's `-<6 random>` suffix, and deletes the bucket of that name: the secret must be named after it."""
+    bucket = inputs_of(public_bucket_stack, "hosted-oidc-bucket")["bucket"]
+    assert inputs_of(public_bucket_stack, "hosted-oidc-private-key")["name"] == f"rosa-private-key-{bucket}"
+    arn = public_bucket_stack.outputs["clusters"]["hosted"]["oidcPrivateKeySecretArn"]
+    resource_id = arn.rsplit(":", 1)[1]  # aws.GetResourceIdFromSecretArn
+    assert resource_id.removeprefix("rosa-private-key-").rsplit("-", 1)[0] == bucket

@@ -3,9 +3,7 @@
 import pytest
 
 from foundation.catalogue import load_catalogue
-from tests.conftest import ACCOUNT_ID, CONFIG_ID, cluster, document, run
-
-ISSUER = f"oidc.op1.openshiftapps.com/{CONFIG_ID}"
+from tests.conftest import ACCOUNT_ID, cluster, config_id, document, run
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +28,15 @@ def test_each_operator_gets_one_role_named_prefix_namespace_operator(stack, clus
 
 @pytest.mark.parametrize(("cluster_name", "topology"), [("pay", "hcp"), ("ledger", "classic")])
 def test_trust_is_that_clusters_provider_and_exactly_the_operators_service_accounts(stack, cluster_name, topology):
+    issuer = f"oidc.op1.openshiftapps.com/{config_id(cluster_name)}"
     for operator in load_catalogue().topology(topology).operator_roles_in("aws"):
         trust = document(
             stack, f"{cluster_name}-operator-roles-{operator.namespace}-{operator.operator}", "assumeRolePolicy"
         )
         (statement,) = trust["Statement"]
-        assert statement["Principal"] == {"Federated": f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{ISSUER}"}
+        assert statement["Principal"] == {"Federated": f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{issuer}"}
         assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
-        subjects = statement["Condition"]["StringEquals"][f"{ISSUER}:sub"]
+        subjects = statement["Condition"]["StringEquals"][f"{issuer}:sub"]
         subjects = [subjects] if isinstance(subjects, str) else subjects
         assert subjects == [f"system:serviceaccount:{operator.namespace}:{sa}" for sa in operator.service_accounts]
         assert not any("*" in s or "?" in s for s in subjects)

@@ -2,7 +2,7 @@
 
 import shlex
 
-from tests.conftest import ACCOUNT_ID, CONFIG_ID, SUBNET_IDS, cluster, run
+from tests.conftest import ACCOUNT_ID, CONFIG_ID, SUBNET_IDS, cluster, config_id, run
 
 
 def test_hcp_cluster_gets_ready_rosa_create_cluster_arguments():
@@ -13,7 +13,7 @@ def test_hcp_cluster_gets_ready_rosa_create_cluster_arguments():
         "rosa", "create", "cluster", "--cluster-name", "pay", "--region", "us-east-1", "--hosted-cp",
         "--role-arn", f"{role}-Installer-Role", "--support-role-arn", f"{role}-Support-Role",
         "--worker-iam-role-arn", f"{role}-Worker-Role",
-        "--operator-roles-prefix", "prod-pay", "--oidc-config-id", CONFIG_ID,
+        "--operator-roles-prefix", "prod-pay", "--oidc-config-id", config_id("pay"),
         "--subnet-ids", ",".join(SUBNET_IDS),
         "--kms-key-arn", summary["kmsKeyArns"]["volumes"],
         "--etcd-encryption", "--etcd-encryption-kms-arn", summary["kmsKeyArns"]["etcd"],
@@ -59,3 +59,24 @@ def test_the_provider_refuses_any_account_but_the_configured_one():
     assert provider.type == "pulumi:providers:aws"
     assert provider.inputs["allowedAccountIds"] == f'["{ACCOUNT_ID}"]'
     assert provider.inputs["region"] == "us-east-1"
+
+
+def test_self_hosted_cluster_gets_the_rosa_register_oidc_config_command_to_run_before_create():
+    summary = run(clusters=[cluster("h", oidc={"mode": "self-hosted"})]).outputs["clusters"]["h"]
+    installer = f"arn:aws:iam::{ACCOUNT_ID}:role/ManagedOpenShift-HCP-ROSA-Installer-Role"
+    assert summary["rosaRegisterOidcConfigArgs"] == [
+        "rosa", "register", "oidc-config", "--mode", "manual", "--role-arn", installer,
+        "--issuer-url", summary["oidcIssuerUrl"], "--secret-arn", summary["oidcPrivateKeySecretArn"],
+    ]  # fmt: skip
+    assert shlex.split(summary["rosaRegisterOidcConfigCommand"]) == summary["rosaRegisterOidcConfigArgs"]
+    register, then = summary["rosaNextSteps"]
+    assert register == summary["rosaRegisterOidcConfigCommand"]
+    assert then.startswith("# then set oidc.configId of cluster 'h'") and "rosa create cluster" not in then
+
+
+def test_once_registered_or_managed_the_next_step_is_rosa_create_cluster():
+    registered = run(clusters=[cluster("h", oidc={"mode": "self-hosted", "configId": CONFIG_ID})]).outputs
+    assert registered["clusters"]["h"]["rosaNextSteps"] == [registered["clusters"]["h"]["rosaCreateClusterCommand"]]
+    managed = run().outputs["clusters"]["alpha"]
+    assert managed["rosaRegisterOidcConfigArgs"] is None and managed["rosaRegisterOidcConfigCommand"] is None
+    assert managed["rosaNextSteps"] == [managed["rosaCreateClusterCommand"]]

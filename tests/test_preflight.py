@@ -12,7 +12,8 @@ from foundation.settings.loading import SettingsError, settings_from_config
 from render.runtime import Render, run_main, stack_config, stack_file
 from tests.conftest import SUBNET_IDS, cluster, config
 
-CI = {"owner": "acme", "repository": "rosa-foundation", "environment": "prod"}
+CI = {"owner": "acme", "repository": "rosa-foundation", "repositoryId": 4242, "environment": "prod"}
+BOUNDARY = "arn:aws:iam::123456789012:policy/PipelineBoundary"
 
 
 def problems(**settings) -> str:
@@ -26,15 +27,21 @@ def clusters(count: int) -> list[dict]:
 
 
 def test_one_oidc_provider_too_many_is_refused_with_the_quota_count_and_the_way_to_raise_it():
-    message = problems(clusters=clusters(100), ciIdentity=CI, iamPath="/rosa/")
+    message = problems(clusters=clusters(100), ciIdentity=CI, permissionsBoundary=BOUNDARY, iamPath="/rosa/")
     assert (
-        "rosa-foundation:quotas.oidcProvidersPerAccount: the stack needs 101 IAM OIDC providers (one per cluster, and "
-        "GitHub's), over the quota of 100; raise it in Service Quotas (IAM: OpenId connect providers per account) and "
-        "set rosa-foundation:quotas.oidcProvidersPerAccount to the new value"
+        "rosa-foundation:quotas.oidcProvidersPerAccount: the stack needs 101 IAM OIDC providers (one per OIDC issuer, "
+        "and GitHub's), over the quota of 100; raise it in Service Quotas (IAM: OpenId connect providers per "
+        "account) and set rosa-foundation:quotas.oidcProvidersPerAccount to the new value"
     ) in message
     preflight(
         settings_from_config(
-            config(clusters=clusters(100), ciIdentity=CI, iamPath="/rosa/", quotas={"oidcProvidersPerAccount": 150})
+            config(
+                clusters=clusters(100),
+                ciIdentity=CI,
+                permissionsBoundary=BOUNDARY,
+                iamPath="/rosa/",
+                quotas={"oidcProvidersPerAccount": 150},
+            )
         )
     )
 
@@ -64,7 +71,9 @@ def test_a_trust_policy_over_the_size_quota_is_named():
 
 
 def test_the_fixed_managed_policy_size_is_refused_with_what_to_shorten():
-    message = problems(clusters=clusters(150), ciIdentity=CI, quotas={"oidcProvidersPerAccount": 200})
+    message = problems(
+        clusters=clusters(150), ciIdentity=CI, permissionsBoundary=BOUNDARY, quotas={"oidcProvidersPerAccount": 200}
+    )
     assert "rosa-foundation:ciIdentity deploy policy 'iam':" in message and "over IAM's fixed 6144" in message
     assert "give the stack an IAM path of its own" in message
 

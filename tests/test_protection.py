@@ -1,17 +1,21 @@
 """Nothing lost by accident: protected resources that a change would delete or replace are caught before an apply,
 and a rename with `renamed_from` keeps every URN."""
 
+import copy
+
 import pytest
 
 from components.backup_vault import BackupVault, BackupVaultArgs
+from components.encryption_keys import KeyDefaults
 from components.renames import renamed_from
+from components.role import RoleDefaults
 from foundation.backup_plan import vault_plans
 from foundation.names import StackNames
 from foundation.settings.loading import settings_from_config
 from render.mocks import MockAccount
 from render.protection import main, protection_problems
 from render.runtime import run_program
-from tests.conftest import ACCOUNT_ID, config, run
+from tests.conftest import ACCOUNT_ID, cluster, config, run
 
 SETTINGS = config(backup={"vault": "shared", "bucketName": "acme-backups"})
 
@@ -19,7 +23,17 @@ SETTINGS = config(backup={"vault": "shared", "bucketName": "acme-backups"})
 def vault_named(name, opts=None) -> list[dict]:
     def program():
         names = StackNames(settings_from_config(SETTINGS))
-        BackupVault(name, BackupVaultArgs.of(names, vault_plans(names)["acme-backups"], {}), opts)
+        BackupVault(
+            name,
+            BackupVaultArgs.of(
+                names,
+                vault_plans(names)["acme-backups"],
+                {},
+                RoleDefaults.of(names.settings),
+                KeyDefaults.of(names.settings),
+            ),
+            opts,
+        )
 
     render = run_program(program, SETTINGS, stack="test", account=MockAccount("aws", ACCOUNT_ID, "us-east-1"))
     return [r.to_json() for r in render.resources]
@@ -102,3 +116,22 @@ def test_rendering_a_stack_twice_keeps_every_protected_urn(stack):
 
     first = [r.to_json() for r in render_stack(stack).resources]
     assert protection_problems(first, [r.to_json() for r in render_stack(stack).resources]) == []
+
+
+def test_renaming_the_issuers_private_key_secret_to_rosas_name_explains_the_migration():
+    """A stack applied before the secret took rosa's name `rosa-private-key-<bucket>` had `<bucket>-private-key`."""
+    after = [r.to_json() for r in run(clusters=[cluster("h", oidc={"mode": "self-hosted"})]).resources]
+    before = copy.deepcopy(after)
+    secret = next(r for r in before if r["name"] == "h-oidc-private-key")
+    secret["inputs"]["name"] = f"h-oidc-{ACCOUNT_ID}-private-key"
+    (problem,) = protection_problems(before, after)
+    assert f"name changes from 'h-oidc-{ACCOUNT_ID}-private-key' to 'rosa-private-key-h-oidc-{ACCOUNT_ID}'" in problem
+    assert "The private key does not change" in problem and "`pulumi state unprotect` the secret" in problem
+    assert "stays in AWS (retainOnDelete" in problem
+    secret["options"]["retainOnDelete"] = False
+    (problem,) = protection_problems(before, after)
+    assert "scheduled for deletion with its recovery window" in problem and "register the issuer again" in problem
+    secret["inputs"]["name"] = "another-name"  # any other change to a protected name stays the general refusal
+    assert protection_problems(after, before)[0].endswith(
+        "keep the old value, or migrate the data and retire it on purpose"
+    )

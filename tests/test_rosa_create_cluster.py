@@ -13,7 +13,7 @@ import pytest
 
 from foundation.settings.loading import SettingsError, settings_from_config
 from render.runtime import render_stack
-from tests.conftest import SUBNET_IDS, cluster, config, run
+from tests.conftest import NAMED_ISSUER, PRIVATE_NETWORK, SUBNET_IDS, cluster, config, run
 from tests.test_render import STACKS
 
 ROSA = json.loads((Path(__file__).parent / "data" / "rosa_create_cluster_flags.json").read_text())
@@ -338,3 +338,18 @@ def test_an_unregistered_config_stops_the_pasted_command_until_its_id_is_given(t
     registered = paste(OIDC_CONFIG_ID_STG_C="a" * 32)
     passed = registered.stdout.splitlines()
     assert registered.returncode == 0 and passed[passed.index("--oidc-config-id") + 1] == "a" * 32
+
+
+GOV = {"partition": "aws-us-gov", "region": "us-gov-west-1"}
+
+
+@pytest.mark.parametrize("topology", ["hcp", "classic"])
+def test_a_govcloud_cluster_must_be_private_as_rosa_makes_every_cluster_there(topology):
+    """rosa turns on FedRAMP mode in a GovCloud region (pkg/aws/client.go:475-476) and then forces PrivateLink on
+    classic and a private API and ingress on HCP (cmd/create/cluster/cmd.go:2158,2201-2207)."""
+    public = cluster("gov", topology, oidc=NAMED_ISSUER, network={"subnetIds": SUBNET_IDS})
+    with pytest.raises(SettingsError, match=r"clusters\[0\]\.network\.private is not true: rosa makes every cluster"):
+        settings_from_config(config(**GOV, clusters=[public]))
+    private = cluster("gov", topology, oidc=NAMED_ISSUER, network=PRIVATE_NETWORK)
+    args = run(**GOV, clusters=[private]).outputs["clusters"]["gov"]["rosaCreateClusterArgs"]
+    assert ("--private" if topology == "hcp" else "--private-link") in args

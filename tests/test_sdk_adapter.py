@@ -61,7 +61,7 @@ REQUEST_FIELDS = {
     ),
     resource_pb2.ReadResourceRequest: ("type", "name", "parent", "properties", "provider", "dependencies"),
     alias_pb2.Alias: ("urn", "spec"),
-    alias_pb2.Alias.Spec: ("name", "type"),
+    alias_pb2.Alias.Spec: ("name", "type", "parentUrn"),
 }  # fmt: skip
 
 
@@ -204,7 +204,8 @@ def test_registrations_carry_parent_options_and_dependencies(recorded):
     name = "pulumi.runtime.mocks.MockMonitor.RegisterResource"
     assert second.parent_urn == parent.urn and second.type == "test:index:Thing", broken(name, "lost the parent")
     assert second.protect and second.retain_on_delete, broken(name, "lost protect or retainOnDelete")
-    assert second.alias_specs == ({"name": "old", "type": ""},) and not second.alias_urns, broken(name, "lost aliases")
+    specs, no_urns = second.alias_specs, not second.alias_urns
+    assert specs == ({"name": "old", "type": "", "parentUrn": ""},) and no_urns, broken(name, "lost aliases")
     assert second.property_dependencies.get("of") == [first.urn], broken(name, "lost propertyDependencies")
     assert first.urn in second.dependencies, broken(name, "lost dependencies")
 

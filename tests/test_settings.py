@@ -6,7 +6,7 @@ import pytest
 
 from foundation.settings.loading import SettingsError, settings_from_config
 from render.runtime import Render, run_main
-from tests.conftest import CONFIG_ID, SUBNET_IDS, cluster, config
+from tests.conftest import CONFIG_ID, NAMED_ISSUER, SUBNET_IDS, cluster, config
 
 
 def problems(**settings) -> str:
@@ -27,7 +27,8 @@ def test_valid_settings_fill_rosa_defaults():
 
 
 def test_staging_ocm_environment_trusts_red_hats_staging_account():
-    assert settings_from_config(config(ocmEnvironment="staging")).ocm_account_id == "644306948063"
+    staging = config(ocmEnvironment="staging", clusters=[cluster(oidc=NAMED_ISSUER)])
+    assert settings_from_config(staging).ocm_account_id == "644306948063"
 
 
 def test_invalid_settings_register_nothing_and_say_so():
@@ -61,6 +62,13 @@ def test_invalid_settings_register_nothing_and_say_so():
         ({"permissionsBoundary": "arn:aws:iam::123:policy/x"}, ["permissionsBoundary", "IAM policy ARN"]),
         ({"permissionsBoundary": "arn:aws-us-gov:iam::123456789012:policy/b"}, ["permissionsBoundary", "partition"]),
         ({"trustExternalId": "x"}, ["trustExternalId = 'x'", "2 to 1224"]),
+        # rosa's pattern is Go's RE2, where \w is ASCII (ocm-common pkg/aws/ststrust/constants.go)
+        ({"trustExternalId": "café-id"}, ["trustExternalId = 'café-id'", "2 to 1224"]),
+        (
+            {"redHatSupportPrincipal": "arn:aws-us-gov:iam::448648337690:role/RH-Technical-Support-Access"},
+            ["redHatSupportPrincipal", "must be in this stack's partition 'aws'"],
+        ),
+        ({"redHatSupportPrincipal": "arn:aws:iam::710019948333:user/x"}, ["redHatSupportPrincipal", "IAM role ARN"]),
         ({"ocmEnvironment": "integration"}, ["ocmEnvironment = 'integration'", "'production' or 'staging'"]),
         ({"classicPolicyVersion": "4.9"}, ["classicPolicyVersion = '4.9'", "4.18, 4.19, 4.20, 4.21, 4.22"]),
         ({"accountRoleTopologies": ["hcp", "gke"]}, ["accountRoleTopologies[1] = 'gke'"]),
@@ -123,7 +131,7 @@ def test_tags_outside_aws_rules_are_refused(tags, expected):
         ),
         (
             cluster(oidc={"mode": "managed", "configId": CONFIG_ID, "publicAccess": "cloudfront"}),
-            "clusters[0].oidc.publicAccess: unknown key (a typo?); allowed: configId, issuerUrl, mode, thumbprint",
+            "clusters[0].oidc.publicAccess: unknown key (a typo?); allowed: allowRolesOnSharedIssuer, configId,",
         ),
         (
             cluster(oidc={"mode": "self-hosted", "bucketName": "My.Bucket"}),
@@ -253,6 +261,16 @@ def test_an_egress_cidr_listed_twice_is_refused():
     assert (
         "rosa-foundation:clusters[0].network.egressCidrs = ['10.0.0.0/8', '10.0.0.0/8']: lists a CIDR twice" in message
     )
+
+
+@pytest.mark.parametrize("actions", [["iam:Put*"], ["iam:Attach*"], ["iam:**"], ["sts:Assume*"], ["s3:*"]])
+def test_a_workload_statement_that_hands_over_the_account_is_refused(actions):
+    statement = {"actions": actions, "resources": ["*"]}
+    workload = {"namespace": "app", "serviceAccount": "app", "statements": [statement]}
+    with pytest.raises(SettingsError) as failure:
+        settings_from_config(config(clusters=[cluster(workloadRoles=[workload])]))
+    assert "clusters[0].workloadRoles[0].statements[0]: actions" in str(failure.value)
+    assert "on every resource, which hands over the account" in str(failure.value)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from foundation.settings.loading import SettingsError, check_account_stack, settings_from_config
-from foundation.stack_files import stack_config, stack_file
+from foundation.stack_files import StackFileError, stack_config, stack_file
 from render.runtime import render_stack, run_main
 from tests.conftest import cluster, config
 
@@ -115,6 +115,8 @@ def _account_stack(tmp_path, **changes) -> Path:
         ("split-classic", {"classicPolicyVersion": "4.18"}, "newer than the account stack's classic policies (4.18)"),
         ("split-hcp", {"layout": "cluster", "accountStack": "x", "clusters": [cluster("y")]},
          "is itself a cluster stack"),
+        ("split-hcp", {"trustExternalId": "other-id-123"},
+         "rosa-foundation:trustExternalId = null: the account stack has 'other-id-123'"),
         ("split-hcp", {"accountId": "1"},
          "the account stack's settings are invalid (1 problem); fix Pulumi.split-account.yaml"),
     ],
@@ -136,20 +138,11 @@ def test_a_cluster_stack_naming_itself_or_a_missing_account_stack_is_refused(tmp
         check_account_stack(settings, "split-hcp", tmp_path)
 
 
-@pytest.mark.parametrize(
-    ("account_file", "expected"),
-    [
-        # The account stack names the cluster stack back: a cycle, not a render that recurses forever.
-        ({"layout": "cluster", "accountStack": "split-hcp", "clusters": [cluster("y")]}, "is itself a cluster stack"),
-        ({"accountRoleTopologies": ["classic"]}, "clusters[0].topology = 'hcp': the account stack has no hcp"),
-    ],
-)
-def test_a_render_checks_the_account_stack_in_the_folder_it_reads(tmp_path, account_file, expected):
-    _account_stack(tmp_path, **account_file)
+def test_account_stacks_that_name_each_other_are_refused_not_rendered_in_a_circle(tmp_path):
+    _account_stack(tmp_path, layout="cluster", accountStack="split-hcp", clusters=[cluster("y")])
     (tmp_path / "Pulumi.split-hcp.yaml").write_text(stack_file("split-hcp").read_text())
-    with pytest.raises(SettingsError) as failure:
+    with pytest.raises(SettingsError, match="is itself a cluster stack"):
         render_stack("split-hcp", tmp_path)
-    assert expected in str(failure.value)
 
 
 def test_a_cluster_stack_naming_itself_is_refused_by_its_settings_check(tmp_path):
@@ -178,7 +171,7 @@ def test_the_example_cluster_stacks_agree_with_their_account_stack():
             {
                 "layout": "cluster",
                 "accountStack": ACCOUNT,
-                "ciIdentity": {"owner": "a", "repository": "b", "environment": "c"},
+                "ciIdentity": {"owner": "a", "repository": "b", "repositoryId": 1, "environment": "c"},
             },
             "the pipeline's identity belongs to the account stack",
         ),
@@ -190,3 +183,29 @@ def test_bad_layout_settings_are_refused_with_key_and_value(settings, expected):
     with pytest.raises(SettingsError) as failure:
         settings_from_config(config(**settings))
     assert expected in str(failure.value)
+
+
+def test_an_unreadable_account_stack_file_is_one_line_naming_it(tmp_path):
+    (tmp_path / "Pulumi.split-account.yaml").write_text("config:\n  rosa-foundation:accountId: [1\n")
+    settings = settings_from_config(stack_config(stack_file("split-hcp")))
+    with pytest.raises(SettingsError, match=r"Pulumi\.split-account\.yaml:3:1: not valid YAML"):
+        check_account_stack(settings, "split-hcp", tmp_path)
+
+
+def test_the_render_checks_a_cluster_stack_against_the_account_stack_it_renders(tmp_path):
+    """`python -m render <stack> --stacks <dir>`: the program checks the account stack's file in <dir>, the one the
+    render read its outputs from, not stacks/."""
+    for stack in ("split-account", "split-hcp"):
+        (tmp_path / f"Pulumi.{stack}.yaml").write_text(stack_file(stack).read_text())
+    assert "split-hcp" in render_stack("split-hcp", tmp_path).outputs["clusters"]
+    _account_stack(tmp_path, iamPath="/elsewhere/")
+    with pytest.raises(SettingsError, match="the account stack has '/elsewhere/'"):
+        render_stack("split-hcp", tmp_path)
+
+
+def test_a_cluster_stack_whose_account_stack_is_invalid_names_the_account_stacks_file(tmp_path):
+    for stack in ("split-account", "split-hcp"):
+        (tmp_path / f"Pulumi.{stack}.yaml").write_text(stack_file(stack).read_text())
+    _account_stack(tmp_path, accountId="1")
+    with pytest.raises(StackFileError, match=r"its account stack Pulumi\.split-account\.yaml: Invalid stack settings"):
+        render_stack("split-hcp", tmp_path)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from foundation.settings.models import GITHUB_SUBJECT_CLAIMS, PIPELINE_REF, PIPELINE_WORKFLOW
 from render.runtime import PROJECT_ROOT
 
 WORKFLOWS = PROJECT_ROOT / ".github" / "workflows"
@@ -104,14 +105,58 @@ def test_the_pulumi_script_saves_applies_and_verifies_plans_with_the_guardrails(
     assert script.count('"${policy[@]}"') == 3  # the policy pack guards preview, up and verify
 
 
-def test_pull_requests_run_the_checks_the_diff_and_plan_saving_previews():
+def test_pull_requests_run_the_checks_and_the_offline_diff():
     jobs = load("pull-request.yml")["jobs"]
+    assert set(jobs) == {"checks", "diff", "comment"}
     assert jobs["checks"]["uses"] == "./.github/workflows/checks.yml"
     assert jobs["diff"]["strategy"]["matrix"]["stack"] == ["dev", "staging", "prod"]
     diff_run = " ".join(s.get("run", "") for s in steps(jobs["diff"]))
     assert 'make diff STACK="$STACK" BASE="origin/$BASE_REF"' in diff_run and "GITHUB_STEP_SUMMARY" in diff_run
-    assert jobs["preview"]["environment"] == "${{ matrix.stack }}-preview"
-    assert any('pulumi.sh preview "$STACK" "plan-$STACK.json"' in s.get("run", "") for s in steps(jobs["preview"]))
+
+
+def pull_request_path() -> list[tuple[str, str, dict]]:
+    """Every job a pull request runs: pull-request.yml's and those of the workflows it calls."""
+    jobs = []
+    for name, job in load("pull-request.yml")["jobs"].items():
+        jobs.append(("pull-request.yml", name, job))
+        if "uses" in job:
+            called = Path(job["uses"]).name
+            jobs += [(called, n, j) for n, j in load(called)["jobs"].items()]
+    return jobs
+
+
+def test_nothing_on_the_pull_request_path_holds_a_secret_or_a_cloud_identity():
+    """A pull request runs the branch's own code: no secret, no OIDC token, no role, no environment's variables."""
+    assert set(load("pull-request.yml")["on"]) == {"pull_request"}  # never pull_request_target
+    for workflow, name, job in pull_request_path():
+        text = yaml.safe_dump(job)
+        where = f"{workflow} {name}"
+        assert "secrets." not in text and "secrets" not in job, where
+        assert (job.get("permissions") or {}).get("id-token") != "write", where
+        assert "environment" not in job and "vars." not in text, where
+        assert not any("configure-aws-credentials" in s.get("uses", "") for s in steps(job)), where
+        assert "pulumi" not in text.replace("pulumi-version", ""), where
+
+
+def test_only_the_promotion_workflow_on_main_assumes_the_pipelines_roles():
+    """The roles trust exactly this workflow file at refs/heads/main (foundation/settings/models.py); it runs only
+    from deploy.yml, on a push to main."""
+    assuming = {
+        name
+        for name, workflow in every_workflow()
+        for job in workflow["jobs"].values()
+        if any("configure-aws-credentials" in s.get("uses", "") for s in steps(job))
+    }
+    assert assuming == {Path(PIPELINE_WORKFLOW).name} and PIPELINE_REF == "refs/heads/main"
+    assert load("promote.yml")["on"] == {"workflow_call": load("promote.yml")["on"]["workflow_call"]}
+    callers = {
+        name
+        for name, workflow in every_workflow()
+        for job in workflow["jobs"].values()
+        if job.get("uses", "").endswith(Path(PIPELINE_WORKFLOW).name)
+    }
+    assert callers == {"deploy.yml"} and load("deploy.yml")["on"] == {"push": {"branches": ["main"]}}
+    assert GITHUB_SUBJECT_CLAIMS == ("repository_id", "context", "job_workflow_ref")
 
 
 def test_checks_run_exactly_the_ci_test_command():
@@ -120,7 +165,7 @@ def test_checks_run_exactly_the_ci_test_command():
     assert "make setup\nmake test" in (PROJECT_ROOT / ".ci" / "run").read_text()
 
 
-@pytest.mark.parametrize("name", ["pull-request.yml", "promote.yml"])
+@pytest.mark.parametrize("name", ["promote.yml"])
 def test_the_pulumi_cli_matches_the_pinned_sdk(name):
     sdk = next(
         line.split("==")[1].strip()

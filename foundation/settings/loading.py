@@ -14,10 +14,10 @@ import pulumi
 from pydantic import BaseModel, ValidationError
 
 from foundation.project import PROJECT, REGION_KEY, config_key, shown
-from foundation.settings.account_stack import account_stack_problems
 from foundation.settings.models import ManagedOidc, SelfHostedOidc, StackSettings
+from foundation.settings.rosa_rules import account_stack_problems
 from foundation.settings.rules import cross_field_problems
-from foundation.stack_files import STACKS_DIR, StackFileError, current_stacks_dir, stack_config, stack_file
+from foundation.stack_files import STACKS_DIR, StackFileError, stack_config, stack_file, stacks_dir
 
 # Config namespaces this program reads: its own, its providers' and Pulumi's. Any other is a typo, never ignored.
 KNOWN_NAMESPACES = frozenset({PROJECT, "aws", "tls", "pulumi"})
@@ -97,14 +97,14 @@ def load_settings() -> StackSettings:
 
     settings = settings_from_config(dict(CONFIG.get()))
     if settings.layout == "cluster" and settings.account_stack:
-        check_account_stack(settings, pulumi.get_stack(), current_stacks_dir())
+        check_account_stack(settings, pulumi.get_stack(), stacks_dir())
     return settings
 
 
 def check_account_stack(settings: StackSettings, stack: str, stacks_dir: Path = STACKS_DIR) -> None:
     """Raise SettingsError where cluster stack `stack` cannot work with the account stack it names: the account
-    stack's file must be in `stacks_dir`, valid, and agree with it (`account_stack.account_stack_problems`)."""
-    here = f"{config_key('accountStack')} = {settings.account_stack!r}"
+    stack's file must be in `stacks_dir`, valid, and agree with it (`rosa_rules.account_stack_problems`)."""
+    here = f"{config_key('accountStack')} = {shown(settings.account_stack)}"
     name = str(settings.account_stack).split("/")[-1]
     path = stack_file(name, stacks_dir)
     if name == stack:

@@ -64,8 +64,13 @@ class ManagedOidc(_Model):
 
     mode: Literal["managed"]
     config_id: OidcConfigId
-    issuer_url: IssuerUrl | None = None  # default: Red Hat's production issuer for config_id
+    # `<host>/<config id>` as `rosa list oidc-config` shows it. Default: Red Hat's production issuer for config_id,
+    # which only production OCM in partition aws uses (the rules ask for it elsewhere).
+    issuer_url: IssuerUrl | None = None
     thumbprint: Thumbprint | None = None
+    # Clusters on one config share its signing key, so each can present the other's service accounts: workload and
+    # backup roles on a shared config need this set, on purpose.
+    allow_roles_on_shared_issuer: bool = False
 
     @property
     def issuer(self) -> str:
@@ -213,6 +218,15 @@ class EncryptionSettings(_Model):
     deletion_window_days: int = Field(default=30, ge=7, le=30)  # KMS allows 7 to 30
 
 
+# GitHub's OIDC subject as this project has the repository customise it (docs/gitops.md: `PUT /repos/{owner}/{repo}/
+# actions/oidc/customization/sub`): the repository's id, which a repository taking over a renamed one's old name does
+# not have; the job's environment (`context`); and the workflow file the job runs, at the branch it runs from. Only
+# the promotion workflow on main assumes the pipeline's roles (.github/workflows/promote.yml, called by deploy.yml).
+GITHUB_SUBJECT_CLAIMS = ("repository_id", "context", "job_workflow_ref")
+PIPELINE_WORKFLOW = ".github/workflows/promote.yml"
+PIPELINE_REF = "refs/heads/main"
+
+
 class CiIdentitySettings(_Model):
     """GitHub Actions' keyless identity in this account: deploy and preview roles for one repository environment."""
 
@@ -225,6 +239,8 @@ class CiIdentitySettings(_Model):
     environment: Annotated[
         str, AfterValidator(matching(r"[A-Za-z0-9_-]{1,64}", "a GitHub environment name of letters, digits, _ or -"))
     ]
+    # The repository's numeric id (`gh api repos/<owner>/<repo> --jq .id`), which GitHub's customised subject carries.
+    repository_id: int = Field(ge=1)
     state_bucket: BucketName | None = None  # the S3 state backend the pipeline logs in to, if S3
     github_oidc_provider_arn: (
         Annotated[
@@ -241,11 +257,22 @@ class CiIdentitySettings(_Model):
 
     @property
     def subject(self) -> str:
-        return f"repo:{self.owner}/{self.repository}:environment:{self.environment}"
+        """The deploy role's subject: the gated environment, in the promotion workflow on main."""
+        return self._subject(self.environment)
 
     @property
     def preview_subject(self) -> str:
-        return f"repo:{self.owner}/{self.repository}:environment:{self.environment}-preview"
+        """The preview role's subject: the plan job's `<environment>-preview`, in the same workflow on main."""
+        return self._subject(f"{self.environment}-preview")
+
+    def _subject(self, environment: str) -> str:
+        # GitHub writes each claim as `<key>:<value>` in the customisation's order, the context as `environment:<name>`.
+        written = {
+            "repository_id": f"repository_id:{self.repository_id}",
+            "context": f"environment:{environment}",
+            "job_workflow_ref": f"job_workflow_ref:{self.owner}/{self.repository}/{PIPELINE_WORKFLOW}@{PIPELINE_REF}",
+        }
+        return ":".join(written[claim] for claim in GITHUB_SUBJECT_CLAIMS)
 
 
 class QuotaSettings(_Model):

@@ -8,15 +8,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from foundation import tags
+from foundation import iam_actions, tags
 from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue, version_key
 from foundation.names import StackNames
 from foundation.networks import world_covered
 from foundation.partitions import partition_of
 from foundation.project import config_key, shown
+from foundation.settings import rosa_rules
 from foundation.settings.models import SelfHostedOidc, StackSettings
 from foundation.settings.types import MAX_PREFIX, valid_bucket_name
 
+# "Amazon CloudFront is not available in the AWS GovCloud (US) partition" (AWS GovCloud (US) User Guide).
+CLOUDFRONT_PARTITIONS = frozenset({"aws"})
 _BUCKET_PURPOSES = {"vault": "vault", "replica": "replica bucket", "access-log": "access log bucket"}
 
 
@@ -26,9 +29,11 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems = [*_partition_problems(settings, names), *_cluster_problems(settings, names)]
     problems += [*_tag_problems(settings, names), *_backup_problems(settings, names)]
     problems += [*_network_problems(settings, names), *_workload_problems(settings, names)]
-    problems += _create_cluster_problems(settings, names)
+    problems += rosa_rules.create_cluster_problems(settings, names)
     problems += [*_layout_problems(settings, names), *_name_collisions(settings, names)]
     problems += _bucket_collisions(settings, names)
+    problems += [*rosa_rules.managed_issuer_problems(settings), *rosa_rules.shared_issuer_problems(settings, names)]
+    problems += [*_pipeline_problems(settings, names), *_admin_statement_problems(settings)]
     return problems
 
 
@@ -39,11 +44,20 @@ def _partition_problems(settings: StackSettings, names: StackNames) -> Iterator[
             f"{config_key('partition')} = {settings.partition!r}: region {settings.region!r} is in partition "
             f"{expected!r}; set partition to {expected!r}"
         )
-    if settings.permissions_boundary and settings.permissions_boundary.split(":")[1] != settings.partition:
-        yield (
-            f"{config_key('permissionsBoundary')} = {settings.permissions_boundary!r}: the ARN must be in this stack's "
-            f"partition {settings.partition!r}"
-        )
+    # IAM refuses an ARN of another partition in a document (MalformedPolicyDocument), half-way through an apply.
+    for key, arn in (
+        ("permissionsBoundary", settings.permissions_boundary),
+        ("redHatSupportPrincipal", settings.red_hat_support_principal),
+    ):
+        if arn and arn.split(":")[1] != settings.partition:
+            yield f"{config_key(key)} = {arn!r}: the ARN must be in this stack's partition {settings.partition!r}"
+    if settings.partition not in CLOUDFRONT_PARTITIONS:
+        for i, cluster in enumerate(settings.clusters):
+            if isinstance(cluster.oidc, SelfHostedOidc) and cluster.oidc.public_access == "cloudfront":
+                yield (
+                    f"{config_key('clusters')}[{i}].oidc.publicAccess = 'cloudfront': CloudFront is not offered in "
+                    f"partition {settings.partition!r}; use 'bucket-policy'"
+                )
 
 
 def _cluster_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
@@ -240,64 +254,6 @@ _GROUP_FIELDS = {
 }
 
 
-def _create_cluster_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
-    """What `rosa create cluster` would refuse of a cluster's network and version, so that its command runs as
-    written (cmd/create/cluster/cmd.go; tests/data/rosa_create_cluster_flags.json cites each rule)."""
-    spec = load_catalogue().create_cluster
-    for i, cluster in enumerate(settings.clusters):
-        here = f"{config_key('clusters')}[{i}].network"
-        network, hcp = cluster.network, cluster.topology == "hcp"
-        subnets = network.subnet_ids if network else ()
-        private = bool(network and network.private)
-        if not subnets and hcp:
-            yield (
-                f"{here}.subnetIds is missing: a hosted control plane cluster runs in an existing VPC, and rosa "
-                "needs its subnets (--subnet-ids)"
-            )
-        elif not subnets and network and network.vpc_id:
-            yield (
-                f"{here}.subnetIds is missing: rosa takes additional security groups (those of {here}.vpcId) only "
-                "for a cluster installed in an existing VPC, named by its subnets (--subnet-ids)"
-            )
-        elif not subnets and private:
-            yield (
-                f"{here}.subnetIds is missing: a private (PrivateLink) classic cluster is installed in an existing "
-                "VPC, and rosa needs its private subnets (--subnet-ids)"
-            )
-        if len(set(subnets)) != len(subnets):
-            yield f"{here}.subnetIds = {list(subnets)!r}: lists a subnet twice"
-        elif subnets and hcp:
-            exposure = "private" if private else "public"
-            least = spec.hcp_min_subnets[exposure]
-            if len(subnets) < least:
-                yield (
-                    f"{here}.subnetIds = {list(subnets)!r}: a {exposure} hosted control plane cluster needs at least "
-                    f"{least} subnets" + ("" if private else ", a public and a private one")
-                )
-        elif subnets and spec.classic_multi_az(private, len(subnets)) is None:
-            counts = spec.classic_subnets["private_link" if private else "public"]
-            kind, per_zone = ("private (PrivateLink) ", "a private") if private else ("", "a public and a private")
-            yield (
-                f"{here}.subnetIds = {list(subnets)!r}: a {kind}classic cluster takes {counts['single_az']} subnets "
-                f"(one availability zone) or {counts['multi_az']} (three), {per_zone} subnet per zone"
-            )
-        version = cluster.openshift_version
-        if not (version and network and network.vpc_id):
-            continue
-        since = spec.additional_security_groups_since
-        if version_key(version) < version_key(since):
-            yield (
-                f"{config_key('clusters')}[{i}].openshiftVersion = {version!r}: rosa takes additional security groups "
-                f"(those of {here}.vpcId) from {since} on; use a newer version or remove vpcId"
-            )
-        since = spec.hcp_api_endpoint_security_groups_since
-        if hcp and private and network.api_allowed_cidrs and version_key(version) < version_key(since):
-            yield (
-                f"{config_key('clusters')}[{i}].openshiftVersion = {version!r}: a security group on a hosted control "
-                f"plane's API endpoint needs {since} or later; use a newer version or remove {here}.apiAllowedCidrs"
-            )
-
-
 def _workload_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
     for i, cluster in enumerate(settings.clusters):
         seen: dict[str, int] = {}
@@ -369,3 +325,43 @@ def _name_collisions(settings: StackSettings, names: StackNames) -> list[str]:
 def _sort_of(owner: str) -> str:
     """`cluster 'a' operator role x/y` -> `operator role x/y`: what a name belongs to, whichever cluster."""
     return re.sub(r"^cluster '[^']*' ", "", owner)
+
+
+def _pipeline_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    """The CI identity needs the boundary that holds the pipeline's denies; the stack creates it in its account."""
+    if not settings.ci_identity:
+        return
+    here = config_key("permissionsBoundary")
+    boundary = settings.permissions_boundary
+    if boundary is None:
+        yield (
+            f"{here} is missing: {config_key('ciIdentity')} needs a permissions boundary, which the stack creates and "
+            "puts on every role it makes, the pipeline's included, so the pipeline's denies bind every role it can "
+            f"write; name it, e.g. arn:{settings.partition}:iam::{settings.account_id}:policy{settings.iam_path}"
+            f"{settings.account_role_prefix}-PipelineBoundary"
+        )
+        return
+    if boundary.split(":")[4] != settings.account_id:
+        yield (
+            f"{here} = {boundary!r}: with {config_key('ciIdentity')} the stack creates the boundary, so it must be in "
+            f"this stack's account {settings.account_id}"
+        )
+    path_and_name = names.boundary_policy()
+    taken = {n.name for n in names.iam_names().values() if n.kind == "policy"}
+    if path_and_name and path_and_name[1] in taken:
+        yield f"{here} = {boundary!r}: the stack already creates a policy named {path_and_name[1]!r}; choose another"
+
+
+def _admin_statement_problems(settings: StackSettings) -> Iterator[str]:
+    """A workload statement may not hand over the account (foundation.iam_actions): no permissions management,
+    credential exposure, sts:Assume* or iam:PassRole on every resource of a kind."""
+    for i, cluster in enumerate(settings.clusters):
+        for j, workload in enumerate(cluster.workload_roles):
+            for k, statement in enumerate(workload.statements):
+                if granted := iam_actions.admin_grants(statement.to_statement().to_dict()):
+                    shown = ", ".join(granted[:5]) + (f" (and {len(granted) - 5} more)" if len(granted) > 5 else "")
+                    yield (
+                        f"{config_key('clusters')}[{i}].workloadRoles[{j}].statements[{k}]: actions "
+                        f"{list(statement.actions)} on {list(statement.resources)} grant {shown} on every resource, "
+                        "which hands over the account; name the roles, policies, buckets or keys the workload uses"
+                    )

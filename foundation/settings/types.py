@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from foundation.catalogue import load_catalogue
-from foundation.iam_vocabulary import condition_operators, unknown_action
+from foundation.iam_actions import condition_operators, unknown_action
 from foundation.partitions import region_problem
 
 MAX_PREFIX = 32  # rosa's limit for --prefix and --operator-roles-prefix
@@ -132,7 +132,7 @@ RoleArn = Annotated[
     ),
 ]
 ExternalId = Annotated[
-    str, AfterValidator(matching(r"[\w+=,.@:/-]{2,1224}", "2 to 1224 letters, digits or _+=,.@:/- (STS's rule)"))
+    str, AfterValidator(matching(r"(?a)[\w+=,.@:/-]{2,1224}", "2 to 1224 letters, digits or _+=,.@:/- (STS's rule)"))
 ]
 TagKey = Annotated[str, AfterValidator(_tag_text("key", 128, 1))]
 TagValue = Annotated[str, AfterValidator(_tag_text("value", 256, 0))]

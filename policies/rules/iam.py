@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from foundation import naming
 from foundation.catalogue import load_catalogue
 from foundation.iam import listed
+from foundation.iam_actions import admin_grants
 from policies.graph import Graph, Resource, Rule, document_statements, is_known, statement_principals
 from policies.rules.resource_types import BUCKET_POLICY, IAM_POLICY, KMS_KEY, ROLE, ROLE_POLICY
 
@@ -90,28 +92,53 @@ TRUST_PRINCIPALS_DOCUMENTED = Rule(
 
 def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
     admin_policies = ("AdministratorAccess", "IAMFullAccess")
+    boundaries = {str(role.inputs.get("permissionsBoundary")) for role in graph.of_type(ROLE)}
     for resource in graph.resources:
         key = DOCUMENT_INPUTS.get(resource.type)
         documents = [resource.inputs.get(key)] if key else []
         if resource.type == ROLE:  # inline policies declared on the role itself
             documents += [p.get("policy") for p in resource.inputs.get("inlinePolicies") or []]
-        for statement in (s for document in documents for s in document_statements(document)):
-            if statement.get("Effect") != "Allow":
-                continue
-            granted = [a for a in listed(statement.get("Action")) if a in GRANT_ACTIONS]
-            # A key policy's own `kms:*` for the account root is AWS's default and not listed here.
-            if granted:
-                yield resource, f"allows {', '.join(granted)}"
+        identity = resource.type in (IAM_POLICY, ROLE_POLICY, ROLE)
+        if resource.type == IAM_POLICY and _is_boundary(resource, boundaries):
+            continue  # a permissions boundary is a ceiling: it grants nothing by itself
+        for document in documents:
+            if identity and isinstance(document, str) and load_catalogue().is_classic_policy(json.loads(document)):
+                continue  # Red Hat's classic documents, which ROSA requires as they are
+            for statement in document_statements(document):
+                if statement.get("Effect") != "Allow":
+                    continue
+                # A resource policy's `*` is the resource itself (a key policy's own `kms:*` for the account root is
+                # AWS's default): only the wildcards that give away everything count there.
+                literal = [a for a in listed(statement.get("Action")) if a in GRANT_ACTIONS]
+                granted = admin_grants(statement) if identity else literal
+                if granted:
+                    yield resource, f"allows {_summary(granted)} on every resource"
         arns = listed(resource.inputs.get("policyArn")) + listed(resource.inputs.get("managedPolicyArns"))
         for arn in arns:
             if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in admin_policies:
                 yield resource, f"attaches {arn}"
 
 
+def _is_boundary(policy: Resource, boundaries: set[str]) -> bool:
+    path, name = policy.inputs.get("path", "/"), policy.inputs.get("name")
+    return any(b.endswith(f":policy{path}{name}") for b in boundaries)
+
+
+def _summary(actions: Sequence[str]) -> str:
+    shown = ", ".join(actions[:6])
+    return shown + (f" and {len(actions) - 6} more admin-equivalent actions" if len(actions) > 6 else "")
+
+
 NO_ADMIN_PERMISSIONS = Rule(
     name="no-admin-permissions",
-    description="No policy allows *, *:* or iam:*, and no role gets AdministratorAccess or IAMFullAccess.",
-    remediation="Grant the actions the workload calls on the resources it uses.",
+    description=(
+        "No identity policy allows an admin-equivalent action (permissions management, credential exposure, "
+        "sts:Assume*, iam:PassRole; wildcards expanded with parliament's IAM action database) on every resource, no "
+        "resource policy allows *, *:* or iam:*, and no role gets AdministratorAccess or IAMFullAccess."
+    ),
+    remediation=(
+        "Grant the actions the workload calls on the resources it uses: name the roles, policies, buckets or keys."
+    ),
     level="mandatory",
     severity="critical",  # any of these grants the whole account, IAM included
     check=no_admin_permissions,

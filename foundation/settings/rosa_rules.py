@@ -1,0 +1,183 @@
+"""The settings rules that rosa and OCM would otherwise enforce half-way: what `rosa create cluster` accepts of a
+cluster's version and network, how OCM names a managed issuer and shares one config, and what a split cluster stack
+needs of its account stack. Each yields one line per problem, naming the key as written, the value and what is
+allowed; sources in foundation/data/SOURCES.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from foundation.catalogue import load_catalogue, version_key
+from foundation.names import StackNames
+from foundation.project import config_key, shown
+from foundation.settings.models import ManagedOidc, StackSettings
+
+
+def create_cluster_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    """What `rosa create cluster` would refuse of a cluster's network and version, so that its command runs as
+    written (cmd/create/cluster/cmd.go; tests/data/rosa_create_cluster_flags.json cites each rule)."""
+    spec = load_catalogue().create_cluster
+    for i, cluster in enumerate(settings.clusters):
+        here = f"{config_key('clusters')}[{i}].network"
+        network, hcp = cluster.network, cluster.topology == "hcp"
+        subnets = network.subnet_ids if network else ()
+        private = bool(network and network.private)
+        if settings.partition in spec.private_only_partitions and not private:
+            yield (
+                f"{here}.private is not true: rosa makes every cluster in {settings.partition} private (PrivateLink "
+                "for classic, a private API and ingress for a hosted control plane); set it, with private subnets"
+            )
+        if not subnets and hcp:
+            yield (
+                f"{here}.subnetIds is missing: a hosted control plane cluster runs in an existing VPC, and rosa "
+                "needs its subnets (--subnet-ids)"
+            )
+        elif not subnets and network and network.vpc_id:
+            yield (
+                f"{here}.subnetIds is missing: rosa takes additional security groups (those of {here}.vpcId) only "
+                "for a cluster installed in an existing VPC, named by its subnets (--subnet-ids)"
+            )
+        elif not subnets and private:
+            yield (
+                f"{here}.subnetIds is missing: a private (PrivateLink) classic cluster is installed in an existing "
+                "VPC, and rosa needs its private subnets (--subnet-ids)"
+            )
+        if len(set(subnets)) != len(subnets):
+            yield f"{here}.subnetIds = {list(subnets)!r}: lists a subnet twice"
+        elif subnets and hcp:
+            exposure = "private" if private else "public"
+            least = spec.hcp_min_subnets[exposure]
+            if len(subnets) < least:
+                yield (
+                    f"{here}.subnetIds = {list(subnets)!r}: a {exposure} hosted control plane cluster needs at least "
+                    f"{least} subnets" + ("" if private else ", a public and a private one")
+                )
+        elif subnets and spec.classic_multi_az(private, len(subnets)) is None:
+            counts = spec.classic_subnets["private_link" if private else "public"]
+            kind, per_zone = ("private (PrivateLink) ", "a private") if private else ("", "a public and a private")
+            yield (
+                f"{here}.subnetIds = {list(subnets)!r}: a {kind}classic cluster takes {counts['single_az']} subnets "
+                f"(one availability zone) or {counts['multi_az']} (three), {per_zone} subnet per zone"
+            )
+        version = cluster.openshift_version
+        if not (version and network and network.vpc_id):
+            continue
+        since = spec.additional_security_groups_since
+        if version_key(version) < version_key(since):
+            yield (
+                f"{config_key('clusters')}[{i}].openshiftVersion = {version!r}: rosa takes additional security groups "
+                f"(those of {here}.vpcId) from {since} on; use a newer version or remove vpcId"
+            )
+        since = spec.hcp_api_endpoint_security_groups_since
+        if hcp and private and network.api_allowed_cidrs and version_key(version) < version_key(since):
+            yield (
+                f"{config_key('clusters')}[{i}].openshiftVersion = {version!r}: a security group on a hosted control "
+                f"plane's API endpoint needs {since} or later; use a newer version or remove {here}.apiAllowedCidrs"
+            )
+
+
+def account_stack_problems(settings: StackSettings, account: StackSettings) -> Iterator[str]:
+    """Where a cluster stack of the split layout and its account stack disagree on what rosa needs of them together:
+    one account and partition, the account roles of each topology, and operator roles on the Installer role's path
+    (rosa create operator-roles puts them there, and `rosa create cluster` refuses operator roles elsewhere)."""
+    here = f"{config_key('accountStack')} = {shown(settings.account_stack)}"
+    if account.layout == "cluster":
+        yield f"{here}: is itself a cluster stack; name the account stack (layout 'account') its clusters share"
+        return
+    for key, ours, theirs in (
+        ("accountId", settings.account_id, account.account_id),
+        ("partition", settings.partition, account.partition),
+        ("iamPath", settings.iam_path, account.iam_path),
+        ("accountRolePrefix", settings.account_role_prefix, account.account_role_prefix),
+        ("ocmEnvironment", settings.ocm_environment, account.ocm_environment),
+        # `rosa create cluster --external-id` must name the id the account roles' trust requires.
+        ("trustExternalId", settings.trust_external_id, account.trust_external_id),
+    ):
+        if ours != theirs:
+            yield (
+                f"{config_key(key)} = {shown(ours)}: the account stack has {shown(theirs)}; a cluster's operator roles "
+                "must be in the account, partition and IAM path of the account roles they work with"
+            )
+    for i, cluster in enumerate(settings.clusters):
+        where = f"{config_key('clusters')}[{i}]"
+        if cluster.topology not in account.topologies:
+            yield (
+                f"{where}.topology = {cluster.topology!r}: the account stack has no {cluster.topology} account roles "
+                f"(its accountRoleTopologies: {list(account.topologies)})"
+            )
+        newer = (
+            cluster.topology == "classic"
+            and cluster.openshift_minor
+            and account.classic_version
+            and version_key(cluster.openshift_minor) > version_key(account.classic_version)
+        )
+        if newer:
+            yield (
+                f"{where}.openshiftVersion = {cluster.openshift_version!r}: newer than the account stack's classic "
+                f"policies ({account.classic_version}); update the account stack's classicPolicyVersion first"
+            )
+
+
+def managed_issuer_problems(settings: StackSettings) -> Iterator[str]:
+    """A managed config's issuer as OCM names it, `<host>/<config id>`: Red Hat's production host only where it
+    serves (production OCM, partition aws); elsewhere the settings copy the URL from `rosa list oidc-config`."""
+    elsewhere = [
+        f"{config_key(key)} {value!r}"
+        for key, value, default in (
+            ("ocmEnvironment", settings.ocm_environment, "production"),
+            ("partition", settings.partition, "aws"),
+        )
+        if value != default
+    ]
+    for i, cluster in enumerate(settings.clusters):
+        oidc, here = cluster.oidc, f"{config_key('clusters')}[{i}].oidc"
+        if not isinstance(oidc, ManagedOidc):
+            continue
+        if oidc.issuer_url is None and elsewhere:
+            yield (
+                f"{here}.issuerUrl is missing: {load_catalogue().oidc.managed_issuer_host} is production OCM's issuer "
+                f"host in partition 'aws', not for {' and '.join(elsewhere)}; copy the issuer URL of config "
+                f"{oidc.config_id} from `rosa list oidc-config`"
+            )
+        elif oidc.issuer_url and not oidc.issuer_url.endswith(f"/{oidc.config_id}"):
+            yield (
+                f"{here}.issuerUrl = {oidc.issuer_url!r}: must end in /{oidc.config_id}, its configId (OCM names a "
+                "managed issuer <host>/<config id>; `rosa list oidc-config` shows both)"
+            )
+
+
+def shared_issuer_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    """Clusters on one OIDC config: one issuer, one config id. Its signing key signs every such cluster's tokens
+    alike, so a role trusting `system:serviceaccount:<ns>:<sa>` of one is assumable from the same service account of
+    any other: workload and backup roles there need the settings' say-so."""
+    index = {cluster.name: i for i, cluster in enumerate(settings.clusters)}
+    # config id -> (first cluster's index, its issuer); a self-hosted config is its cluster's alone (its own bucket).
+    issuers: dict[str, tuple[int, str]] = {}
+    for i, cluster in enumerate(settings.clusters):
+        oidc = cluster.oidc
+        if oidc.config_id is None:
+            continue
+        issuer = oidc.issuer if isinstance(oidc, ManagedOidc) else f"the self-hosted issuer of {cluster.name}"
+        first, first_issuer = issuers.setdefault(oidc.config_id, (i, issuer))
+        if first_issuer != issuer:
+            yield (
+                f"{config_key('clusters')}[{i}].oidc.configId = {oidc.config_id!r}: clusters[{first}] names it with "
+                f"{first_issuer}, this cluster with {issuer}; one OIDC config has one issuer"
+            )
+    for clusters in names.issuers().values():
+        if len(clusters) < 2:
+            continue
+        for cluster in clusters:
+            oidc, i = cluster.oidc, index[cluster.name]
+            roles = [f"workload role {w.slug}" for w in cluster.workload_roles]
+            roles += ["backup role"] if settings.backup else []
+            if not roles or not isinstance(oidc, ManagedOidc) or oidc.allow_roles_on_shared_issuer:
+                continue
+            others = ", ".join(f"clusters[{index[c.name]}] ({c.name})" for c in clusters if c is not cluster)
+            here = f"{config_key('clusters')}[{i}].oidc"
+            yield (
+                f"{here}.configId = {oidc.config_id!r}: shared with {others}, whose tokens its key signs alike, so a "
+                f"service account there can assume this cluster's {', '.join(roles)} by the same namespace and name; "
+                f"give the cluster an OIDC config of its own, or set {here}.allowRolesOnSharedIssuer: true to accept it"
+            )
