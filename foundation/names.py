@@ -155,6 +155,11 @@ class StackNames:
             for kind in CI_ROLE_KINDS:
                 yield f"ci/{kind}-role", self.ci_role(kind)
 
+    def account_role_arn(self, topology: Topology, slug: str) -> str:
+        """The ARN of the account role `slug` (`installer`, `support`, ...) of `topology`."""
+        (spec,) = [r for r in load_catalogue().topology(topology).account_roles if r.slug == slug]
+        return self.role_arn(self.account_role(topology, spec).name)
+
     def role_arn(self, name: str) -> str:
         """`arn:<partition>:iam::<account>:role<iam path><name>`; `name` may be a pattern (`<prefix>-*`)."""
         settings = self.settings
@@ -272,10 +277,35 @@ class StackNames:
         return naming.oidc_provider_arn(self.settings.partition, self.settings.account_id, host_path)
 
     def private_key_secret(self, cluster: ClusterSettings) -> str | None:
-        """The Secrets Manager name of a self-hosted issuer's private key: `rosa-private-key-<issuer bucket>`, as
-        `rosa create oidc-config --managed=false` names it (`rosa delete oidc-config` finds the bucket from it)."""
+        """The Secrets Manager name of a self-hosted issuer's private key (`issuer_secret`)."""
         bucket = self.issuer_bucket(cluster)
-        return f"{load_catalogue().oidc.private_key_secret_prefix}{bucket}" if bucket else None
+        return self.issuer_secret(bucket) if bucket else None
+
+    def private_key_secret_arn(self, cluster: ClusterSettings) -> str | None:
+        """The ARN pattern of a self-hosted issuer's private-key secret (`issuer_secret_arn`)."""
+        settings, bucket = self.settings, self.issuer_bucket(cluster)
+        if bucket is None:
+            return None
+        return self.issuer_secret_arn(settings.partition, settings.account_id, settings.region, bucket)
+
+    @staticmethod
+    def issuer_secret(bucket: str) -> str:
+        """`rosa-private-key-<issuer bucket>`, as `rosa create oidc-config --managed=false` names the secret
+        (`rosa delete oidc-config` finds the bucket from it). Made outside the stack (`tools/issuer_key.py`)."""
+        return f"{load_catalogue().oidc.private_key_secret_prefix}{bucket}"
+
+    @staticmethod
+    def issuer_secret_arn(partition: str, account: str, region: str, bucket: str) -> str:
+        """`arn:<partition>:secretsmanager:<region>:<account>:secret:rosa-private-key-<bucket>-??????`: Secrets Manager
+        ends a secret's ARN with `-` and six random characters, so only the secret itself tells its ARN."""
+        resource = f"secret:{StackNames.issuer_secret(bucket)}-??????"
+        return naming.arn(partition, "secretsmanager", resource, account=account, region=region)
+
+    @staticmethod
+    def issuer_key_alias(bucket: str) -> str:
+        """`alias/rosa-issuer/<issuer bucket>`: the KMS key of the issuer's private-key secret. Outside `alias/rosa/`,
+        the pipeline's alias scope: the key is not the stack's."""
+        return f"alias/rosa-issuer/{bucket}"
 
     def origin_access_control(self, cluster: ClusterSettings) -> str:
         """The CloudFront origin access control of a cluster's issuer bucket."""
