@@ -1,7 +1,8 @@
 """What the pipeline's deploy role may do: exactly what this stack manages, derived from the same settings.
 
 Every statement names the stack's own ARNs (role and policy name prefixes under the stack's IAM path, its buckets by
-name, its keys by their `alias/rosa/...` aliases, its security groups by VPC, its secrets by name). Where AWS
+name, its keys by their `alias/rosa/...` aliases, its security groups by VPC). A self-hosted issuer's private-key
+secret is not the stack's (`tools/issuer_key.py` makes it): nothing here reaches it. Where AWS
 supports no resource scoping (`kms:CreateKey`, `ec2:Describe*`), the action is listed alone, with a reason.
 The role can never widen itself: it may not touch the CI roles and policies, attaches only the policies the stack
 uses, and (where the stack has one) creates roles only under the stack's permissions boundary.
@@ -51,9 +52,6 @@ GROUP_ACTIONS = ("ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGrou
                  "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
                  "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
                  "ec2:DeleteSecurityGroup")  # fmt: skip
-SECRET_ACTIONS = ("secretsmanager:CreateSecret", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
-                  "secretsmanager:PutSecretValue", "secretsmanager:GetResourcePolicy", "secretsmanager:TagResource",
-                  "secretsmanager:UntagResource", "secretsmanager:UpdateSecret")  # fmt: skip
 CLOUDFRONT_ACTIONS = ("cloudfront:CreateDistribution", "cloudfront:GetDistribution", "cloudfront:UpdateDistribution",
                       "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:ListTagsForResource",
                       "cloudfront:GetOriginAccessControl", "cloudfront:UpdateOriginAccessControl")  # fmt: skip
@@ -67,7 +65,7 @@ def deploy_policies(names: StackNames) -> dict[str, iam.PolicyDocument]:
     settings = names.settings
     documents = {
         "iam": (*_iam(names), *_never(names)),
-        "storage": (*_buckets(names), *_secrets(names), *_state(settings)),
+        "storage": (*_buckets(names), *_state(settings)),
         "keys": tuple(_keys(names)),
         "network": (*_security_groups(settings), *_cloudfront(settings)),
     }
@@ -203,24 +201,6 @@ def _buckets(names: StackNames) -> Iterator[iam.Statement]:
             resources=tuple(f"{arn}/{key}" for key in oidc_documents.PUBLISHED_KEYS for arn in issuers),
             sid="IssuerDocuments",
         )
-
-
-def _secrets(names: StackNames) -> Iterator[iam.Statement]:
-    settings = names.settings
-    secret_names = [s for c in settings.clusters if (s := names.private_key_secret(c))]
-    if secret_names:
-        # Secrets Manager appends `-` and six random characters to a secret's name in its ARN.
-        secrets = tuple(
-            naming.arn(
-                settings.partition,
-                "secretsmanager",
-                f"secret:{s}-*",
-                account=settings.account_id,
-                region=settings.region,
-            )
-            for s in secret_names
-        )
-        yield iam.Statement("Allow", SECRET_ACTIONS, resources=secrets, sid="IssuerPrivateKeys")
 
 
 def _state(settings: StackSettings, read_only: bool = False) -> Iterator[iam.Statement]:

@@ -10,11 +10,14 @@ decrypt through Secrets Manager either.
 
 from __future__ import annotations
 
+import shlex
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from foundation import iam, tags
 
+BOOTSTRAP = "python -m tools.issuer_key"  # the command that makes the key (tools/issuer_key.py)
 MINIMUM_BITS = 2048
 GENERATED_BITS = 4096  # what `rosa create oidc-config --managed=false` makes (ocm-common oidcconfigs.go)
 # rosa's installer policies (classic and HCP) read only secrets tagged so (`aws:ResourceTag/red-hat-managed`).
@@ -41,18 +44,25 @@ CHANGE = (
 KEY_READ = ("kms:Describe*", "kms:Get*", "kms:List*")
 
 
+def bootstrap_command(bucket: str, region: str, installer_role_arn: str) -> str:
+    """The shell line that makes (or adopts) the key of the issuer in `bucket`, for the stack's Installer role; the
+    break-glass role, which runs it, is the administrator's to name."""
+    flags = ["--bucket", bucket, "--region", region, "--installer-role-arn", installer_role_arn]
+    return f"{BOOTSTRAP} {shlex.join(flags)} --break-glass-arn <your break-glass role ARN>"
+
+
 def public_key_problem(pem: str) -> str | None:
     """None if `pem` is an RSA public key of at least MINIMUM_BITS in PEM; else what is allowed, phrased to follow
     "must be". Never quotes `pem`: a private key pasted by mistake must not reach a log."""
     if "PRIVATE KEY" in pem:
         return (
             "a public key, and this is a private key: it never belongs in a stack file (if it was committed, treat "
-            "it as disclosed); give the public key python -m tools.issuer_key printed"
+            f"it as disclosed); give the public key {BOOTSTRAP} printed"
         )
     try:
         key = serialization.load_pem_public_key(pem.encode())
     except ValueError:
-        return "an RSA public key in PEM (-----BEGIN PUBLIC KEY-----), as python -m tools.issuer_key prints it"
+        return f"an RSA public key in PEM (-----BEGIN PUBLIC KEY-----), as {BOOTSTRAP} prints it"
     if not isinstance(key, rsa.RSAPublicKey):
         return f"an RSA public key (service-account tokens are RS256), not {type(key).__name__}"
     if key.key_size < MINIMUM_BITS:

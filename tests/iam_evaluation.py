@@ -16,6 +16,10 @@ The evaluator is Principal Mapper's local policy simulation (PyPI `principalmapp
   policies ... to allow access" (AWS KMS Developer Guide, "Key policies in AWS KMS" and "Default key policy");
 - across accounts both the resource policy and an identity policy must allow.
 
+One difference from AWS is corrected here: a resource policy statement naming `{"AWS": "*"}` grants every principal
+by itself, as `"Principal": "*"` does (AWS treats the two alike), where PMapper would take it for the account root and
+ask an identity policy too; `evaluate` hands PMapper the `"*"` form.
+
 Known differences from AWS, which no test here depends on: resource ARNs match case-insensitively (S3 keys are
 case-sensitive); `StringNotLike` on an absent key fails (AWS: passes); permissions boundaries, SCPs and session
 policies are not passed in (a stack's `permissionsBoundary` is the customer's, outside the render).
@@ -32,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from foundation import naming
+from foundation.iam import listed
 from policies.rules.resource_types import IAM_POLICY, ROLE, ROLE_POLICY, ROLE_POLICY_ATTACHMENT
 from render.runtime import Render
 
@@ -91,10 +96,19 @@ def evaluate(
     owner = resource_account or principal_arn.split(":")[4]
     _REASONS.lines.clear()
     allowed = query_interface.local_check_authorization_full(
-        node, action, resource, dict(context or {}), dict(resource_policy or _EMPTY), owner
+        node, action, resource, dict(context or {}), _everyone_as_star(resource_policy or _EMPTY), owner
     )
     default = "an identity policy allows, nothing denies" if allowed else "nothing allows"
     return Decision(allowed, _REASONS.lines[-1] if _REASONS.lines else default)
+
+
+def _everyone_as_star(policy: Document) -> dict[str, Any]:
+    """`policy` with each `"Principal": {"AWS": "*"}` as `"Principal": "*"` (module docstring)."""
+    statements = [
+        {**statement, "Principal": "*"} if statement.get("Principal") == {"AWS": "*"} else dict(statement)
+        for statement in listed(policy.get("Statement"))
+    ]
+    return {**policy, "Statement": statements}
 
 
 class _Reasons(logging.Handler):

@@ -3,7 +3,7 @@ and its outputs are moto's answers. After the program runs, a test reads the acc
 
 What moto cannot hold or check is left to the offline mocks and to the project's own validation (see
 ../shared/reference/moto.md): the OIDC discovery objects (moto's reading of a TLS-only bucket policy refuses every
-object call), CloudFront, the signing key, and every IAM condition's meaning.
+object call), CloudFront, and every IAM condition's meaning.
 """
 
 from __future__ import annotations
@@ -50,7 +50,6 @@ class MotoMocks(pulumi.runtime.Mocks):
             "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": self._object_lock,
             "aws:s3/bucketLogging:BucketLogging": self._logging,
             "aws:s3/bucketReplicationConfig:BucketReplicationConfig": self._replication,
-            "aws:secretsmanager/secret:Secret": self._secret,
             "aws:kms/key:Key": self._kms_key,
             "aws:kms/alias:Alias": self._kms_alias,
             "aws:ec2/securityGroup:SecurityGroup": self._security_group,
@@ -242,13 +241,7 @@ class MotoMocks(pulumi.runtime.Mocks):
         )
         return inputs["bucket"], {}
 
-    # --- Secrets Manager, KMS, EC2 -------------------------------------------------------------------------------
-
-    def _secret(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        arn = self.client("secretsmanager").create_secret(
-            Name=inputs["name"], Description=inputs["description"], Tags=_tags(inputs.get("tags"))
-        )["ARN"]
-        return arn, {"arn": arn}
+    # --- KMS, EC2 -----------------------------------------------------------------------------------------------
 
     def _kms_key(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         kms = self.client("kms", inputs.get("region"))

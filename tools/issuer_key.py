@@ -222,8 +222,9 @@ def settings_snippet(request: IssuerKeyRequest, result: IssuerKey) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.issuer_key", description=__doc__.split("\n\n")[0])
+def argument_parser() -> argparse.ArgumentParser:
+    """The command's flags (`foundation.issuer_key.bootstrap_command` spells them for the settings' messages)."""
+    parser = argparse.ArgumentParser(prog=issuer_key.BOOTSTRAP, description=__doc__.split("\n\n")[0])
     parser.add_argument("--bucket", required=True, help="the issuer's bucket (the stack's oidc bucket name)")
     parser.add_argument("--region", required=True, help="the stack's region")
     parser.add_argument(
@@ -235,7 +236,11 @@ def main(argv: list[str] | None = None) -> int:
         "--import-private-key", type=Path, help="store this PEM file's key (an existing issuer's) instead of a new one"
     )
     parser.add_argument("--public-key-out", type=Path, help="also write the public key (PEM) to this file")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argument_parser().parse_args(argv)
     request = IssuerKeyRequest(
         bucket=args.bucket,
         region=args.region,

@@ -77,13 +77,18 @@ class ManagedOidc(_Model):
 
 
 class SelfHostedOidc(_Model):
-    """An OIDC config kept in this account: key pair, discovery documents in S3, private key in Secrets Manager."""
+    """An OIDC config kept in this account: discovery documents in S3 published from its public key; its key pair
+    is made outside Pulumi (`python -m tools.issuer_key`), so no private key is ever in the stack's state."""
 
     mode: Literal["self-hosted"]
     bucket_name: BucketName | None = None  # default: <cluster>-oidc-<account id>
     public_access: Literal["bucket-policy", "cloudfront"] = "bucket-policy"
     thumbprint: Thumbprint | None = None
     config_id: OidcConfigId | None = None  # known once registered with OCM (`rosa register oidc-config`)
+    # What `python -m tools.issuer_key` prints: the RSA public key (PEM) the JWKS publishes, and the ARN of the secret
+    # holding the private key (`rosa register oidc-config --secret-arn`). Required; checked in settings/safety_rules.
+    public_key: str | None = None
+    private_key_secret_arn: str | None = None
 
 
 OidcSettings = Annotated[ManagedOidc | SelfHostedOidc, Field(discriminator="mode")]

@@ -15,6 +15,7 @@ from foundation.partitions import partition_of
 from foundation.project import config_key
 from foundation.settings import rosa_rules
 from foundation.settings.models import SelfHostedOidc, StackSettings
+from foundation.settings.safety_rules import safety_problems
 from foundation.settings.types import MAX_PREFIX, valid_bucket_name
 
 _BUCKET_PURPOSES = {"vault": "vault", "replica": "replica bucket", "access-log": "access log bucket"}
@@ -30,6 +31,7 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems += [*_layout_problems(settings, names), *_name_collisions(settings, names)]
     problems += _bucket_collisions(settings, names)
     problems += [*rosa_rules.managed_issuer_problems(settings), *rosa_rules.shared_issuer_problems(settings, names)]
+    problems += safety_problems(settings, names)
     return problems
 
 
