@@ -71,7 +71,10 @@ def fleet_config() -> dict:
             "rosa-foundation:iamPath": "/rosa/fleet/",
             "rosa-foundation:classicPolicyVersion": "4.21",
             "rosa-foundation:quotas": {"oidcProvidersPerAccount": 150},
-            "rosa-foundation:backup": {"vault": "shared"},
+            "rosa-foundation:backup": {
+                "vault": "shared",
+                "administratorArn": f"arn:aws:iam::{ACCOUNT}:role/PlatformAdministrator",
+            },
             "rosa-foundation:ciIdentity": {
                 "owner": "acme-platform",
                 "repository": "rosa-foundation",

@@ -66,6 +66,7 @@ class VaultNames:
     replica_bucket: str | None  # with a replica region
     access_log_bucket: str | None  # with access logging
     replication_role: str | None  # with a replica region
+    replication_role_arn: str | None  # with a replica region
     key_alias: str
     replica_key_alias: str
 
@@ -108,13 +109,27 @@ class StackNames:
 
     def backup_role(self, cluster: ClusterSettings) -> IamName:
         """`<operator prefix>-openshift-adp-backup`: the cluster's OADP/Velero role."""
-        parts = (cluster.operator_prefix, load_catalogue().backup.oadp.namespace, "backup")
-        return IamName("role", parts, f"cluster {cluster.name!r} backup role")
+        return IamName("role", _backup_role_parts(cluster.operator_prefix), f"cluster {cluster.name!r} backup role")
+
+    def vault_writers(self, vault_bucket: str) -> tuple[str, ...]:
+        """The roles that may write `vault_bucket`'s objects, as ARN patterns its bucket and key policies match
+        `aws:PrincipalArn` against: a cluster's own vault its backup role; the shared vault every backup role under
+        the stack's IAM path (`<path>*-openshift-adp-backup`), so that adding a cluster changes neither policy, which
+        only the vault's administrator may change. Each role's own policy keeps it to its cluster's prefixes."""
+        backup = self.settings.backup
+        if backup and backup.vault == "shared":
+            return (self.role_arn(naming.iam_name(*_backup_role_parts("*"))),)
+        return tuple(
+            self.role_arn(self.backup_role(c).name) for c in self.settings.clusters if self.vault_of(c) == vault_bucket
+        )
 
     def replication_role(self, vault_bucket: str) -> IamName:
         """`<account prefix>-replication-<vault bucket>`: S3's role for copying a vault to its replica."""
         parts = (self.settings.account_role_prefix, "replication", vault_bucket)
         return IamName("role", parts, f"replication role of vault {vault_bucket!r}")
+
+    def replication_role_arn(self, vault_bucket: str) -> str:
+        return self.role_arn(self.replication_role(vault_bucket).name)
 
     def ci_role(self, kind: CiRoleKind) -> IamName:
         """`<account prefix>-github-<kind>-<environment>`: the pipeline's deploy or preview role."""
@@ -231,6 +246,7 @@ class StackNames:
             replica_bucket=self.replica_bucket(vault_bucket, replica_region) if replica_region else None,
             access_log_bucket=self.access_log_bucket(vault_bucket) if backup and backup.access_logging else None,
             replication_role=self.replication_role(vault_bucket).name if replica_region else None,
+            replication_role_arn=self.replication_role_arn(vault_bucket) if replica_region else None,
             key_alias=self.vault_key_alias(vault_bucket),
             replica_key_alias=self.vault_key_alias(vault_bucket, replica=True),
         )
@@ -333,3 +349,8 @@ class StackNames:
         """Every region the stack creates resources in: its own, and the vault replica's."""
         backup = self.settings.backup
         return (self.settings.region, *((backup.replica_region,) if backup and backup.replica_region else ()))
+
+
+def _backup_role_parts(operator_prefix: str) -> tuple[str, ...]:
+    """A backup role's name parts; with `*` for the prefix, the pattern every backup role matches."""
+    return (operator_prefix, load_catalogue().backup.oadp.namespace, "backup")

@@ -21,6 +21,8 @@ REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "aws:kms/key:Key": ("customerMasterKeySpec", "keyUsage", "multiRegion", "region"),
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("url",),
 }
+# Replace-on-change inputs the provider computes when the program gives none: dropping one keeps the value.
+KEPT_WHEN_DROPPED: dict[str, tuple[str, ...]] = {"aws:s3/bucket:Bucket": ("objectLockEnabled",)}
 OUT_OF_STATE = 'README, "Moving an issuer\'s key out of Pulumi state"'
 
 
@@ -46,12 +48,22 @@ def protection_problems(before: list[dict[str, Any]], after: list[dict[str, Any]
             continue
         for key in REPLACE_ON_CHANGE.get(old["type"], ()):
             was, becomes = old["inputs"].get(key), new["inputs"].get(key)
-            if was != becomes:
-                problems.append(
-                    f"{what} would be replaced: {key} changes from {was!r} to {becomes!r}; keep the old value, or "
-                    "migrate the data and retire it on purpose"
+            if was != becomes and not (becomes is None and key in KEPT_WHEN_DROPPED.get(old["type"], ())):
+                how = (
+                    OBJECT_LOCK
+                    if key == "objectLockEnabled"
+                    else "keep the old value, or migrate the data and retire it on purpose"
                 )
+                problems.append(f"{what} would be replaced: {key} changes from {was!r} to {becomes!r}; {how}")
     return problems
+
+
+KEEP_OR_MIGRATE = "keep the old value, or migrate the data and retire it on purpose"
+OBJECT_LOCK = (
+    "leave objectLockEnabled unset: a vault's object lock is turned on by its BucketObjectLockConfiguration, which S3 "
+    "applies to an existing versioned bucket in place, and is never turned off (S3 cannot; objectLock: null only "
+    "drops the default retention, an administrator's change)"
+)
 
 
 def _issuer_key_left_state(old: dict[str, Any], before: list[dict[str, Any]]) -> str | None:

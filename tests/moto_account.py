@@ -196,6 +196,8 @@ class MotoMocks(pulumi.runtime.Mocks):
         return inputs["bucket"], {}
 
     def _object_lock(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        # Turns object lock on for a bucket made without it, as AWS does for a versioned one; moto does it only for an
+        # empty bucket ("Bucket needs to be empty"), which a vault is here.
         retention = inputs["rule"]["defaultRetention"]
         self._s3(inputs).put_object_lock_configuration(
             Bucket=inputs["bucket"],
@@ -248,6 +250,7 @@ class MotoMocks(pulumi.runtime.Mocks):
         key = kms.create_key(
             Description=inputs["description"],
             Policy=inputs["policy"],
+            BypassPolicyLockoutSafetyCheck=bool(inputs.get("bypassPolicyLockoutSafetyCheck")),
             Tags=[{"TagKey": k, "TagValue": v} for k, v in (inputs.get("tags") or {}).items()],
         )["KeyMetadata"]
         if inputs.get("enableKeyRotation"):

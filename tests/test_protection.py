@@ -1,6 +1,8 @@
 """Nothing lost by accident: protected resources that a change would delete or replace are caught before an apply,
 and a rename with `renamed_from` keeps every URN."""
 
+import copy
+
 import pytest
 
 from components.backup_vault import BackupVault, BackupVaultArgs
@@ -19,7 +21,7 @@ SETTINGS = config(backup={"vault": "shared", "bucketName": "acme-backups"})
 def vault_named(name, opts=None) -> list[dict]:
     def program():
         names = StackNames(settings_from_config(SETTINGS))
-        BackupVault(name, BackupVaultArgs.of(names, vault_plans(names)["acme-backups"], {}), opts)
+        BackupVault(name, BackupVaultArgs.of(names, vault_plans(names)["acme-backups"]), opts)
 
     render = run_program(program, SETTINGS, stack="test", account=MockAccount("aws", ACCOUNT_ID, "us-east-1"))
     return [r.to_json() for r in render.resources]
@@ -57,10 +59,25 @@ def test_a_settings_change_that_would_replace_a_protected_bucket_is_caught():
     assert any("'backup-vault-bucket' would be replaced: bucket changes from" in p for p in problems)
 
 
-def test_turning_on_object_lock_later_is_caught_as_a_replacement():
+def test_an_existing_vault_gains_object_lock_in_place():
+    """A vault made without object lock had `objectLockEnabled: False`; the program no longer sets it (the provider
+    keeps a computed value it is not given) and turns the lock on by its configuration: nothing is replaced."""
+    before = [r.to_json() for r in run(backup={"vault": "shared", "objectLock": None}).resources]
+    for old in before:
+        if old["type"] == "aws:s3/bucket:Bucket":
+            old["inputs"]["objectLockEnabled"] = False
+    after = [r.to_json() for r in run(backup={"vault": "shared"}).resources]
+    assert protection_problems(before, after) == []
+    assert any(r["name"] == "backup-vault-bucket-object-lock" for r in after)
+
+
+def test_setting_a_buckets_object_lock_flag_is_caught_as_a_replacement_and_explained():
     before = [r.to_json() for r in run(backup={"vault": "shared"}).resources]
-    after = [r.to_json() for r in run(backup={"vault": "shared", "objectLock": {"mode": "GOVERNANCE"}}).resources]
-    assert any("objectLockEnabled changes from False to True" in p for p in protection_problems(before, after))
+    after = copy.deepcopy(before)
+    next(r for r in after if r["name"] == "backup-vault-bucket")["inputs"]["objectLockEnabled"] = True
+    (problem,) = protection_problems(before, after)
+    assert "'backup-vault-bucket' would be replaced: objectLockEnabled changes from None to True" in problem
+    assert "leave objectLockEnabled unset" in problem and "BucketObjectLockConfiguration" in problem
 
 
 def test_an_unchanged_stack_keeps_everything():

@@ -1,6 +1,7 @@
 """The settings rules that keep data safe: a self-hosted issuer's key, made outside Pulumi, is named here by its public
-half and its secret's ARN, never by its private half. Each problem is one line naming the key as written, and never
-quotes a key (a private key pasted by mistake must not reach a log).
+half and its secret's ARN, never by its private half; a backup vault names the administrator who alone may lower its
+protections. Each problem is one line naming the key as written, and never quotes a key (a private key pasted by
+mistake must not reach a log).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from foundation.settings.models import SelfHostedOidc, StackSettings
 
 
 def safety_problems(settings: StackSettings, names: StackNames) -> list[str]:
-    return list(_issuer_key_problems(settings, names))
+    return [*_issuer_key_problems(settings, names), *_vault_administrator_problems(settings, names)]
 
 
 def _issuer_key_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
@@ -56,3 +57,30 @@ def _issuer_key_problems(settings: StackSettings, names: StackNames) -> Iterator
                 f"in this stack's account and region ({pattern}, `?` Secrets Manager's six random characters), as "
                 f"{issuer_key.BOOTSTRAP} prints it"
             )
+
+
+def _vault_administrator_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    backup = settings.backup
+    if backup is None:
+        return
+    here = f"{config_key('backup')}.administratorArn"
+    administrator = backup.administrator_arn
+    if administrator is None:
+        yield (
+            f"{here} is missing: the role that alone may lower or redirect the vault's protections (lifecycle, object "
+            "lock, replication, versioning, encryption, its bucket and key policies) and delete a backup's versions; "
+            "name your administrators' role (README, \"Who may lower a vault's protections\")"
+        )
+        return
+    account = administrator.split(":")[4]
+    if administrator.split(":")[1] != settings.partition or account != settings.account_id:
+        yield (
+            f"{here} = {administrator!r}: must be a role of this stack's account {settings.account_id} in partition "
+            f"{settings.partition!r} (the vault's policies exempt it by aws:PrincipalArn)"
+        )
+    own = {names.role_arn(n.name): n.owner for n in names.iam_names().values() if n.kind == "role"}
+    if administrator in own:
+        yield (
+            f"{here} = {administrator!r}: is the stack's own {own[administrator]}; the administrator must be a role "
+            "the stack (and so its pipeline) does not manage"
+        )
