@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import boto3
 import pytest
@@ -21,6 +20,7 @@ from moto import mock_aws
 
 from foundation import issuer_key
 from render.runtime import render_stack
+from tests.conftest import ISSUER_SIGNING_KEY
 from tests.iam_evaluation import Decision, Document, evaluate, role_policies
 from tools.issuer_key import IssuerKeyRequest, ensure_issuer_key
 
@@ -85,7 +85,7 @@ def prod_issuer() -> Issuer:
                 region=region,
                 installer_role_arns=(installer, hcp_installer),
                 break_glass_arn=break_glass,
-                private_key_pem=(Path(__file__).parent / "data" / "issuer_signing_key.pem").read_text(),
+                private_key_pem=ISSUER_SIGNING_KEY.read_text(),
             ),
         )
         secrets, kms = session.client("secretsmanager"), session.client("kms")
