@@ -311,7 +311,7 @@ class BackupVault(pulumi.ComponentResource):
             parent=self,
             region=region,
             grants=logging_delivery,
-            after=(log_bucket.guarded.baseline[-1],),  # its public-access blocks
+            after=(log_bucket.guarded.access_block,),
         )
         aws.s3.BucketLifecycleConfiguration(
             f"{self._name}-logs-lifecycle",

@@ -18,8 +18,8 @@ Grants = Callable[[pulumi.Output[str]], pulumi.Output[tuple[iam.Statement, ...]]
 class GuardedBucket:
     bucket: aws.s3.Bucket
     versioning: aws.s3.BucketVersioning  # lifecycle, object lock and replication need versioning first
-    baseline: tuple[pulumi.Resource, ...]  # ownership, versioning, encryption, public-access blocks
-    policy: aws.s3.BucketPolicy | None  # log delivery and replication are checked against it; None: `guard_policy`
+    access_block: aws.s3.BucketPublicAccessBlock  # a bucket policy comes after it (a public one needs it first)
+    baseline: tuple[pulumi.Resource, ...]  # ownership, versioning, encryption, access blocks
 
 
 def guard_bucket(
@@ -74,12 +74,9 @@ def guard_bucket(
         restrict_public_buckets=not public_policy,
         opts=child,
     )
-    made = (
+    if policy:
         guard_policy(logical, bucket, parent=parent, region=region, grants=grants, after=(access_block,))
-        if policy
-        else None
-    )
-    return GuardedBucket(bucket, versioning, (ownership, versioning, encryption, access_block), made)
+    return GuardedBucket(bucket, versioning, access_block, (ownership, versioning, encryption, access_block))
 
 
 def guard_policy(
