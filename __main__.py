@@ -68,13 +68,12 @@ clusters = {
     for cluster in settings.clusters
 }
 
-# 6. The shared backup vault, whose key admits every cluster's backup role.
+# 6. The shared backup vault, whose key and policy admit every cluster's backup role, by name pattern.
 shared_vault = None
 if settings.backup and not per_cluster_vaults:
-    writers = {name: f.backup_role_arn for name, f in clusters.items() if f.backup_role_arn}
     shared_plan = plans[names.shared_vault_bucket()]
     shared_vault = BackupVault(
-        "backup-vault", BackupVaultArgs.of(names, shared_plan, writers, role_defaults, key_defaults), in_account
+        "backup-vault", BackupVaultArgs.of(names, shared_plan, role_defaults, key_defaults), in_account
     )
 
 # 7. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).

@@ -1,9 +1,13 @@
 """Writes stacks/Pulumi.fleet.yaml: 100 clusters of mixed topology in one account, the fleet example and benchmark
-input. `python -m benchmarks.fleet_stack` (the committed file is its output; a test keeps them equal)."""
+input. `python -m benchmarks.fleet_stack` (the committed file is its output; a test keeps them equal).
+
+The self-hosted issuers' public keys and secret ARN suffixes are data (`fleet_issuer_keys.json`), as
+`python -m tools.issuer_key` printed them for keys made once; no private key of theirs was kept."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -11,6 +15,8 @@ import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FLEET_FILE = PROJECT_ROOT / "stacks" / "Pulumi.fleet.yaml"
+ISSUER_KEYS = json.loads((Path(__file__).with_name("fleet_issuer_keys.json")).read_text())
+ACCOUNT, REGION = "444444444444", "us-east-2"
 CLUSTERS = 100
 HEADER = """\
 # fleet: 100 clusters in one account (70 HCP on Red Hat's managed OIDC, 30 classic, 10 of those on a self-hosted
@@ -37,7 +43,7 @@ def cluster(index: int) -> dict:
     else:
         entry |= {"topology": "classic", "openshiftVersion": "4.21.4" if index % 2 else "4.20.12"}
         self_hosted = index % 10 == 9
-        entry["oidc"] = {"mode": "self-hosted"} if self_hosted else {"mode": "managed", "configId": _config_id(name)}
+        entry["oidc"] = _self_hosted(name) if self_hosted else {"mode": "managed", "configId": _config_id(name)}
     entry["network"] = {"vpcId": f"vpc-{hashlib.sha256(name.encode()).hexdigest()[:17]}",
                         "subnetIds": [_subnet_id(name, zone) for zone in "ab"],  # a public and a private subnet
                         "ingressAllowedCidrs": [f"10.{index}.0.0/16"]}  # fmt: skip
@@ -46,11 +52,21 @@ def cluster(index: int) -> dict:
     return entry
 
 
+def _self_hosted(name: str) -> dict:
+    key = ISSUER_KEYS[name]
+    secret = f"rosa-private-key-{name}-oidc-{ACCOUNT}-{key['secretSuffix']}"
+    return {
+        "mode": "self-hosted",
+        "privateKeySecretArn": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{secret}",
+        "publicKey": key["publicKey"],
+    }
+
+
 def fleet_config() -> dict:
     return {
         "config": {
-            "aws:region": "us-east-2",
-            "rosa-foundation:accountId": "444444444444",
+            "aws:region": REGION,
+            "rosa-foundation:accountId": ACCOUNT,
             "rosa-foundation:accountRolePrefix": "FleetOpenShift",
             "rosa-foundation:iamPath": "/rosa/fleet/",
             "rosa-foundation:permissionsBoundary": (
@@ -58,7 +74,10 @@ def fleet_config() -> dict:
             ),
             "rosa-foundation:classicPolicyVersion": "4.21",
             "rosa-foundation:quotas": {"oidcProvidersPerAccount": 150},
-            "rosa-foundation:backup": {"vault": "shared"},
+            "rosa-foundation:backup": {
+                "vault": "shared",
+                "administratorArn": f"arn:aws:iam::{ACCOUNT}:role/PlatformAdministrator",
+            },
             "rosa-foundation:ciIdentity": {
                 "owner": "acme-platform",
                 "repository": "rosa-foundation",
@@ -71,8 +90,18 @@ def fleet_config() -> dict:
     }
 
 
+class _Dumper(yaml.SafeDumper):
+    """Multi-line strings (the public keys) as YAML block scalars, as a person would write them."""
+
+
+_Dumper.add_representer(
+    str,
+    lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None),
+)
+
+
 def render_file() -> str:
-    return HEADER + yaml.safe_dump(fleet_config(), sort_keys=False, width=120)
+    return HEADER + yaml.dump(fleet_config(), Dumper=_Dumper, sort_keys=False, width=120)
 
 
 if __name__ == "__main__":

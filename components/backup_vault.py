@@ -2,20 +2,27 @@
 by accident, with lifecycle rules that keep each backup frequency exactly as long as its Velero schedule says.
 
 Layout: `<frequency>/<cluster>/...` (see `foundation.backup_plan`), so one lifecycle rule per frequency serves every
-cluster of a shared vault and each cluster's backup role reaches only its own prefixes. Options: object lock with a
-default retention equal to the longest backup retention; a replica in another region (its own KMS key, a
-least-privilege replication role) for the region-loss case the seeds leave to the customer; access logs.
+cluster of a shared vault and each cluster's backup role reaches only its own prefixes. Object lock (GOVERNANCE by
+default) with a default retention equal to the longest backup retention. Options: a replica in another region (its
+own KMS key, a least-privilege replication role) for the region-loss case the seeds leave to the customer; access
+logs.
+
+Out of the pipeline's reach: the vault's and the replica's policies refuse every call that lowers or redirects their
+protections (lifecycle, object lock, replication, versioning, encryption, the policy itself, deleting the bucket) and
+every version deletion to all but the settings' administrator, and their keys' policies refuse changing the key
+policy, disabling the key or scheduling its deletion likewise. Those policies name the backup roles by pattern, never
+one by one, so a pipeline that adds a cluster changes neither; and each policy is put last, after the settings it
+then refuses, so the pipeline can still create a vault.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components.bucket import Grants, GuardedBucket, guard_bucket
+from components.bucket import GuardedBucket, guard_bucket, guard_policy
 from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, KeyDefaults, KeyGrant, KeySpec
 from components.role import RoleDefaults, stack_role
 from foundation import iam, naming
@@ -28,9 +35,32 @@ from foundation.settings import BackupSettings
 
 # What S3 does with the vault key on a backup role's behalf (SSE-KMS with a bucket key).
 BACKUP_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
-# What changes or removes a vault's objects: only the clusters' backup roles may (each in its own prefixes, by its
-# identity policy), whatever other principals' policies allow.
-VAULT_OBJECT_WRITES = ("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject")
+# What changes or removes a vault's current objects: only the clusters' backup roles may (each in its own prefixes, by
+# its identity policy), whatever other principals' policies allow; in a replica, only S3 replicating the vault.
+OBJECT_WRITES = ("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject")
+REPLICATION_WRITES = ("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags")
+# What removes a backup for good or shortens its lock: only the vault's administrator.
+VERSION_REMOVALS = (
+    "s3:BypassGovernanceRetention",
+    "s3:DeleteObjectVersion",
+    "s3:PutObjectLegalHold",
+    "s3:PutObjectRetention",
+)
+# What lowers or redirects a vault's protections (each Put* also authorises the matching Delete*, e.g. the lifecycle's
+# DeleteBucketLifecycle): only the vault's administrator.
+PROTECTIONS = (
+    "s3:DeleteBucket",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketLogging",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutBucketOwnershipControls",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutBucketVersioning",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutReplicationConfiguration",
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +68,8 @@ class VaultBucket:
     name: str
     region: str
     guarded: GuardedBucket
+    # Its settings, which its policy (put last, `_seal`) waits for: the policy refuses their calls to the pipeline.
+    settings: list[pulumi.Resource]
 
 
 @dataclass(frozen=True)
@@ -51,22 +83,18 @@ class BackupVaultArgs:
     partition: str
     key_defaults: KeyDefaults
     role_defaults: RoleDefaults
-    # cluster name -> its backup role ARN: the roles the vault key lets write and read backups
-    writers: Mapping[str, pulumi.Output[str]]
+    # ARN patterns of the roles that write and read backups through the vault key (`StackNames.vault_writers`)
+    writers: tuple[str, ...]
+    administrator: str  # the one role that may lower the vault's protections (`backup.administratorArn`)
 
     @classmethod
     def of(
-        cls,
-        names: StackNames,
-        plan: VaultPlan,
-        writers: Mapping[str, pulumi.Output[str]],
-        role_defaults: RoleDefaults,
-        key_defaults: KeyDefaults,
+        cls, names: StackNames, plan: VaultPlan, role_defaults: RoleDefaults, key_defaults: KeyDefaults
     ) -> BackupVaultArgs:
         """The vault of `plan` as the stack's settings describe it (they must have a `backup` block)."""
         settings = names.settings
-        if settings.backup is None:
-            raise ValueError("the stack's settings have no backup block: no vault to make")
+        if settings.backup is None or settings.backup.administrator_arn is None:
+            raise ValueError("the stack's settings have no backup block with an administrator: no vault to make")
         return cls(
             plan=plan,
             backup=settings.backup,
@@ -75,7 +103,8 @@ class BackupVaultArgs:
             partition=settings.partition,
             key_defaults=key_defaults,
             role_defaults=role_defaults,
-            writers=writers,
+            writers=names.vault_writers(plan.bucket),
+            administrator=settings.backup.administrator_arn,
         )
 
 
@@ -101,10 +130,25 @@ class BackupVault(pulumi.ComponentResource):
         replica_region = backup.replica_region
         replication_role = self._replication_role() if replica_region else None
 
-        writer_arns = list(args.writers.values())
-        # Through S3, for this vault's objects only.
-        key_use = (*_via_s3(plan.region), _encryption_context(plan.bucket_arn))
-        writers = (KeyGrant("BackupRoles", writer_arns, BACKUP_KEY_ACTIONS, key_use),) if writer_arns else ()
+        # The backup roles, matched by ARN pattern (a key policy may name only roles that exist, one by one): this
+        # account's, through S3, for this vault's objects only.
+        writers = (
+            (
+                KeyGrant(
+                    "BackupRoles",
+                    ["*"],
+                    BACKUP_KEY_ACTIONS,
+                    (
+                        iam.Condition("StringEquals", "kms:CallerAccount", (args.account_id,)),
+                        iam.Condition("ArnLike", "aws:PrincipalArn", args.writers),
+                        *_via_s3(plan.region),
+                        _encryption_context(plan.bucket_arn),
+                    ),
+                ),
+            )
+            if args.writers
+            else ()
+        )
         key_specs = [
             KeySpec(
                 purpose="backups",
@@ -112,6 +156,7 @@ class BackupVault(pulumi.ComponentResource):
                 alias=names.key_alias,
                 grants=(*writers, *self._replication_grant(replication_role, ("kms:Decrypt",), plan.region)),
                 pipeline_actions=KEY_READS,  # the vault keys' policies are the administrator's
+                administrator=args.administrator,
             )
         ]
         if replica_region:
@@ -125,6 +170,7 @@ class BackupVault(pulumi.ComponentResource):
                     ),
                     region=replica_region,
                     pipeline_actions=KEY_READS,
+                    administrator=args.administrator,
                 )
             )
         keys = EncryptionKeys(
@@ -135,33 +181,30 @@ class BackupVault(pulumi.ComponentResource):
         self.kms_key_arn = keys.key_arns["backups"]
 
         log_bucket = self._log_bucket(names.access_log_bucket) if names.access_log_bucket else None
-        vault = self._bucket(
-            f"{name}-bucket",
-            plan.bucket,
-            plan.region,
-            self.kms_key_arn,
-            grants=lambda arn: pulumi.Output.all(arn, *writer_arns).apply(
-                lambda arns: (_only_backup_roles_write(arns[0], arns[1:]),)
-            ),
-        )
+        vault = self._bucket(f"{name}-bucket", plan.bucket, plan.region, self.kms_key_arn)
         self._lifecycle(f"{name}-bucket", vault)
         if log_bucket is not None:
-            aws.s3.BucketLogging(
-                f"{name}-bucket-logging",
-                bucket=vault.guarded.bucket.id,
-                target_bucket=log_bucket.guarded.bucket.id,
-                target_prefix=f"{plan.bucket}/",
-                # S3 refuses a log target whose policy does not yet admit log delivery.
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[log_bucket.guarded.policy]),
+            log_target, log_policy = log_bucket
+            vault.settings.append(
+                aws.s3.BucketLogging(
+                    f"{name}-bucket-logging",
+                    bucket=vault.guarded.bucket.id,
+                    target_bucket=log_target.id,
+                    target_prefix=f"{plan.bucket}/",
+                    # S3 refuses a log target whose policy does not yet admit log delivery.
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[log_policy]),
+                )
             )
         self.replica_bucket_name = self.replica_kms_key_arn = self.replication_role_arn = None
-        if replica_region and replication_role is not None and names.replica_bucket:
+        if replica_region and replication_role is not None and names.replica_bucket and names.replication_role_arn:
             self.replica_kms_key_arn = keys.key_arns["replica"]
             replica = self._bucket(f"{name}-replica", names.replica_bucket, replica_region, self.replica_kms_key_arn)
             self._lifecycle(f"{name}-replica", replica)
-            self._replicate(vault, replica, replica_region, replication_role, keys)
+            vault.settings.append(self._replicate(vault, replica, replica_region, replication_role, keys))
+            self._seal(f"{name}-replica", replica, writers=(), replicator=names.replication_role_arn)
             self.replica_bucket_name = names.replica_bucket
             self.replication_role_arn = replication_role.arn
+        self._seal(f"{name}-bucket", vault, writers=args.writers)
         self.log_bucket_name = names.access_log_bucket
         # Output.all of keywords resolves to exactly these keys: a VaultOutputs.
         self.summary = pulumi.Output.all(
@@ -173,6 +216,7 @@ class BackupVault(pulumi.ComponentResource):
             objectLock=(
                 {"mode": backup.object_lock.mode, "days": backup.retention_days.longest} if backup.object_lock else None
             ),
+            administratorArn=args.administrator,
             replicaBucket=self.replica_bucket_name,
             replicaRegion=replica_region,
             replicaKmsKeyArn=self.replica_kms_key_arn,
@@ -199,49 +243,81 @@ class BackupVault(pulumi.ComponentResource):
         bucket_name: str,
         region: str,
         kms_key_arn: pulumi.Output[str] | None,
-        grants: Grants | None = None,
         object_lock: bool = True,
     ) -> VaultBucket:
-        """A guarded bucket (components.bucket), protected and retained, with object lock where the settings ask."""
+        """A guarded bucket (components.bucket), protected and retained, with object lock where the settings ask, and
+        no policy yet (`_seal`)."""
         lock = self._backup.object_lock if object_lock else None
         bucket = aws.s3.Bucket(
             logical,
             bucket=bucket_name,
             region=region,
             force_destroy=False,  # a bucket holding backups is never emptied to delete it
-            object_lock_enabled=bool(lock),  # only at creation; changing it replaces the bucket (refused: protected)
+            # No objectLockEnabled: setting it replaces the bucket. The lock's configuration below turns object lock on,
+            # for a new bucket and an existing versioned one alike (render/protection.py explains a change to it).
             opts=pulumi.ResourceOptions(
                 parent=self, protect=True, retain_on_delete=self._args.key_defaults.retain_on_delete
             ),
         )
         # Parented to the vault, not the bucket: children inherit `protect`, and only the bucket itself holds data.
-        guarded = guard_bucket(logical, bucket, parent=self, region=region, kms_key_arn=kms_key_arn, grants=grants)
+        guarded = guard_bucket(logical, bucket, parent=self, region=region, kms_key_arn=kms_key_arn, policy=False)
+        settings = list(guarded.baseline)
         if lock:
-            aws.s3.BucketObjectLockConfiguration(
-                f"{logical}-object-lock",
-                bucket=bucket.id,
-                region=region,
-                rule={"default_retention": {"mode": lock.mode, "days": self._backup.retention_days.longest}},
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[guarded.versioning]),
+            settings.append(
+                aws.s3.BucketObjectLockConfiguration(
+                    f"{logical}-object-lock",
+                    bucket=bucket.id,
+                    region=region,
+                    rule={"default_retention": {"mode": lock.mode, "days": self._backup.retention_days.longest}},
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[guarded.versioning]),
+                )
             )
-        return VaultBucket(bucket_name, region, guarded)
+        return VaultBucket(bucket_name, region, guarded, settings)
 
-    def _lifecycle(self, logical: str, hardened: VaultBucket) -> None:
-        aws.s3.BucketLifecycleConfiguration(
-            f"{logical}-lifecycle",
-            bucket=hardened.guarded.bucket.id,
-            region=hardened.region,
-            rules=self._args.plan.lifecycle_rules(),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[hardened.guarded.versioning]),
+    def _seal(
+        self, logical: str, vault: VaultBucket, writers: tuple[str, ...], replicator: str | None = None
+    ) -> aws.s3.BucketPolicy:
+        """The vault's (or replica's) policy, once every setting it then refuses to all but the administrator is in
+        place: `writers` alone write objects (and `replicator`, through replication), the administrator alone deletes
+        versions and lowers the protections."""
+        administrator, arn = self._args.administrator, naming.arn(self._args.partition, "s3", vault.name)
+        statements = protection_statements(arn, writers, administrator, replicator)
+        return guard_policy(
+            logical,
+            vault.guarded.bucket,
+            parent=self,
+            region=vault.region,
+            grants=lambda bucket_arn: bucket_arn.apply(lambda _arn: statements),
+            after=vault.settings,
         )
 
-    def _log_bucket(self, name: str) -> VaultBucket:
+    def _lifecycle(self, logical: str, vault: VaultBucket) -> None:
+        vault.settings.append(
+            aws.s3.BucketLifecycleConfiguration(
+                f"{logical}-lifecycle",
+                bucket=vault.guarded.bucket.id,
+                region=vault.region,
+                rules=self._args.plan.lifecycle_rules(),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[vault.guarded.versioning]),
+            )
+        )
+
+    def _log_bucket(self, name: str) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
+        """The access-log bucket and its policy (log delivery checks the policy before it writes)."""
         args, source_arn, region = self._args, self.bucket_arn, self._args.plan.region
 
         def logging_delivery(log_arn: pulumi.Output[str]) -> pulumi.Output[tuple[iam.Statement, ...]]:
             return log_arn.apply(lambda arn: (_log_delivery(arn, self.bucket_name, source_arn, args.account_id),))
 
-        log_bucket = self._bucket(f"{self._name}-logs", name, region, None, grants=logging_delivery, object_lock=False)
+        log_bucket = self._bucket(f"{self._name}-logs", name, region, None, object_lock=False)
+        policy = guard_policy(
+            f"{self._name}-logs",
+            log_bucket.guarded.bucket,
+            parent=self,
+            region=region,
+            grants=logging_delivery,
+            after=(log_bucket.guarded.access_block,),
+        )
         aws.s3.BucketLifecycleConfiguration(
             f"{self._name}-logs-lifecycle",
             bucket=log_bucket.guarded.bucket.id,
@@ -257,7 +333,7 @@ class BackupVault(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[log_bucket.guarded.versioning]),
         )
-        return log_bucket
+        return log_bucket.guarded.bucket, policy
 
     # --- replication -----------------------------------------------------------------------------------------
 
@@ -300,7 +376,7 @@ class BackupVault(pulumi.ComponentResource):
         replica_region: str,
         role: aws.iam.Role,
         keys: EncryptionKeys,
-    ) -> None:
+    ) -> aws.s3.BucketReplicationConfig:
         region = self._args.plan.region
         replica_arn = naming.arn(self._args.partition, "s3", replica.name)
         policy = pulumi.Output.all(keys.key_arns["backups"], keys.key_arns["replica"]).apply(
@@ -315,7 +391,7 @@ class BackupVault(pulumi.ComponentResource):
             policy=policy,
             opts=pulumi.ResourceOptions(parent=role),
         )
-        aws.s3.BucketReplicationConfig(
+        return aws.s3.BucketReplicationConfig(
             f"{self._name}-replication",
             bucket=vault.guarded.bucket.id,
             region=region,
@@ -359,21 +435,28 @@ def _log_delivery(log_bucket_arn: str, vault: str, vault_arn: str, account_id: s
     )
 
 
-def _only_backup_roles_write(vault_arn: str, backup_role_arns: Sequence[str]) -> iam.Statement:
-    """Nobody but the backup roles writes or deletes the vault's objects: not ROSA's classic installer and image
-    registry roles (s3:PutObject and s3:DeleteObject on "*"), not an administrator. Without backup roles, nobody."""
-    exempt = (
-        (iam.Condition("ArnNotEquals", "aws:PrincipalArn", tuple(sorted(set(backup_role_arns)))),)
-        if backup_role_arns
-        else ()
-    )
+def protection_statements(
+    bucket_arn: str, writers: tuple[str, ...], administrator: str, replicator: str | None = None
+) -> tuple[iam.Statement, ...]:
+    """What a vault's (or its replica's) policy refuses, whatever other principals' policies allow (ROSA's classic
+    Installer and image-registry roles may write, delete versions of and reconfigure any bucket; an account
+    administrator anything): object writes to all but `writers` (ARN patterns; none: nobody) and, through
+    replication, `replicator`; version deletions and every lowering of the bucket's protections to all but
+    `administrator`."""
+    objects = f"{bucket_arn}/*"
+    statements = [_only(OBJECT_WRITES, objects, writers, "OnlyBackupRolesWrite" if writers else "NobodyWritesObjects")]
+    if replicator:
+        statements.append(_only(REPLICATION_WRITES, objects, (replicator,), "OnlyReplicationWrites"))
+    statements.append(_only(VERSION_REMOVALS, objects, (administrator,), "OnlyTheAdministratorRemovesVersions"))
+    statements.append(_only(PROTECTIONS, bucket_arn, (administrator,), "OnlyTheAdministratorLowersProtection"))
+    return tuple(statements)
+
+
+def _only(actions: tuple[str, ...], resource: str, principals: tuple[str, ...], sid: str) -> iam.Statement:
+    """Deny `actions` on `resource` to every principal but `principals` (ARNs or ARN patterns; none: everyone)."""
+    exempt = (iam.Condition("ArnNotLike", "aws:PrincipalArn", tuple(sorted(set(principals)))),) if principals else ()
     return iam.Statement(
-        "Deny",
-        VAULT_OBJECT_WRITES,
-        resources=(f"{vault_arn}/*",),
-        principal=iam.Principal.aws("*"),
-        conditions=exempt,
-        sid="OnlyBackupRolesWrite",
+        "Deny", actions, resources=(resource,), principal=iam.Principal.aws("*"), conditions=exempt, sid=sid
     )
 
 

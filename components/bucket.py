@@ -3,7 +3,7 @@ encryption, the public-access blocks, and a policy that refuses every request ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -18,7 +18,8 @@ Grants = Callable[[pulumi.Output[str]], pulumi.Output[tuple[iam.Statement, ...]]
 class GuardedBucket:
     bucket: aws.s3.Bucket
     versioning: aws.s3.BucketVersioning  # lifecycle, object lock and replication need versioning first
-    policy: aws.s3.BucketPolicy  # log delivery and replication are checked against it
+    access_block: aws.s3.BucketPublicAccessBlock  # a bucket policy comes after it (a public one needs it first)
+    baseline: tuple[pulumi.Resource, ...]  # ownership, versioning, encryption, access blocks
 
 
 def guard_bucket(
@@ -30,14 +31,16 @@ def guard_bucket(
     kms_key_arn: pulumi.Input[str] | None = None,
     public_policy: bool = False,
     grants: Grants | None = None,
+    policy: bool = True,
 ) -> GuardedBucket:
     """Guard `bucket` (logical name `logical`) with the stack's bucket baseline.
 
     `kms_key_arn`: SSE-KMS with that key and a bucket key; without it SSE-S3. `public_policy`: let the bucket policy
     grant anonymous reads (ACLs stay blocked). `grants`: statements the policy adds, given the bucket's ARN.
+    `policy=False`: no policy yet; the caller adds it with `guard_policy` once the bucket's other settings exist.
     """
     child = pulumi.ResourceOptions(parent=parent)
-    aws.s3.BucketOwnershipControls(
+    ownership = aws.s3.BucketOwnershipControls(
         f"{logical}-ownership",
         bucket=bucket.id,
         region=region,
@@ -54,7 +57,7 @@ def guard_bucket(
     by_default = (
         {"sse_algorithm": "aws:kms", "kms_master_key_id": kms_key_arn} if kms_key_arn else {"sse_algorithm": "AES256"}
     )
-    aws.s3.BucketServerSideEncryptionConfiguration(
+    encryption = aws.s3.BucketServerSideEncryptionConfiguration(
         f"{logical}-encryption",
         bucket=bucket.id,
         region=region,
@@ -71,15 +74,31 @@ def guard_bucket(
         restrict_public_buckets=not public_policy,
         opts=child,
     )
+    if policy:
+        guard_policy(logical, bucket, parent=parent, region=region, grants=grants, after=(access_block,))
+    return GuardedBucket(bucket, versioning, access_block, (ownership, versioning, encryption, access_block))
+
+
+def guard_policy(
+    logical: str,
+    bucket: aws.s3.Bucket,
+    *,
+    parent: pulumi.Resource,
+    region: str | None = None,
+    grants: Grants | None = None,
+    after: Sequence[pulumi.Resource],
+) -> aws.s3.BucketPolicy:
+    """`bucket`'s policy (`bucket_policy` with `grants`), applied after `after`: a public one after the public-access
+    blocks that allow it; a vault's, which refuses its own configuration calls to all but its administrator, after
+    every one of them."""
     extra = grants(bucket.arn) if grants else bucket.arn.apply(lambda _arn: ())
-    policy = aws.s3.BucketPolicy(
+    return aws.s3.BucketPolicy(
         f"{logical}-policy",
         bucket=bucket.id,
         region=region,
         policy=pulumi.Output.all(bucket.arn, extra).apply(lambda values: bucket_policy(values[0], values[1])),
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[access_block]),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(after)),
     )
-    return GuardedBucket(bucket, versioning, policy)
 
 
 def bucket_policy(bucket_arn: str, grants: tuple[iam.Statement, ...] = ()) -> str:

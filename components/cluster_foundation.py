@@ -114,12 +114,9 @@ class ClusterFoundation(pulumi.ComponentResource):
         )
         self.backup_role_arn = workload_roles.backup_role_arn
         vault = None
-        if plan and args.own_vault and self.backup_role_arn:
-            writers = {cluster.name: self.backup_role_arn}
+        if plan and args.own_vault:
             vault = BackupVault(
-                f"{name}-backup-vault",
-                BackupVaultArgs.of(names, plan, writers, args.role_defaults, args.key_defaults),
-                child,
+                f"{name}-backup-vault", BackupVaultArgs.of(names, plan, args.role_defaults, args.key_defaults), child
             )
 
         group_ids = security_groups.group_ids if security_groups else {}

@@ -22,6 +22,8 @@ from foundation.settings import StackSettings
 from foundation.tags import added_tags
 
 GRANTS_FOR_AWS_RESOURCES = iam.Condition("Bool", "kms:GrantIsForAWSResource", ("true",))
+# What only a key's administrator may do, where it has one: whatever IAM or the key policy's other statements allow.
+ADMINISTRATOR_ONLY = ("kms:DisableKey", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,10 @@ class KeySpec:
     region: str | None = None  # default: the stack's region
     # What the pipeline's deploy role may do with the key, granted in its key policy (foundation.ci_permissions).
     pipeline_actions: tuple[str, ...] = KEY_ADMINISTRATION
+    # The one role that may change the key's policy, disable it or schedule its deletion (`ADMINISTRATOR_ONLY`).
+    # Such a key's policy denies its own creator (the pipeline) those calls, which KMS's lockout check would refuse
+    # to accept: it is sent with the check bypassed, on purpose, and the administrator keeps the key.
+    administrator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,8 @@ class EncryptionKeys(pulumi.ComponentResource):
                 description=spec.description,
                 enable_key_rotation=True,
                 deletion_window_in_days=defaults.deletion_window_days,
-                policy=key_policy_output(defaults.account_root_arn, defaults.grants(spec)),
+                policy=key_policy_output(defaults.account_root_arn, defaults.grants(spec), spec.administrator),
+                bypass_policy_lockout_safety_check=True if spec.administrator else None,
                 region=spec.region,
                 tags=added_tags(rosa=spec.rosa_tags, scope=defaults.scope),
                 # Data encrypted with a deleted key is lost for good: never delete one by accident.
@@ -114,14 +121,17 @@ class EncryptionKeys(pulumi.ComponentResource):
         self.register_outputs({"key_arns": self.key_arns, "alias_names": self.alias_names})
 
 
-def key_policy_output(root: str, grants: Sequence[KeyGrant]) -> pulumi.Output[str]:
+def key_policy_output(root: str, grants: Sequence[KeyGrant], administrator: str | None = None) -> pulumi.Output[str]:
     """The key policy once every principal ARN is known (KMS refuses principals that do not exist yet)."""
     principals = [p for grant in grants for p in grant.principals]
-    return pulumi.Output.all(*principals).apply(lambda arns: key_policy(root, grants, arns))
+    return pulumi.Output.all(*principals).apply(lambda arns: key_policy(root, grants, arns, administrator))
 
 
-def key_policy(root: str, grants: Sequence[KeyGrant], principal_arns: Sequence[str]) -> str:
-    """The account root `root` administers; `principal_arns` are the grants' principals, resolved, in order."""
+def key_policy(
+    root: str, grants: Sequence[KeyGrant], principal_arns: Sequence[str], administrator: str | None = None
+) -> str:
+    """The account root `root` administers; `principal_arns` are the grants' principals, resolved, in order. With an
+    `administrator`, nobody else may change the policy, disable the key or schedule its deletion."""
     statements = [
         iam.Statement(
             "Allow", ("kms:*",), resources=("*",), principal=iam.Principal.aws(root), sid="AccountRootAdministers"
@@ -138,6 +148,17 @@ def key_policy(root: str, grants: Sequence[KeyGrant], principal_arns: Sequence[s
                 principal=iam.Principal.aws(*sorted(set(arns))),
                 conditions=grant.conditions,
                 sid=grant.sid,
+            )
+        )
+    if administrator:
+        statements.append(
+            iam.Statement(
+                "Deny",
+                ADMINISTRATOR_ONLY,
+                resources=("*",),
+                principal=iam.Principal.aws("*"),
+                conditions=(iam.Condition("ArnNotEquals", "aws:PrincipalArn", (administrator,)),),
+                sid="OnlyTheAdministratorChangesTheKey",
             )
         )
     return iam.PolicyDocument(tuple(statements), use="resource").to_json()

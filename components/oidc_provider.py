@@ -3,8 +3,9 @@
 Implements `rosa create oidc-config` / `rosa create oidc-provider`: https://docs.openshift.com/rosa/rosa_architecture/
 rosa-sts-about-iam-resources.html#rosa-sts-oidc-provider-requirements-for-operators. A managed config is Red Hat's;
 only the IAM provider is created here, once for all the clusters on that (reusable) config: IAM holds one provider
-per issuer URL. A self-hosted config is one cluster's, created in full: signing key, discovery documents in S3,
-private key in Secrets Manager (for `rosa register oidc-config`), and the IAM provider.
+per issuer URL. A self-hosted config is one cluster's: its discovery documents in S3, published from the public key
+the settings give, and the IAM provider. Its key pair is made outside Pulumi (`python -m tools.issuer_key`, which
+keeps the private key in the secret `rosa register oidc-config` reads), so no private key is ever in the state.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_tls as tls
 
 from components.bucket import guard_bucket
 from components.renames import renamed_from
@@ -34,7 +34,6 @@ class SelfHostedNames:
     """The names of a self-hosted issuer's resources (`foundation.names`)."""
 
     bucket: str
-    private_key_secret: str
     origin_access_control: str
 
 
@@ -53,7 +52,7 @@ class OidcProviderArgs:
 
 class OidcProvider(pulumi.ComponentResource):
     """Outputs: provider_arn, issuer_url, issuer_host_path, config_id (None until a self-hosted config is
-    registered with OCM), private_key_secret_arn (self-hosted only)."""
+    registered with OCM), private_key_secret_arn (self-hosted only: the settings', made outside the stack)."""
 
     provider_arn: pulumi.Output[str]
     provider: aws.iam.OpenIdConnectProvider
@@ -61,7 +60,7 @@ class OidcProvider(pulumi.ComponentResource):
     issuer_url: pulumi.Output[str]
     issuer_host_path: pulumi.Output[str]
     config_id: str | None
-    private_key_secret_arn: pulumi.Output[str] | None
+    private_key_secret_arn: str | None
 
     def __init__(self, name: str, args: OidcProviderArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("oidc", "OidcProvider"), name, None, opts)
@@ -69,14 +68,14 @@ class OidcProvider(pulumi.ComponentResource):
         self._tags = added_tags(rosa={}, scope=args.scope)
         oidc = args.oidc
         self.config_id = oidc.config_id
-        self.private_key_secret_arn = None
+        self.private_key_secret_arn = oidc.private_key_secret_arn if isinstance(oidc, SelfHostedOidc) else None
         depends_on: list[pulumi.Resource] = []
         if isinstance(oidc, ManagedOidc):
             self.issuer_url = pulumi.Output.from_input(oidc.issuer)
-        elif args.self_hosted is None:
-            raise ValueError(f"{name}: a self-hosted OIDC config needs the names of its resources")
+        elif args.self_hosted is None or oidc.public_key is None:
+            raise ValueError(f"{name}: a self-hosted OIDC config needs the names of its resources and its public key")
         else:
-            depends_on = self._self_hosted(args.self_hosted, oidc)
+            depends_on = self._self_hosted(args.self_hosted, oidc, oidc.public_key)
         self.issuer_host_path = self.issuer_url.apply(naming.issuer_host_path)
         provider = aws.iam.OpenIdConnectProvider(
             f"{name}-provider",
@@ -100,12 +99,11 @@ class OidcProvider(pulumi.ComponentResource):
             }
         )
 
-    def _self_hosted(self, names: SelfHostedNames, oidc: SelfHostedOidc) -> list[pulumi.Resource]:
+    def _self_hosted(self, names: SelfHostedNames, oidc: SelfHostedOidc, public_key: str) -> list[pulumi.Resource]:
         """Create the issuer; return what the IAM provider must wait for (the published documents)."""
         name, child, bucket_name = self._name, pulumi.ResourceOptions(parent=self), names.bucket
-        # Losing these breaks the cluster's identity: protected, and kept in AWS if the stack is ever destroyed.
+        # Losing it breaks the cluster's identity: protected, and kept in AWS if the stack is ever destroyed.
         stateful = pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=self._args.retain_on_delete)
-        signing_key = tls.PrivateKey(f"{name}-signing-key", algorithm="RSA", rsa_bits=4096, opts=stateful)
         bucket = aws.s3.Bucket(
             f"{name}-bucket", bucket=bucket_name, force_destroy=False, tags=self._tags, opts=stateful
         )
@@ -141,26 +139,9 @@ class OidcProvider(pulumi.ComponentResource):
             bucket=bucket.id,
             key=oidc_documents.JWKS_KEY,
             content_type="application/json",
-            content=signing_key.public_key_pem.apply(
-                lambda pem: oidc_documents.to_json(oidc_documents.jwks_document(pem))
-            ),
+            content=oidc_documents.to_json(oidc_documents.jwks_document(public_key)),
             opts=child,
         )
-        secret = aws.secretsmanager.Secret(
-            f"{name}-private-key",
-            name=names.private_key_secret,
-            description=f"Service-account signing key of OIDC issuer {bucket_name} (rosa register oidc-config)",
-            recovery_window_in_days=30,
-            tags=self._tags,
-            opts=stateful,
-        )
-        aws.secretsmanager.SecretVersion(
-            f"{name}-private-key-version",
-            secret_id=secret.id,
-            secret_string=pulumi.Output.secret(signing_key.private_key_pem),
-            opts=child,
-        )
-        self.private_key_secret_arn = secret.arn
         return [discovery, jwks]
 
     def _cloudfront(self, bucket: aws.s3.Bucket, access_control_name: str) -> aws.cloudfront.Distribution:
@@ -223,9 +204,9 @@ def oidc_providers(names: StackNames, retain_on_delete: bool, opts: pulumi.Resou
 
 def _oidc_args(names: StackNames, cluster: ClusterSettings, retain_on_delete: bool) -> OidcProviderArgs:
     self_hosted = None
-    bucket, secret = names.issuer_bucket(cluster), names.private_key_secret(cluster)
-    if isinstance(cluster.oidc, SelfHostedOidc) and bucket and secret:
-        self_hosted = SelfHostedNames(bucket, secret, names.origin_access_control(cluster))
+    bucket = names.issuer_bucket(cluster)
+    if isinstance(cluster.oidc, SelfHostedOidc) and bucket:
+        self_hosted = SelfHostedNames(bucket, names.origin_access_control(cluster))
     known = None
     if not isinstance(cluster.oidc, SelfHostedOidc) and (host_path := names.issuer_host_path(cluster)):
         known = (names.oidc_provider_arn(host_path), host_path)

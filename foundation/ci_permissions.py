@@ -5,7 +5,9 @@ The deploy role writes only what the stack declares: roles under the stack's IAM
 while they carry the boundary, the stack's own policies, OIDC providers and state objects by their exact ARNs, its
 buckets by name, its KMS keys through each key's own key policy (`key_policy_grant`), never through a tag it could set
 itself. Where AWS offers no resource to scope by (`kms:CreateKey`, `ec2:Describe*`), the action stands alone, with a
-reason. What the pipeline may never do, on any role it can write, is the boundary's (`foundation.pipeline_boundary`).
+reason. A self-hosted issuer's private-key secret is not the stack's (`tools/issuer_key.py` makes it): nothing here
+reaches it. What the pipeline may never do, on any role it can write, is the boundary's
+(`foundation.pipeline_boundary`).
 """
 
 from __future__ import annotations
@@ -61,10 +63,6 @@ GROUP_ACTIONS = ("ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGrou
                  "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
                  "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
                  "ec2:DeleteSecurityGroup")  # fmt: skip
-# The issuer's private key is written by the stack and read by ROSA's installer, never by the pipeline.
-SECRET_ACTIONS = ("secretsmanager:CreateSecret", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue",
-                  "secretsmanager:GetResourcePolicy", "secretsmanager:TagResource", "secretsmanager:UntagResource",
-                  "secretsmanager:UpdateSecret")  # fmt: skip
 DISTRIBUTION_ACTIONS = ("cloudfront:UpdateDistribution", "cloudfront:UntagResource")
 CLOUDFRONT_READS = ("cloudfront:GetDistribution", "cloudfront:ListTagsForResource", "cloudfront:GetOriginAccessControl")
 STATE_READS = ("s3:GetObject",)
@@ -76,7 +74,7 @@ def deploy_policies(names: StackNames) -> dict[str, iam.PolicyDocument]:
     exact provider ARNs, which grow with the fleet, fill as many `issuers`, `issuers-2`, ... as they need."""
     documents = {
         "iam": tuple(_iam(names)),
-        "storage": (*_buckets(names), *_secrets(names), *_state(names)),
+        "storage": (*_buckets(names), *_state(names)),
         "keys": tuple(_keys(names)),
         "network": (*_security_groups(names.settings), *_cloudfront(names)),
     }
@@ -257,24 +255,6 @@ def _buckets(names: StackNames) -> Iterator[iam.Statement]:
             resources=tuple(f"{arn}/{key}" for key in oidc_documents.PUBLISHED_KEYS for arn in issuers),
             sid="IssuerDocuments",
         )
-
-
-def _secrets(names: StackNames) -> Iterator[iam.Statement]:
-    settings = names.settings
-    secret_names = [s for c in settings.clusters if (s := names.private_key_secret(c))]
-    if secret_names:
-        # Secrets Manager appends `-` and six random characters to a secret's name in its ARN.
-        secrets = tuple(
-            naming.arn(
-                settings.partition,
-                "secretsmanager",
-                f"secret:{s}-??????",
-                account=settings.account_id,
-                region=settings.region,
-            )
-            for s in secret_names
-        )
-        yield iam.Statement("Allow", SECRET_ACTIONS, resources=secrets, sid="IssuerPrivateKeys")
 
 
 def _state(names: StackNames, read_only: bool = False) -> Iterator[iam.Statement]:

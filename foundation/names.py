@@ -72,6 +72,7 @@ class VaultNames:
     replica_bucket: str | None  # with a replica region
     access_log_bucket: str | None  # with access logging
     replication_role: str | None  # with a replica region
+    replication_role_arn: str | None  # with a replica region
     key_alias: str
     replica_key_alias: str
 
@@ -114,13 +115,27 @@ class StackNames:
 
     def backup_role(self, cluster: ClusterSettings) -> IamName:
         """`<operator prefix>-openshift-adp-backup`: the cluster's OADP/Velero role."""
-        parts = (cluster.operator_prefix, load_catalogue().backup.oadp.namespace, "backup")
-        return IamName("role", parts, f"cluster {cluster.name!r} backup role")
+        return IamName("role", _backup_role_parts(cluster.operator_prefix), f"cluster {cluster.name!r} backup role")
+
+    def vault_writers(self, vault_bucket: str) -> tuple[str, ...]:
+        """The roles that may write `vault_bucket`'s objects, as ARN patterns its bucket and key policies match
+        `aws:PrincipalArn` against: a cluster's own vault its backup role; the shared vault every backup role under
+        the stack's IAM path (`<path>*-openshift-adp-backup`), so that adding a cluster changes neither policy, which
+        only the vault's administrator may change. Each role's own policy keeps it to its cluster's prefixes."""
+        backup = self.settings.backup
+        if backup and backup.vault == "shared":
+            return (self.role_arn(naming.iam_name(*_backup_role_parts("*"))),)
+        return tuple(
+            self.role_arn(self.backup_role(c).name) for c in self.settings.clusters if self.vault_of(c) == vault_bucket
+        )
 
     def replication_role(self, vault_bucket: str) -> IamName:
         """`<account prefix>-replication-<vault bucket>`: S3's role for copying a vault to its replica."""
         parts = (self.settings.account_role_prefix, "replication", vault_bucket)
         return IamName("role", parts, f"replication role of vault {vault_bucket!r}")
+
+    def replication_role_arn(self, vault_bucket: str) -> str:
+        return self.role_arn(self.replication_role(vault_bucket).name)
 
     def ci_role(self, kind: CiRoleKind) -> IamName:
         """`<account prefix>-github-<kind>-<environment>`: the pipeline's deploy or preview role."""
@@ -172,6 +187,11 @@ class StackNames:
         if settings.ci_identity:
             for kind in CI_ROLE_KINDS:
                 yield f"ci/{kind}-role", self.ci_role(kind)
+
+    def account_role_arn(self, topology: Topology, slug: str) -> str:
+        """The ARN of the account role `slug` (`installer`, `support`, ...) of `topology`."""
+        (spec,) = [r for r in load_catalogue().topology(topology).account_roles if r.slug == slug]
+        return self.role_arn(self.account_role(topology, spec).name)
 
     def role_arn(self, name: str) -> str:
         """`arn:<partition>:iam::<account>:role<iam path><name>`; `name` may be a pattern (`<prefix>-*`)."""
@@ -269,6 +289,7 @@ class StackNames:
             replica_bucket=self.replica_bucket(vault_bucket, replica_region) if replica_region else None,
             access_log_bucket=self.access_log_bucket(vault_bucket) if backup and backup.access_logging else None,
             replication_role=self.replication_role(vault_bucket).name if replica_region else None,
+            replication_role_arn=self.replication_role_arn(vault_bucket) if replica_region else None,
             key_alias=self.vault_key_alias(vault_bucket),
             replica_key_alias=self.vault_key_alias(vault_bucket, replica=True),
         )
@@ -315,10 +336,35 @@ class StackNames:
         return naming.oidc_provider_arn(self.settings.partition, self.settings.account_id, host_path)
 
     def private_key_secret(self, cluster: ClusterSettings) -> str | None:
-        """The Secrets Manager name of a self-hosted issuer's private key: `rosa-private-key-<issuer bucket>`, as
-        `rosa create oidc-config --managed=false` names it (`rosa delete oidc-config` finds the bucket from it)."""
+        """The Secrets Manager name of a self-hosted issuer's private key (`issuer_secret`)."""
         bucket = self.issuer_bucket(cluster)
-        return f"{load_catalogue().oidc.private_key_secret_prefix}{bucket}" if bucket else None
+        return self.issuer_secret(bucket) if bucket else None
+
+    def private_key_secret_arn(self, cluster: ClusterSettings) -> str | None:
+        """The ARN pattern of a self-hosted issuer's private-key secret (`issuer_secret_arn`)."""
+        settings, bucket = self.settings, self.issuer_bucket(cluster)
+        if bucket is None:
+            return None
+        return self.issuer_secret_arn(settings.partition, settings.account_id, settings.region, bucket)
+
+    @staticmethod
+    def issuer_secret(bucket: str) -> str:
+        """`rosa-private-key-<issuer bucket>`, as `rosa create oidc-config --managed=false` names the secret
+        (`rosa delete oidc-config` finds the bucket from it). Made outside the stack (`tools/issuer_key.py`)."""
+        return f"{load_catalogue().oidc.private_key_secret_prefix}{bucket}"
+
+    @staticmethod
+    def issuer_secret_arn(partition: str, account: str, region: str, bucket: str) -> str:
+        """`arn:<partition>:secretsmanager:<region>:<account>:secret:rosa-private-key-<bucket>-??????`: Secrets Manager
+        ends a secret's ARN with `-` and six random characters, so only the secret itself tells its ARN."""
+        resource = f"secret:{StackNames.issuer_secret(bucket)}-??????"
+        return naming.arn(partition, "secretsmanager", resource, account=account, region=region)
+
+    @staticmethod
+    def issuer_key_alias(bucket: str) -> str:
+        """`alias/rosa-issuer/<issuer bucket>`: the KMS key of the issuer's private-key secret. Outside `alias/rosa/`,
+        the pipeline's alias scope: the key is not the stack's."""
+        return f"alias/rosa-issuer/{bucket}"
 
     def origin_access_control(self, cluster: ClusterSettings) -> str:
         """The CloudFront origin access control of a cluster's issuer bucket."""
@@ -346,3 +392,8 @@ class StackNames:
         """Every region the stack creates resources in: its own, and the vault replica's."""
         backup = self.settings.backup
         return (self.settings.region, *((backup.replica_region,) if backup and backup.replica_region else ()))
+
+
+def _backup_role_parts(operator_prefix: str) -> tuple[str, ...]:
+    """A backup role's name parts; with `*` for the prefix, the pattern every backup role matches."""
+    return (operator_prefix, load_catalogue().backup.oadp.namespace, "backup")

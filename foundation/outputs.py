@@ -28,6 +28,7 @@ class VaultOutputs(TypedDict):
     kmsKeyArn: str
     retentionDays: dict[str, int]  # frequency -> days: the lifecycle's expiry and Velero's TTL
     objectLock: dict[str, Any] | None  # {"mode": GOVERNANCE | COMPLIANCE, "days": int}
+    administratorArn: str  # the one role that may lower the vault's protections or delete a backup's versions
     replicaBucket: str | None
     replicaRegion: str | None
     replicaKmsKeyArn: str | None

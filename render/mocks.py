@@ -1,20 +1,16 @@
 """Mocked provider answers that read like AWS's: ARNs from partition, account, path and name; S3 and CloudFront
-hostnames; a real (fixed, never deployed) RSA key for tls.PrivateKey so the JWKS is real and deterministic."""
+hostnames."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pulumi
-from cryptography.hazmat.primitives import serialization
 
 from foundation import naming
-
-MOCK_SIGNING_KEY = Path(__file__).with_name("mock_signing_key.pem")
 
 
 @dataclass(frozen=True)
@@ -46,11 +42,9 @@ class AccountMocks(pulumi.runtime.Mocks):
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment": self._attachment,
             "aws:iam/openIdConnectProvider:OpenIdConnectProvider": self._oidc_provider,
             "aws:s3/bucket:Bucket": self._bucket,
-            "aws:secretsmanager/secret:Secret": self._secret,
             "aws:cloudfront/distribution:Distribution": self._distribution,
             "aws:kms/key:Key": self._kms_key,
             "aws:ec2/securityGroup:SecurityGroup": self._security_group,
-            "tls:index/privateKey:PrivateKey": self._private_key,
         }
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
@@ -102,17 +96,6 @@ class AccountMocks(pulumi.runtime.Mocks):
             "region": region,
         }
 
-    def _secret(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        resource = f"secret:{inputs['name']}-{_digest(inputs['name'], 6)}"
-        arn = naming.arn(
-            self.account.partition,
-            "secretsmanager",
-            resource,
-            account=self.account.account_id,
-            region=self.account.region,
-        )
-        return arn, {"arn": arn}
-
     def _distribution(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         distribution_id = "E" + _digest(name, 13).upper()
         return distribution_id, {
@@ -136,9 +119,3 @@ class AccountMocks(pulumi.runtime.Mocks):
             self.account.partition, "ec2", f"security-group/{group_id}", account=self.account.account_id, region=region
         )
         return group_id, {"arn": arn}
-
-    def _private_key(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        pem = MOCK_SIGNING_KEY.read_bytes()
-        public = serialization.load_pem_private_key(pem, password=None).public_key()
-        public_pem = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        return f"{name}-key", {"privateKeyPem": pem.decode(), "publicKeyPem": public_pem.decode()}

@@ -13,17 +13,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from foundation.catalogue import load_catalogue
-
 SECRET = "aws:secretsmanager/secret:Secret"
+SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
+TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey"
 # Inputs whose change makes the provider replace the resource (its "ForceNew" properties we set).
 REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "aws:s3/bucket:Bucket": ("bucket", "objectLockEnabled", "region"),
     "aws:kms/key:Key": ("customerMasterKeySpec", "keyUsage", "multiRegion", "region"),
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("url",),
-    "aws:secretsmanager/secret:Secret": ("name", "region"),
-    "tls:index/privateKey:PrivateKey": ("algorithm", "rsaBits"),
 }
+# Replace-on-change inputs the provider computes when the program gives none: dropping one keeps the value.
+KEPT_WHEN_DROPPED: dict[str, tuple[str, ...]] = {"aws:s3/bucket:Bucket": ("objectLockEnabled",)}
+OUT_OF_STATE = 'README, "Moving an issuer\'s key out of Pulumi state"'
 
 
 def protection_problems(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[str]:
@@ -40,41 +41,58 @@ def protection_problems(before: list[dict[str, Any]], after: list[dict[str, Any]
         new = answering.get(old["urn"])
         what = f"protected {old['type']} {old['name']!r}"
         if new is None:
-            problems.append(
-                f"{what} would be deleted: nothing in the new graph has its URN {old['urn']}; if it was renamed, "
-                "alias the old name (components.renames.renamed_from); if it must go, unprotect it on purpose"
+            how = _issuer_key_left_state(old, before) or (
+                f"nothing in the new graph has its URN {old['urn']}; if it was renamed, alias the old name "
+                "(components.renames.renamed_from); if it must go, unprotect it on purpose"
             )
+            problems.append(f"{what} would be deleted: {how}")
             continue
         for key in REPLACE_ON_CHANGE.get(old["type"], ()):
-            before, after = old["inputs"].get(key), new["inputs"].get(key)
-            if before != after:
-                how = _private_key_secret_rename(old, key, after) or (
-                    "keep the old value, or migrate the data and retire it on purpose"
+            was, becomes = old["inputs"].get(key), new["inputs"].get(key)
+            if was != becomes and not (becomes is None and key in KEPT_WHEN_DROPPED.get(old["type"], ())):
+                how = (
+                    OBJECT_LOCK
+                    if key == "objectLockEnabled"
+                    else "keep the old value, or migrate the data and retire it on purpose"
                 )
-                problems.append(f"{what} would be replaced: {key} changes from {before!r} to {after!r}; {how}")
+                problems.append(f"{what} would be replaced: {key} changes from {was!r} to {becomes!r}; {how}")
     return problems
 
 
-def _private_key_secret_rename(old: dict[str, Any], key: str, after: Any) -> str | None:
-    """How to migrate a self-hosted issuer's private-key secret to the name rosa's tools read (README, "Renaming the
-    issuer's private-key secret"), when that is the change; None for any other."""
-    prefix = load_catalogue().oidc.private_key_secret_prefix
-    if old["type"] != SECRET or key != "name" or not str(after).startswith(prefix):
-        return None
-    registered = "an OIDC config registered with OCM before names the old secret's ARN"
-    if old["options"]["retainOnDelete"]:
-        fate = f"the old secret stays in AWS (retainOnDelete; {registered}: delete it once no cluster is created on it)"
-    else:
-        fate = (
-            f"the old secret is scheduled for deletion with its recovery window ({registered}: register the issuer "
-            "again, rosaRegisterOidcConfigCommand, before creating clusters on it)"
+KEEP_OR_MIGRATE = "keep the old value, or migrate the data and retire it on purpose"
+OBJECT_LOCK = (
+    "leave objectLockEnabled unset: a vault's object lock is turned on by its BucketObjectLockConfiguration, which S3 "
+    "applies to an existing versioned bucket in place, and is never turned off (S3 cannot; objectLock: null only "
+    "drops the default retention, an administrator's change)"
+)
+
+
+def _issuer_key_left_state(old: dict[str, Any], before: list[dict[str, Any]]) -> str | None:
+    """How a self-hosted issuer's private key and its secret, which earlier versions of the stack held, leave the
+    state without anything changing in AWS; None for any other resource."""
+    if old["type"] == TLS_PRIVATE_KEY:
+        return (
+            "it is the issuer's private key, which the stack no longer keeps in its state. Its public half goes into "
+            "the cluster's oidc.publicKey (python -m tools.issuer_key prints it from the issuer's secret and refuses "
+            f"any key the issuer does not publish); then `pulumi state unprotect '{old['urn']}'` and `pulumi up` "
+            "forget it, changing nothing in AWS (the backend's older checkpoints still hold it: purge them; "
+            f"{OUT_OF_STATE})"
         )
+    if old["type"] != SECRET:
+        return None
+    versions = [r["urn"] for r in before if r["type"] == SECRET_VERSION and old["urn"] in _depends_on(r)]
+    forget = [*(f"`pulumi state delete '{urn}'`" for urn in versions), f"`pulumi state delete --force '{old['urn']}'`"]
     return (
-        "that is rosa's name for it (rosa finds the issuer's bucket from it). The private key does not change: it "
-        "lives in the signing key's (tls.PrivateKey) state and the new secret gets the same key. Migrate on purpose: "
-        f"`pulumi state unprotect` the secret ({old['name']!r}; its URN from `pulumi stack --show-urns`), then "
-        f"`pulumi up` creates the new secret and {fate}"
+        "it holds the issuer's private key, made outside the stack now, and OCM's registration names its ARN: keep "
+        "it. Adopt it as your break-glass role with python -m tools.issuer_key (same key and ARN, now under a KMS key "
+        "of its own and a policy only the Installer roles and break-glass read by), set oidc.publicKey and "
+        f"oidc.privateKeySecretArn to what it prints, then forget it without deleting it: {' and '.join(forget)} "
+        f"({OUT_OF_STATE})"
     )
+
+
+def _depends_on(resource: dict[str, Any]) -> set[str]:
+    return {urn for urns in resource.get("dependencies", {}).values() for urn in urns}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 
+from foundation.issuer_key import public_key_pem
 from render.runtime import PROJECT_ROOT, Render, run_main
 
 ACCOUNT_ID = "123456789012"
@@ -19,6 +21,12 @@ SUBNET_IDS = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]  # a publi
 PRIVATE_NETWORK = {"subnetIds": SUBNET_IDS[:1], "private": True}
 # A managed config outside production OCM in partition aws names its issuer (`rosa list oidc-config` shows it).
 NAMED_ISSUER = {"mode": "managed", "configId": CONFIG_ID, "issuerUrl": f"https://oidc.os1.devshift.org/{CONFIG_ID}"}
+# A test issuer's key pair (never deployed): `config()` gives its public half to every self-hosted issuer that names
+# none, as `python -m tools.issuer_key` would have printed it, with a secret ARN of that issuer.
+# The role `config()` names as every vault's administrator, in the stack's account.
+VAULT_ADMINISTRATOR = f"arn:aws:iam::{ACCOUNT_ID}:role/admin/VaultAdministrator"
+ISSUER_SIGNING_KEY = Path(__file__).parent / "data" / "issuer_signing_key.pem"
+ISSUER_PUBLIC_KEY = public_key_pem(serialization.load_pem_private_key(ISSUER_SIGNING_KEY.read_bytes(), password=None))
 
 
 def config_id(cluster_name: str) -> str:
@@ -40,9 +48,18 @@ def cluster(name: str = "alpha", topology: str = "hcp", **fields: Any) -> dict[s
 
 
 def config(**settings: Any) -> dict[str, str]:
-    """Raw config for the stack: `accountId` and `aws:region` filled in unless given; None drops a key."""
+    """Raw config for the stack: `accountId` and `aws:region` filled in unless given, a self-hosted issuer's key
+    (`ISSUER_PUBLIC_KEY`, its secret's ARN) unless the issuer names one, and a vault's administrator
+    (`VAULT_ADMINISTRATOR` of the account) unless the backup block names one; None drops a key (there too;
+    `backup.objectLock: None` stays, turning object lock off)."""
     values: dict[str, Any] = {"accountId": ACCOUNT_ID, "region": "us-east-1", "clusters": [cluster()]}
     values.update(settings)
+    if isinstance(values.get("backup"), dict):
+        administrator = VAULT_ADMINISTRATOR.replace(ACCOUNT_ID, str(values["accountId"]))
+        backup = {"administratorArn": administrator} | values["backup"]
+        values["backup"] = {k: v for k, v in backup.items() if k != "administratorArn" or v is not None}
+    if isinstance(values.get("clusters"), list):
+        values["clusters"] = [_with_issuer_key(entry, values) for entry in values["clusters"]]
     raw = {}
     for key, value in values.items():
         if value is None:
@@ -50,6 +67,16 @@ def config(**settings: Any) -> dict[str, str]:
         full_key = "aws:region" if key == "region" else f"rosa-foundation:{key}"
         raw[full_key] = value if isinstance(value, str) else json.dumps(value)
     return raw
+
+
+def _with_issuer_key(entry: Any, values: dict[str, Any]) -> Any:
+    oidc = entry.get("oidc") if isinstance(entry, dict) else None
+    if not isinstance(oidc, dict) or oidc.get("mode") != "self-hosted":
+        return entry
+    bucket = oidc.get("bucketName") or f"{entry.get('name')}-oidc-{values['accountId']}"
+    secret = f"arn:aws:secretsmanager:{values['region']}:{values['accountId']}:secret:rosa-private-key-{bucket}-AbC123"
+    filled = {"publicKey": ISSUER_PUBLIC_KEY, "privateKeySecretArn": secret} | oidc
+    return {**entry, "oidc": {key: value for key, value in filled.items() if value is not None}}
 
 
 def run(**settings: Any) -> Render:

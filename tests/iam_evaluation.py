@@ -19,6 +19,10 @@ The evaluator is Principal Mapper's local policy simulation (PyPI `principalmapp
 - a permissions boundary (`boundary`), when given, caps the identity policies: an explicit deny in it wins, and what
   it does not allow is denied, as AWS evaluates a role with a boundary.
 
+One difference from AWS is corrected here: a resource policy statement naming `{"AWS": "*"}` grants every principal
+by itself, as `"Principal": "*"` does (AWS treats the two alike), where PMapper would take it for the account root and
+ask an identity policy too; `evaluate` hands PMapper the `"*"` form.
+
 Known differences from AWS, which no test here depends on: resource ARNs match case-insensitively (S3 keys are
 case-sensitive); `StringNotLike` on an absent key fails (AWS: passes); SCPs and session policies are not passed in.
 """
@@ -34,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from foundation import naming
+from foundation.iam import listed
 from policies.rules.resource_types import IAM_POLICY, ROLE, ROLE_POLICY, ROLE_POLICY_ATTACHMENT
 from render.runtime import Render
 
@@ -97,10 +102,19 @@ def evaluate(
     _REASONS.lines.clear()
     # IAM's own actions have no resource policy (a role's trust policy governs only assuming it): identity policies
     # and the boundary decide, as PMapper does when given none.
-    policy = None if action.startswith("iam:") else dict(resource_policy or _EMPTY)
+    policy = None if action.startswith("iam:") else _everyone_as_star(resource_policy or _EMPTY)
     allowed = query_interface.local_check_authorization_full(node, action, resource, dict(context or {}), policy, owner)
     default = "an identity policy allows, nothing denies" if allowed else "nothing allows"
     return Decision(allowed, _REASONS.lines[-1] if _REASONS.lines else default)
+
+
+def _everyone_as_star(policy: Document) -> dict[str, Any]:
+    """`policy` with each `"Principal": {"AWS": "*"}` as `"Principal": "*"` (module docstring)."""
+    statements = [
+        {**statement, "Principal": "*"} if statement.get("Principal") == {"AWS": "*"} else dict(statement)
+        for statement in listed(policy.get("Statement"))
+    ]
+    return {**policy, "Statement": statements}
 
 
 class _Reasons(logging.Handler):

@@ -3,7 +3,7 @@ and its outputs are moto's answers. After the program runs, a test reads the acc
 
 What moto cannot hold or check is left to the offline mocks and to the project's own validation (see
 ../shared/reference/moto.md): the OIDC discovery objects (moto's reading of a TLS-only bucket policy refuses every
-object call), CloudFront, the signing key, and every IAM condition's meaning.
+object call), CloudFront, and every IAM condition's meaning.
 """
 
 from __future__ import annotations
@@ -50,7 +50,6 @@ class MotoMocks(pulumi.runtime.Mocks):
             "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": self._object_lock,
             "aws:s3/bucketLogging:BucketLogging": self._logging,
             "aws:s3/bucketReplicationConfig:BucketReplicationConfig": self._replication,
-            "aws:secretsmanager/secret:Secret": self._secret,
             "aws:kms/key:Key": self._kms_key,
             "aws:kms/alias:Alias": self._kms_alias,
             "aws:ec2/securityGroup:SecurityGroup": self._security_group,
@@ -197,6 +196,8 @@ class MotoMocks(pulumi.runtime.Mocks):
         return inputs["bucket"], {}
 
     def _object_lock(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        # Turns object lock on for a bucket made without it, as AWS does for a versioned one; moto does it only for an
+        # empty bucket ("Bucket needs to be empty"), which a vault is here.
         retention = inputs["rule"]["defaultRetention"]
         self._s3(inputs).put_object_lock_configuration(
             Bucket=inputs["bucket"],
@@ -242,19 +243,14 @@ class MotoMocks(pulumi.runtime.Mocks):
         )
         return inputs["bucket"], {}
 
-    # --- Secrets Manager, KMS, EC2 -------------------------------------------------------------------------------
-
-    def _secret(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        arn = self.client("secretsmanager").create_secret(
-            Name=inputs["name"], Description=inputs["description"], Tags=_tags(inputs.get("tags"))
-        )["ARN"]
-        return arn, {"arn": arn}
+    # --- KMS, EC2 -----------------------------------------------------------------------------------------------
 
     def _kms_key(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         kms = self.client("kms", inputs.get("region"))
         key = kms.create_key(
             Description=inputs["description"],
             Policy=inputs["policy"],
+            BypassPolicyLockoutSafetyCheck=bool(inputs.get("bypassPolicyLockoutSafetyCheck")),
             Tags=[{"TagKey": k, "TagValue": v} for k, v in (inputs.get("tags") or {}).items()],
         )["KeyMetadata"]
         if inputs.get("enableKeyRotation"):

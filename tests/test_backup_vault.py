@@ -112,11 +112,32 @@ def test_a_stack_may_choose_not_to_retain_on_destroy_but_stays_protected():
     assert bucket.options == {"protect": True, "retainOnDelete": False, "aliases": bucket.options["aliases"]}
 
 
-def test_object_lock_defaults_to_the_longest_retention():
+def test_object_lock_retains_for_the_longest_retention():
     render = run(backup={**SHARED, "objectLock": {"mode": "COMPLIANCE"}, "retentionDays": {"weekly": 45}})
-    assert inputs_of(render, "backup-vault-bucket")["objectLockEnabled"] is True
     rule = inputs_of(render, "backup-vault-bucket-object-lock")["rule"]
     assert rule == {"defaultRetention": {"days": 45, "mode": "COMPLIANCE"}}
+
+
+def test_object_lock_is_on_in_governance_mode_unless_turned_off():
+    render = run(backup=SHARED)
+    assert inputs_of(render, "backup-vault-bucket-object-lock")["rule"]["defaultRetention"]["mode"] == "GOVERNANCE"
+    assert render.outputs["backupVault"]["objectLock"] == {"mode": "GOVERNANCE", "days": 30}
+    off = run(backup={**SHARED, "objectLock": None})
+    assert not off.of_type("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")
+    assert off.outputs["backupVault"]["objectLock"] is None
+
+
+def test_object_lock_is_turned_on_by_its_configuration_never_by_the_bucket_which_that_would_replace():
+    """S3 enables object lock on an existing versioned bucket (PutObjectLockConfiguration), where the provider's
+    bucket `objectLockEnabled` forces a new bucket: an existing vault gains the lock in place."""
+    render = run(backup={**SHARED, "replicaRegion": "us-west-2", "accessLogging": True})
+    for bucket in render.of_type("aws:s3/bucket:Bucket"):
+        assert "objectLockEnabled" not in bucket.inputs, bucket.name
+    locks = render.of_type("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")
+    assert sorted(lock.name for lock in locks) == [
+        "backup-vault-bucket-object-lock",
+        "backup-vault-replica-object-lock",
+    ]
 
 
 def test_object_lock_mode_must_be_governance_or_compliance():
@@ -275,3 +296,27 @@ def test_a_cluster_component_named_otherwise_cannot_move_its_backups():
     writes = next(s for s in grant["Statement"] if s["Sid"] == "OwnBackups")["Resource"]
     assert sorted(writes) == sorted(f"arn:aws:s3:::{backup['bucket']}/{p}/*" for p in velero)
     assert not any("renamed-grouping" in p for p in [*writes, *velero])
+
+
+def test_a_vault_without_its_administrator_is_refused_naming_what_the_administrator_alone_may_do():
+    message = problems(backup={**SHARED, "administratorArn": None})
+    assert "rosa-foundation:backup.administratorArn is missing: the role that alone may lower" in message
+
+
+@pytest.mark.parametrize(
+    ("administrator", "expected"),
+    [
+        ("arn:aws:iam::999999999999:role/Admin", "must be a role of this stack's account 123456789012"),
+        ("arn:aws-us-gov:iam::123456789012:role/Admin", "must be a role of this stack's account"),
+        (f"arn:aws:iam::{ACCOUNT_ID}:role/alpha-openshift-adp-backup", "is the stack's own cluster 'alpha' backup"),
+        (f"arn:aws:iam::{ACCOUNT_ID}:role/ManagedOpenShift-HCP-ROSA-Installer-Role", "is the stack's own hcp account"),
+        ("arn:aws:iam::123456789012:user/admin", "must be an IAM role ARN"),
+    ],
+)
+def test_an_administrator_outside_the_account_or_managed_by_the_stack_is_refused(administrator, expected):
+    assert expected in problems(backup={**SHARED, "administratorArn": administrator})
+
+
+def test_the_vault_names_its_administrator_in_its_outputs():
+    vault = run(backup=SHARED).outputs["backupVault"]
+    assert vault["administratorArn"] == f"arn:aws:iam::{ACCOUNT_ID}:role/admin/VaultAdministrator"

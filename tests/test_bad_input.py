@@ -127,6 +127,7 @@ def test_values_yaml_reads_as_dates_or_octal_render_as_the_text_written(tmp_path
     edits = {
         "dev": [
             ('accountId: "111111111111"', "accountId: 011111111111"),
+            ("iam::111111111111:role/PlatformAdministrator", "iam::011111111111:role/PlatformAdministrator"),
             ("rosa-foundation:retainStatefulOnDelete: false", "rosa-foundation:trustExternalId: 2024-01-01\n"
              "  rosa-foundation:retainStatefulOnDelete: false"),
             ("    environment: dev\n", "    environment: dev\n    since: 2024-01-01\n"),

@@ -46,7 +46,7 @@ def test_an_unchanged_stack_shows_nothing(prod):
     assert "No change to any resource or IAM document." in diff.markdown(result)
 
 
-def test_adding_a_cluster_shows_its_resources_permissions_and_the_keys_new_principal(prod, prod_config):
+def test_adding_a_cluster_shows_its_resources_and_permissions_and_changes_no_vault_policy(prod, prod_config):
     after = [r.to_json() for r in run_main(with_cluster(prod_config, NEW_CLUSTER), stack="prod").resources]
     result = by_name(diff.diff_renders(prod, after, "prod", "base"))
     added = {name for name, change in result.items() if change.change == "added"}
@@ -61,14 +61,13 @@ def test_adding_a_cluster_shows_its_resources_permissions_and_the_keys_new_princ
         )
     ]
     assert trust.permissions_added[0][:2] == ("Allow", "sts:AssumeRoleWithWebIdentity")
-    # The shared vault's key now admits the new cluster's backup role; nothing else about it changed.
-    (key_policy,) = result["backup-vault-keys-backups"].documents
-    assert key_policy.principals_added == [
-        ("Allow", "AWS", "arn:aws:iam::333333333333:role/rosa/prod/prod-fraud-openshift-adp-backup")
-    ]
-    assert key_policy.permissions_added == key_policy.permissions_removed == []
+    # The shared vault's key and bucket policies admit every backup role by pattern: the new cluster's needs no change
+    # to them, which only the vault's administrator may make (the pipeline adds clusters).
+    assert "prod-fraud-openshift-adp-backup" in {r["inputs"].get("name") for r in after}
     assert not [
-        c for c in result.values() if c.change == "changed" and c.name.startswith(("payments", "account-roles"))
+        c
+        for c in result.values()
+        if c.change == "changed" and c.name.startswith(("payments", "account-roles", "backup-vault"))
     ]
 
 

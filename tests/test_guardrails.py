@@ -104,6 +104,8 @@ FAILING = [
     ("stateful-resources-protected", "ledger-oidc-provider",
      lambda r: r["options"].__setitem__("protect", False), "is not protected"),
     ("stateful-resources-protected", VAULT, set_input("forceDestroy", True), "force-destroyable"),
+    ("no-private-key-in-state", "ledger-oidc-jwks",
+     set_input("content", "-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----"), "a private key"),
     # The user's tags come from the AWS provider's defaultTags: a resource registered without it lacks them.
     ("required-tags", "account-roles-hcp-installer",
      lambda r: r["options"].__setitem__("provider", None), "lacks the tags environment"),

@@ -55,6 +55,14 @@ def test_a_key_policy_must_allow_whatever_the_role_policy_says():
     assert evaluate([], names_role, ROLE, "kms:Decrypt", KEY).allowed
 
 
+def test_a_key_policy_granting_everyone_under_a_condition_allows_by_itself_as_aws_does():
+    """`{"AWS": "*"}` is every principal, as `"*"` is: a key policy statement naming it needs no role policy (the
+    pattern AWS's own aws/secretsmanager key uses); PMapper alone would read it as the account root."""
+    everyone = doc(allow("kms:Decrypt", "*", "*", ArnEquals={"aws:PrincipalArn": ROLE}))
+    assert evaluate([], everyone, ROLE, "kms:Decrypt", KEY).allowed
+    assert not evaluate([], everyone, ROLE.replace("app", "other"), "kms:Decrypt", KEY).allowed
+
+
 def test_a_condition_on_a_key_the_request_does_not_carry_fails_unless_if_exists():
     listing = {"StringLike": {"s3:prefix": ["mine/*"]}}
     lenient = {"StringLikeIfExists": {"s3:prefix": ["mine/*"]}}

@@ -1,4 +1,5 @@
-"""OidcProvider under the mock runtime: managed issuers, and self-hosted ones built in full."""
+"""OidcProvider under the mock runtime: managed issuers, and self-hosted ones published from the settings' public key
+(the key pair is made outside Pulumi: tests/test_issuer_key.py)."""
 
 import base64
 import hashlib
@@ -11,8 +12,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from render.mocks import MOCK_SIGNING_KEY
-from tests.conftest import ACCOUNT_ID, CONFIG_ID, cluster, document, inputs_of, run
+from tests.conftest import ACCOUNT_ID, CONFIG_ID, ISSUER_SIGNING_KEY, cluster, document, inputs_of, run
 
 THUMBPRINT = "A9D53002E97E00E043244F3D170D6F4C414104FD"
 PROVIDER = f"oidc-{CONFIG_ID}-provider"  # a managed config's provider, shared by the clusters on the config
@@ -62,11 +62,11 @@ def test_self_hosted_issuer_is_the_buckets_https_endpoint(public_bucket_stack):
     assert discovery["id_token_signing_alg_values_supported"] == ["RS256"]
 
 
-def test_jwks_is_derived_from_the_signing_key_and_verifies_its_tokens(public_bucket_stack):
+def test_jwks_is_the_settings_public_key_and_verifies_the_tokens_its_private_half_signs(public_bucket_stack):
     jwks = json.loads(inputs_of(public_bucket_stack, "hosted-oidc-jwks")["content"])
     (public_jwk,) = jwks["keys"]
     assert public_jwk["use"] == "sig" and public_jwk["alg"] == "RS256" and "d" not in public_jwk
-    signer = RSAKey.import_key(MOCK_SIGNING_KEY.read_bytes())
+    signer = RSAKey.import_key(ISSUER_SIGNING_KEY.read_bytes())
     token = jwt.encode({"alg": "RS256", "kid": public_jwk["kid"]}, {"sub": "system:serviceaccount:a:b"}, signer)
     assert jwt.decode(token, RSAKey.import_key(public_jwk)).claims["sub"] == "system:serviceaccount:a:b"
 
@@ -78,8 +78,8 @@ def test_jwks_key_id_is_the_one_kube_apiserver_puts_in_every_service_account_tok
     n, e = (int.from_bytes(base64.urlsafe_b64decode(public_jwk[k] + "=" * (-len(public_jwk[k]) % 4))) for k in "ne")
     der = rsa.RSAPublicNumbers(e, n).public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     assert public_jwk["kid"] == base64.urlsafe_b64encode(hashlib.sha256(der).digest()).decode().rstrip("=")
-    signing_key = serialization.load_pem_private_key(MOCK_SIGNING_KEY.read_bytes(), password=None)
-    assert signing_key.public_key().public_numbers() == rsa.RSAPublicNumbers(e, n)  # the stack's own signing key
+    signing_key = serialization.load_pem_private_key(ISSUER_SIGNING_KEY.read_bytes(), password=None)
+    assert signing_key.public_key().public_numbers() == rsa.RSAPublicNumbers(e, n)  # the issuer's own signing key
     assert public_jwk["kid"] != RSAKey.import_key(public_jwk).thumbprint()  # not RFC 7638, which STS cannot match
 
 
@@ -97,14 +97,16 @@ def test_only_the_two_issuer_documents_are_public_and_only_over_tls(public_bucke
     assert ownership["rule"]["objectOwnership"] == "BucketOwnerEnforced"
 
 
-def test_private_key_goes_to_secrets_manager_and_never_into_the_render(public_bucket_stack):
-    version = inputs_of(public_bucket_stack, "hosted-oidc-private-key-version")
-    assert version["secretString"] == "[secret]"
+def test_no_private_key_and_no_secret_is_the_stacks_only_the_settings_secret_arn(public_bucket_stack):
+    """The key pair and its secret are made outside Pulumi, so neither is in the state or the render."""
+    types = {r.type for r in public_bucket_stack.resources}
+    assert not {t for t in types if t.startswith(("tls:", "aws:secretsmanager/"))}
     assert "PRIVATE KEY" not in json.dumps([r.inputs for r in public_bucket_stack.resources])
-    secret = inputs_of(public_bucket_stack, "hosted-oidc-private-key")
-    assert secret["recoveryWindowInDays"] == 30
+    assert "PRIVATE KEY" not in json.dumps(public_bucket_stack.outputs)
     summary = public_bucket_stack.outputs["clusters"]["hosted"]
-    assert summary["oidcPrivateKeySecretArn"].startswith(f"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:secret:")
+    secret = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:secret:rosa-private-key-hosted-oidc-{ACCOUNT_ID}-AbC123"
+    assert summary["oidcPrivateKeySecretArn"] == secret
+    assert summary["rosaRegisterOidcConfigArgs"][-2:] == ["--secret-arn", secret]
 
 
 def test_the_iam_oidc_provider_of_a_managed_config_is_protected():
@@ -112,7 +114,7 @@ def test_the_iam_oidc_provider_of_a_managed_config_is_protected():
 
 
 def test_stateful_issuer_resources_are_protected(public_bucket_stack):
-    for name in ("hosted-oidc-bucket", "hosted-oidc-signing-key", "hosted-oidc-private-key", "hosted-oidc-provider"):
+    for name in ("hosted-oidc-bucket", "hosted-oidc-provider"):
         assert public_bucket_stack.named(name).options["protect"] is True, name
     assert inputs_of(public_bucket_stack, "hosted-oidc-bucket")["forceDestroy"] is False
 
@@ -142,9 +144,9 @@ def test_cloudfront_option_keeps_the_bucket_private_and_serves_through_origin_ac
 
 def test_rosa_finds_the_issuer_bucket_from_the_private_key_secrets_arn(public_bucket_stack):
     """`rosa delete oidc-config` (cmd/dlt/oidcconfig) takes the secret's ARN from OCM, drops `rosa-private-key-` and
-    Secrets Manager's `-<6 random>` suffix, and deletes the bucket of that name: the secret must be named after it."""
+    Secrets Manager's `-<6 random>` suffix, and deletes the bucket of that name: the secret must be named after it
+    (the settings refuse an ARN of another name: tests/test_issuer_key_settings.py)."""
     bucket = inputs_of(public_bucket_stack, "hosted-oidc-bucket")["bucket"]
-    assert inputs_of(public_bucket_stack, "hosted-oidc-private-key")["name"] == f"rosa-private-key-{bucket}"
     arn = public_bucket_stack.outputs["clusters"]["hosted"]["oidcPrivateKeySecretArn"]
     resource_id = arn.rsplit(":", 1)[1]  # aws.GetResourceIdFromSecretArn
     assert resource_id.removeprefix("rosa-private-key-").rsplit("-", 1)[0] == bucket

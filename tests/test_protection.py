@@ -28,7 +28,6 @@ def vault_named(name, opts=None) -> list[dict]:
             BackupVaultArgs.of(
                 names,
                 vault_plans(names)["acme-backups"],
-                {},
                 RoleDefaults.of(names.settings),
                 KeyDefaults.of(names.settings),
             ),
@@ -71,10 +70,25 @@ def test_a_settings_change_that_would_replace_a_protected_bucket_is_caught():
     assert any("'backup-vault-bucket' would be replaced: bucket changes from" in p for p in problems)
 
 
-def test_turning_on_object_lock_later_is_caught_as_a_replacement():
+def test_an_existing_vault_gains_object_lock_in_place():
+    """A vault made without object lock had `objectLockEnabled: False`; the program no longer sets it (the provider
+    keeps a computed value it is not given) and turns the lock on by its configuration: nothing is replaced."""
+    before = [r.to_json() for r in run(backup={"vault": "shared", "objectLock": None}).resources]
+    for old in before:
+        if old["type"] == "aws:s3/bucket:Bucket":
+            old["inputs"]["objectLockEnabled"] = False
+    after = [r.to_json() for r in run(backup={"vault": "shared"}).resources]
+    assert protection_problems(before, after) == []
+    assert any(r["name"] == "backup-vault-bucket-object-lock" for r in after)
+
+
+def test_setting_a_buckets_object_lock_flag_is_caught_as_a_replacement_and_explained():
     before = [r.to_json() for r in run(backup={"vault": "shared"}).resources]
-    after = [r.to_json() for r in run(backup={"vault": "shared", "objectLock": {"mode": "GOVERNANCE"}}).resources]
-    assert any("objectLockEnabled changes from False to True" in p for p in protection_problems(before, after))
+    after = copy.deepcopy(before)
+    next(r for r in after if r["name"] == "backup-vault-bucket")["inputs"]["objectLockEnabled"] = True
+    (problem,) = protection_problems(before, after)
+    assert "'backup-vault-bucket' would be replaced: objectLockEnabled changes from None to True" in problem
+    assert "leave objectLockEnabled unset" in problem and "BucketObjectLockConfiguration" in problem
 
 
 def test_an_unchanged_stack_keeps_everything():
@@ -118,20 +132,38 @@ def test_rendering_a_stack_twice_keeps_every_protected_urn(stack):
     assert protection_problems(first, [r.to_json() for r in render_stack(stack).resources]) == []
 
 
-def test_renaming_the_issuers_private_key_secret_to_rosas_name_explains_the_migration():
-    """A stack applied before the secret took rosa's name `rosa-private-key-<bucket>` had `<bucket>-private-key`."""
-    after = [r.to_json() for r in run(clusters=[cluster("h", oidc={"mode": "self-hosted"})]).resources]
-    before = copy.deepcopy(after)
-    secret = next(r for r in before if r["name"] == "h-oidc-private-key")
-    secret["inputs"]["name"] = f"h-oidc-{ACCOUNT_ID}-private-key"
-    (problem,) = protection_problems(before, after)
-    assert f"name changes from 'h-oidc-{ACCOUNT_ID}-private-key' to 'rosa-private-key-h-oidc-{ACCOUNT_ID}'" in problem
-    assert "The private key does not change" in problem and "`pulumi state unprotect` the secret" in problem
-    assert "stays in AWS (retainOnDelete" in problem
-    secret["options"]["retainOnDelete"] = False
-    (problem,) = protection_problems(before, after)
-    assert "scheduled for deletion with its recovery window" in problem and "register the issuer again" in problem
-    secret["inputs"]["name"] = "another-name"  # any other change to a protected name stays the general refusal
-    assert protection_problems(after, before)[0].endswith(
-        "keep the old value, or migrate the data and retire it on purpose"
+def _earlier_issuer_key(after: list[dict], cluster: str) -> list[dict]:
+    """What a stack applied before the issuer's key left Pulumi held beside its issuer: the key (tls.PrivateKey), the
+    secret and the secret's version, named and parented as that stack registered them."""
+    bucket = next(r for r in after if r["name"] == f"{cluster}-oidc-bucket")
+    parent = bucket["urn"].rsplit("::", 1)[0].rsplit("$", 1)[0]
+
+    def resource(type_: str, name: str, protect: bool, dependencies: dict) -> dict:
+        urn = f"{parent}${type_}::{name}"
+        options = {"protect": protect, "retainOnDelete": protect, "aliases": []}
+        return {"type": type_, "name": name, "urn": urn, "inputs": {}, "dependencies": dependencies, "options": options}
+
+    key = resource("tls:index/privateKey:PrivateKey", f"{cluster}-oidc-signing-key", True, {})
+    secret = resource("aws:secretsmanager/secret:Secret", f"{cluster}-oidc-private-key", True, {})
+    version = resource(
+        "aws:secretsmanager/secretVersion:SecretVersion",
+        f"{cluster}-oidc-private-key-version",
+        False,
+        {"secretId": [secret["urn"]], "secretString": [key["urn"]]},
     )
+    return [key, secret, version]
+
+
+def test_an_issuer_key_leaving_the_state_is_explained_as_a_migration_that_changes_nothing_in_aws():
+    after = [r.to_json() for r in run(clusters=[cluster("h", oidc={"mode": "self-hosted"})]).resources]
+    key, secret, version = _earlier_issuer_key(after, "h")
+    problems = protection_problems([*after, key, secret, version], after)
+    assert len(problems) == 2  # the key and the secret; the version was never protected
+    key_problem = next(p for p in problems if "'h-oidc-signing-key' would be deleted" in p)
+    assert "oidc.publicKey" in key_problem and f"`pulumi state unprotect '{key['urn']}'` and `pulumi up`" in key_problem
+    assert "purge them" in key_problem  # the backend's older checkpoints
+    secret_problem = next(p for p in problems if "'h-oidc-private-key' would be deleted" in p)
+    assert "keep it" in secret_problem and "python -m tools.issuer_key" in secret_problem
+    assert f"`pulumi state delete '{version['urn']}'`" in secret_problem
+    assert f"`pulumi state delete --force '{secret['urn']}'`" in secret_problem
+    assert "unprotect" not in secret_problem  # an unprotected secret would be deleted by the next up

@@ -143,3 +143,15 @@ def test_the_readme_diagram_is_the_dev_render(rendered):
     graph = mermaid(json.loads((rendered / "dev" / "resources.json").read_text()))
     readme = (PROJECT_ROOT / "README.md").read_text()
     assert f"```mermaid\n{graph}```" in readme, "README diagram is stale: run `make graph STACK=dev` and paste it"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_private_key_is_anywhere_in_the_render(rendered, stack):
+    """A self-hosted issuer's key pair is made outside Pulumi (tools/issuer_key.py): the render, like the state, holds
+    its public half only (resources, outputs, IAM documents and manifests alike)."""
+    holding = [
+        str(path.relative_to(rendered))
+        for path in (rendered / stack).rglob("*")
+        if path.is_file() and "PRIVATE KEY" in path.read_text()
+    ]
+    assert holding == []

@@ -280,7 +280,8 @@ def test_the_rendered_locations_make_only_the_requests_the_data_lists(stack):
         assert all(m["spec"]["template"]["snapshotVolumes"] is False for m in _kind(manifests, "Schedule"))
 
 
-def test_a_vault_that_serves_no_cluster_yet_admits_no_writer():
+def test_a_vault_that_serves_no_cluster_yet_admits_no_writer_but_a_backup_role():
+    """The shared vault admits the stack's backup roles by name pattern, before any exists: nobody else writes."""
     render = run(backup={"vault": "shared"}, clusters=[], accountRoleTopologies=["hcp"])
     (policy,) = render.of_type(BUCKET_POLICY)
     administrator = f"arn:aws:iam::{ACCOUNT_ID}:role/account-administrator"

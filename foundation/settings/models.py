@@ -78,13 +78,18 @@ class ManagedOidc(_Model):
 
 
 class SelfHostedOidc(_Model):
-    """An OIDC config kept in this account: key pair, discovery documents in S3, private key in Secrets Manager."""
+    """An OIDC config kept in this account: discovery documents in S3 published from its public key; its key pair
+    is made outside Pulumi (`python -m tools.issuer_key`), so no private key is ever in the stack's state."""
 
     mode: Literal["self-hosted"]
     bucket_name: BucketName | None = None  # default: <cluster>-oidc-<account id>
     public_access: Literal["bucket-policy", "cloudfront"] = "bucket-policy"
     thumbprint: Thumbprint | None = None
     config_id: OidcConfigId | None = None  # known once registered with OCM (`rosa register oidc-config`)
+    # What `python -m tools.issuer_key` prints: the RSA public key (PEM) the JWKS publishes, and the ARN of the secret
+    # holding the private key (`rosa register oidc-config --secret-arn`). Required; checked in settings/safety_rules.
+    public_key: str | None = None
+    private_key_secret_arn: str | None = None
 
 
 OidcSettings = Annotated[ManagedOidc | SelfHostedOidc, Field(discriminator="mode")]
@@ -193,7 +198,9 @@ class RetentionDays(_Model):
 
 
 class ObjectLockSettings(_Model):
-    """WORM protection; the default retention is the longest backup retention, so no backup outlives its lock."""
+    """WORM protection; the default retention is the longest backup retention, so no backup outlives its lock.
+    GOVERNANCE: only the vault's administrator may lift it early (the vault's policy keeps everyone else from
+    s3:BypassGovernanceRetention); COMPLIANCE: nobody may, root included, until it ends."""
 
     mode: Literal["GOVERNANCE", "COMPLIANCE"]
 
@@ -206,7 +213,12 @@ class BackupSettings(_Model):
     retention_days: RetentionDays = Field(default_factory=RetentionDays)
     allow_retention_below_schedule: bool = False  # the explicit override for retention shorter than ROSA's
     noncurrent_version_days: int = Field(default=7, ge=1, le=365)  # deleted or overwritten backups stay this long
-    object_lock: ObjectLockSettings | None = None
+    # On by default; `objectLock: null` turns it off (an existing vault gains it in place: components/backup_vault.py).
+    object_lock: ObjectLockSettings | None = Field(default_factory=lambda: ObjectLockSettings(mode="GOVERNANCE"))
+    # The one role that may lower or redirect the vault's protections (its lifecycle, object lock, replication,
+    # versioning, encryption, bucket and key policies) and delete a backup's versions: an administrator's, never the
+    # pipeline's. Required with a vault (settings/safety_rules).
+    administrator_arn: RoleArn | None = None
     replica_region: Region | None = None  # a copy in another region, for the region-loss case
     access_logging: bool = False
     access_log_retention_days: int = Field(default=365, ge=1, le=3650)

@@ -16,6 +16,7 @@ from foundation.partitions import partition_of
 from foundation.project import config_key, shown
 from foundation.settings import rosa_rules
 from foundation.settings.models import SelfHostedOidc, StackSettings
+from foundation.settings.safety_rules import safety_problems
 from foundation.settings.types import MAX_PREFIX, valid_bucket_name
 
 # "Amazon CloudFront is not available in the AWS GovCloud (US) partition" (AWS GovCloud (US) User Guide).
@@ -34,6 +35,7 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems += _bucket_collisions(settings, names)
     problems += [*rosa_rules.managed_issuer_problems(settings), *rosa_rules.shared_issuer_problems(settings, names)]
     problems += [*_pipeline_problems(settings, names), *_admin_statement_problems(settings)]
+    problems += safety_problems(settings, names)
     return problems
 
 

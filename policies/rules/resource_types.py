@@ -17,6 +17,7 @@ BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfigura
 
 KMS_KEY = "aws:kms/key:Key"
 SECRET = "aws:secretsmanager/secret:Secret"
+SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey"
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"

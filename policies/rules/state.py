@@ -1,4 +1,5 @@
-"""State guardrails: what a cluster or a restore depends on survives a destroy, and resources carry the stack's tags."""
+"""State guardrails: what a cluster or a restore depends on survives a destroy, no key material or secret value is
+kept in the state, and resources carry the stack's tags."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from policies.rules.resource_types import (
     OIDC_PROVIDER,
     ROLE,
     SECRET,
+    SECRET_VERSION,
     SECURITY_GROUP,
     TLS_PRIVATE_KEY,
 )
 
-STATEFUL = (BUCKET, KMS_KEY, OIDC_PROVIDER, SECRET, TLS_PRIVATE_KEY)
+STATEFUL = (BUCKET, KMS_KEY, OIDC_PROVIDER, SECRET)
 
 
 def stateful_resources_protected(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
@@ -34,11 +36,40 @@ def stateful_resources_protected(graph: Graph, config: Mapping[str, Any]) -> Ite
 
 STATEFUL_RESOURCES_PROTECTED = Rule(
     name="stateful-resources-protected",
-    description="Buckets, KMS keys, OIDC providers, secrets and signing keys are protected and never force-destroyed.",
+    description="Buckets, KMS keys, OIDC providers and secrets are protected and never force-destroyed.",
     remediation="Register them with protect=True (see README, What is protected).",
     level="mandatory",
     severity="high",  # a destroy or replacement deletes what a cluster or a restore depends on
     check=stateful_resources_protected,
+)
+
+
+def no_private_key_in_state(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
+    for resource in graph.of_type(TLS_PRIVATE_KEY, SECRET_VERSION):
+        yield resource, "keeps key material or a secret's value in the Pulumi state, which every reader of it sees"
+    for resource in graph.resources:
+        if any("PRIVATE KEY-----" in text for text in _texts(resource.inputs)):
+            yield resource, "has a private key among its inputs, which the state and every preview keep"
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+
+
+NO_PRIVATE_KEY_IN_STATE = Rule(
+    name="no-private-key-in-state",
+    description="No private key or secret value is a resource of the stack or one of its inputs.",
+    remediation="Make the key outside Pulumi (python -m tools.issuer_key) and give the stack its public half.",
+    level="mandatory",
+    severity="high",  # whoever reads the state (a preview role, a backup of it) reads the key
+    check=no_private_key_in_state,
 )
 
 TAGGABLE = (ROLE, IAM_POLICY, OIDC_PROVIDER, BUCKET, KMS_KEY, SECRET, SECURITY_GROUP, CLOUDFRONT_DISTRIBUTION)
@@ -86,4 +117,4 @@ REQUIRED_TAGS = Rule(
     config_schema={"tags": {"type": "array", "items": {"type": "string"}}},
 )
 
-RULES = (STATEFUL_RESOURCES_PROTECTED, REQUIRED_TAGS)
+RULES = (STATEFUL_RESOURCES_PROTECTED, NO_PRIVATE_KEY_IN_STATE, REQUIRED_TAGS)

@@ -1,0 +1,1 @@
+"""Commands an administrator runs outside Pulumi, with the account's own credentials (README)."""
