@@ -68,7 +68,7 @@ clusters = {
     for cluster in settings.clusters
 }
 
-# 6. The shared backup vault, whose key and policy admit every cluster's backup role, by name pattern.
+# 6. The shared backup vault, whose key and policy admit each cluster's backup role by its exact ARN.
 shared_vault = None
 if settings.backup and not per_cluster_vaults:
     shared_plan = plans[names.shared_vault_bucket()]

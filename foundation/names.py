@@ -118,13 +118,11 @@ class StackNames:
         return IamName("role", _backup_role_parts(cluster.operator_prefix), f"cluster {cluster.name!r} backup role")
 
     def vault_writers(self, vault_bucket: str) -> tuple[str, ...]:
-        """The roles that may write `vault_bucket`'s objects, as ARN patterns its bucket and key policies match
-        `aws:PrincipalArn` against: a cluster's own vault its backup role; the shared vault every backup role under
-        the stack's IAM path (`<path>*-openshift-adp-backup`), so that adding a cluster changes neither policy, which
-        only the vault's administrator may change. Each role's own policy keeps it to its cluster's prefixes."""
-        backup = self.settings.backup
-        if backup and backup.vault == "shared":
-            return (self.role_arn(naming.iam_name(*_backup_role_parts("*"))),)
+        """The roles that may write `vault_bucket`'s objects, by their exact ARNs, which its bucket and key policies
+        match `aws:PrincipalArn` against: the backup roles of the clusters it serves. Never a name pattern: the
+        pipeline may create roles under the stack's path, and one matching a pattern, trusting anyone, would read
+        and decrypt every backup. So adding a cluster to a shared vault changes both policies, which only the vault's
+        administrator may change (README, "Who may lower a vault's protections")."""
         return tuple(
             self.role_arn(self.backup_role(c).name) for c in self.settings.clusters if self.vault_of(c) == vault_bucket
         )

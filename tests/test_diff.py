@@ -46,7 +46,9 @@ def test_an_unchanged_stack_shows_nothing(prod):
     assert "No change to any resource or IAM document." in diff.markdown(result)
 
 
-def test_adding_a_cluster_shows_its_resources_and_permissions_and_changes_no_vault_policy(prod, prod_config):
+def test_adding_a_cluster_shows_its_resources_and_permissions_and_the_vault_policies_admitting_its_backup_role(
+    prod, prod_config
+):
     after = [r.to_json() for r in run_main(with_cluster(prod_config, NEW_CLUSTER), stack="prod").resources]
     result = by_name(diff.diff_renders(prod, after, "prod", "base"))
     added = {name for name, change in result.items() if change.change == "added"}
@@ -61,14 +63,13 @@ def test_adding_a_cluster_shows_its_resources_and_permissions_and_changes_no_vau
         )
     ]
     assert trust.permissions_added[0][:2] == ("Allow", "sts:AssumeRoleWithWebIdentity")
-    # The shared vault's key and bucket policies admit every backup role by pattern: the new cluster's needs no change
-    # to them, which only the vault's administrator may make (the pipeline adds clusters).
-    assert "prod-fraud-openshift-adp-backup" in {r["inputs"].get("name") for r in after}
-    assert not [
-        c
-        for c in result.values()
-        if c.change == "changed" and c.name.startswith(("payments", "account-roles", "backup-vault"))
-    ]
+    # The shared vault's key and bucket policies name each backup role exactly (a pattern would admit a role anyone
+    # who may create roles under the path makes): the new one appears in both, nothing else of the vault changes.
+    new_role = "arn:aws:iam::333333333333:role/rosa/prod/prod-fraud-openshift-adp-backup"
+    changed = {c.name: c for c in result.values() if c.change == "changed"}
+    assert {"backup-vault-keys-backups", "backup-vault-bucket-policy"} <= set(changed)
+    assert not [n for n in changed if n.startswith(("payments", "account-roles"))]
+    assert all(new_role in str(changed[n]) for n in ("backup-vault-keys-backups", "backup-vault-bucket-policy"))
 
 
 def test_a_reordered_document_is_no_change_but_one_more_action_is_exactly_one_tuple(prod):
