@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 IAM_NAME_MAX = 64
+IamKind = Literal["role", "policy"]
 
 
 def iam_name(*parts: str) -> str:
@@ -11,6 +15,33 @@ def iam_name(*parts: str) -> str:
     Cutting can make two names equal; settings validation refuses that before anything is registered.
     """
     return "-".join(parts)[:IAM_NAME_MAX]
+
+
+@dataclass(frozen=True)
+class IamName:
+    """One IAM role or policy name the stack creates, uncut in `parts` and cut in `name`."""
+
+    kind: IamKind
+    parts: tuple[str, ...]
+    owner: str  # what it belongs to, as a message names it: "cluster 'a' operator role x/y"
+
+    @property
+    def name(self) -> str:
+        return iam_name(*self.parts)
+
+    @property
+    def uncut(self) -> str:
+        return "-".join(self.parts)
+
+
+def account_role_parts(prefix: str, role: str) -> tuple[str, ...]:
+    """`<prefix>-<role>-Role` (rosa create account-roles), e.g. role `HCP-ROSA-Installer`."""
+    return (prefix, role, "Role")
+
+
+def operator_role_parts(prefix: str, namespace: str, operator: str) -> tuple[str, ...]:
+    """`<operator prefix>-<namespace>-<operator>` (rosa create operator-roles)."""
+    return (prefix, namespace, operator)
 
 
 def arn(partition: str, service: str, resource: str, *, account: str = "", region: str = "") -> str:

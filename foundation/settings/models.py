@@ -146,6 +146,34 @@ class WorkloadRoleSettings(_Model):
         return f"{self.namespace}/{self.service_account}"
 
 
+# A stack the program reads through a StackReference: `<stack>`, `<project>/<stack>` or `<org>/<project>/<stack>`.
+StackReferenceName = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"(?:[\w.-]+/){0,2}[\w.-]+", "a stack reference: <stack>, <project>/<stack> or <org>/<project>/<stack>"
+        )
+    ),
+]
+# A base domain reserved in OCM (`rosa create dns-domain --hosted-cp`), e.g. `a1b2.p3.openshiftapps.com`.
+BaseDomain = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"(?=.{1,200}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+            "a lower-case DNS name such as a1b2.p3.openshiftapps.com, as `rosa list dns-domains` shows it",
+        )
+    ),
+]
+
+
+class SharedVpcSettings(_Model):
+    """A hosted control plane installed in another account's VPC (HCP shared VPC): the VPC owner's stack (layout
+    `vpc-owner`), whose roles, hosted zones and subnet share serve this cluster."""
+
+    owner_stack: StackReferenceName
+
+
 class NetworkSettings(_Model):
     """The cluster's existing VPC: its subnets, whether its API is private, and who may reach its API (classic 6443,
     a private HCP's API endpoint 443) and ingress (443) through the additional security groups made in `vpc_id`."""
@@ -158,6 +186,7 @@ class NetworkSettings(_Model):
     egress_cidrs: tuple[Cidr, ...] = ("0.0.0.0/0",)  # nodes pull images and reach AWS APIs (through NAT or proxy)
     subnet_ids: tuple[SubnetId, ...] = ()  # `rosa create cluster --subnet-ids`: required for HCP and with vpc_id
     private: bool = False  # the API reachable only from the VPC: HCP `--private`, classic `--private-link`
+    shared_vpc: SharedVpcSettings | None = None  # the subnets are another account's, shared through AWS RAM
 
 
 class ClusterSettings(_Model):
@@ -300,6 +329,34 @@ class QuotaSettings(_Model):
     rules_per_security_group: int = Field(default=60, ge=1, le=1000)
 
 
+class SharedVpcClusterSettings(_Model):
+    """One cluster a VPC owner serves: the account it runs in, the names of the roles rosa uses there (its account and
+    operator role prefixes and IAM path, as its own stack sets them), its reserved base domain and its subnets."""
+
+    name: ClusterName
+    account_id: AccountId
+    account_role_prefix: RolePrefix = "ManagedOpenShift"
+    operator_role_prefix: RolePrefix | None = None  # default: the cluster name, as the cluster's stack defaults it
+    iam_path: IamPath = "/"
+    base_domain: BaseDomain
+    subnet_ids: tuple[SubnetId, ...] = Field(min_length=1)
+
+    @property
+    def operator_prefix(self) -> str:
+        return self.operator_role_prefix or self.name
+
+
+class SharedVpcOwnerSettings(_Model):
+    """What a VPC owner stack shares (layout `vpc-owner`): its VPC, and per cluster the Route53 and VPC-endpoint roles
+    trusted by that cluster's exact roles, the private hosted zones, and its subnets through AWS RAM."""
+
+    vpc_id: VpcId
+    # AWS RAM shares outside the owner's AWS Organization only with this set (and then the cluster account accepts the
+    # invitation); within one organisation with RAM sharing enabled, leave it false.
+    allow_external_principals: bool = False
+    clusters: tuple[SharedVpcClusterSettings, ...] = Field(min_length=1)
+
+
 class StackSettings(_Model):
     """One stack's settings (`stacks/Pulumi.<stack>.yaml`): the account, its account roles, its clusters and what
     they share. Derived names live in `foundation.names`; rules across fields in `foundation.settings.rules`."""
@@ -327,19 +384,10 @@ class StackSettings(_Model):
     quotas: QuotaSettings = Field(default_factory=QuotaSettings)
     # single: one stack for the account and its clusters. account / cluster: the split layout for large fleets, an
     # account stack and one stack per cluster reading the account stack's outputs (README, "One stack or many").
-    layout: Literal["single", "account", "cluster"] = "single"
-    account_stack: (
-        Annotated[
-            str,
-            AfterValidator(
-                matching(
-                    r"(?:[\w.-]+/){0,2}[\w.-]+",
-                    "a stack reference: <stack>, <project>/<stack> or <org>/<project>/<stack>",
-                )
-            ),
-        ]
-        | None
-    ) = None
+    # vpc-owner: the VPC owner's account in HCP shared VPC, serving clusters of other accounts (`shared_vpc`).
+    layout: Literal["single", "account", "cluster", "vpc-owner"] = "single"
+    account_stack: StackReferenceName | None = None
+    shared_vpc: SharedVpcOwnerSettings | None = None  # layout vpc-owner only
 
     # --- derived facts ------------------------------------------------------------------------------------------
 
