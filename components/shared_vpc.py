@@ -17,7 +17,8 @@ from foundation import naming, shared_vpc
 from foundation.catalogue import SHARED_VPC_ROLES
 from foundation.outputs import SharedVpcClusterOutputs
 from foundation.project import type_token
-from foundation.settings.models import SharedVpcClusterSettings, StackSettings
+from foundation.settings.models import StackSettings
+from foundation.settings.shared_vpc_models import SharedVpcClusterSettings
 
 
 @dataclass(frozen=True)

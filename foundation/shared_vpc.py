@@ -13,7 +13,7 @@ from __future__ import annotations
 from foundation import iam, naming
 from foundation.catalogue import SHARED_VPC_ROLES, SharedVpcRole, load_catalogue
 from foundation.naming import IamName
-from foundation.settings.models import SharedVpcClusterSettings
+from foundation.settings.shared_vpc_models import SharedVpcClusterSettings
 
 
 def role(cluster_name: str, kind: SharedVpcRole) -> IamName:

@@ -8,8 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import AfterValidator, Field, model_validator
 
 from foundation import iam, naming
 from foundation.catalogue import (
@@ -24,6 +23,7 @@ from foundation.catalogue import (
     minor_version,
     version_key,
 )
+from foundation.settings.shared_vpc_models import SharedVpcOwnerSettings, SharedVpcSettings
 from foundation.settings.types import (
     AccountId,
     Action,
@@ -44,6 +44,7 @@ from foundation.settings.types import (
     RoleArn,
     RoleNamePart,
     RolePrefix,
+    StackReferenceName,
     SubnetId,
     TagKey,
     TagValue,
@@ -51,12 +52,11 @@ from foundation.settings.types import (
     VpcId,
     matching,
 )
+from foundation.settings.types import (
+    SettingsModel as _Model,
+)
 
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=False)
 
 
 class ManagedOidc(_Model):
@@ -144,34 +144,6 @@ class WorkloadRoleSettings(_Model):
     @property
     def slug(self) -> str:
         return f"{self.namespace}/{self.service_account}"
-
-
-# A stack the program reads through a StackReference: `<stack>`, `<project>/<stack>` or `<org>/<project>/<stack>`.
-StackReferenceName = Annotated[
-    str,
-    AfterValidator(
-        matching(
-            r"(?:[\w.-]+/){0,2}[\w.-]+", "a stack reference: <stack>, <project>/<stack> or <org>/<project>/<stack>"
-        )
-    ),
-]
-# A base domain reserved in OCM (`rosa create dns-domain --hosted-cp`), e.g. `a1b2.p3.openshiftapps.com`.
-BaseDomain = Annotated[
-    str,
-    AfterValidator(
-        matching(
-            r"(?=.{1,200}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
-            "a lower-case DNS name such as a1b2.p3.openshiftapps.com, as `rosa list dns-domains` shows it",
-        )
-    ),
-]
-
-
-class SharedVpcSettings(_Model):
-    """A hosted control plane installed in another account's VPC (HCP shared VPC): the VPC owner's stack (layout
-    `vpc-owner`), whose roles, hosted zones and subnet share serve this cluster."""
-
-    owner_stack: StackReferenceName
 
 
 class NetworkSettings(_Model):
@@ -327,34 +299,6 @@ class QuotaSettings(_Model):
     role_trust_policy_size: int = Field(default=2048, ge=1, le=4096)
     buckets_per_account: int = Field(default=10000, ge=1)
     rules_per_security_group: int = Field(default=60, ge=1, le=1000)
-
-
-class SharedVpcClusterSettings(_Model):
-    """One cluster a VPC owner serves: the account it runs in, the names of the roles rosa uses there (its account and
-    operator role prefixes and IAM path, as its own stack sets them), its reserved base domain and its subnets."""
-
-    name: ClusterName
-    account_id: AccountId
-    account_role_prefix: RolePrefix = "ManagedOpenShift"
-    operator_role_prefix: RolePrefix | None = None  # default: the cluster name, as the cluster's stack defaults it
-    iam_path: IamPath = "/"
-    base_domain: BaseDomain
-    subnet_ids: tuple[SubnetId, ...] = Field(min_length=1)
-
-    @property
-    def operator_prefix(self) -> str:
-        return self.operator_role_prefix or self.name
-
-
-class SharedVpcOwnerSettings(_Model):
-    """What a VPC owner stack shares (layout `vpc-owner`): its VPC, and per cluster the Route53 and VPC-endpoint roles
-    trusted by that cluster's exact roles, the private hosted zones, and its subnets through AWS RAM."""
-
-    vpc_id: VpcId
-    # AWS RAM shares outside the owner's AWS Organization only with this set (and then the cluster account accepts the
-    # invitation); within one organisation with RAM sharing enabled, leave it false.
-    allow_external_principals: bool = False
-    clusters: tuple[SharedVpcClusterSettings, ...] = Field(min_length=1)
 
 
 class StackSettings(_Model):

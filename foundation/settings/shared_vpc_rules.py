@@ -10,7 +10,8 @@ from collections.abc import Iterator, Mapping
 
 from foundation.catalogue import load_catalogue
 from foundation.project import config_key, shown
-from foundation.settings.models import SharedVpcClusterSettings, StackSettings
+from foundation.settings.models import StackSettings
+from foundation.settings.shared_vpc_models import SharedVpcClusterSettings
 
 _OWNER_HOLDS_NONE = {
     "clusters": "an owner stack holds no clusters: each cluster's stack names it (network.sharedVpc.ownerStack)",
