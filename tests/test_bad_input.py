@@ -82,6 +82,31 @@ CASES = [
     ("a-mapping-for-a-list", "dev",
      {"dev": [("  rosa-foundation:clusters:\n    - name", "  rosa-foundation:clusters:\n      name")]},
      ["rosa-foundation:clusters = {", "expected a list, but YAML read a mapping"]),
+    # 6. HCP shared VPC: an owner stack and the cluster stacks that name it must agree on who is trusted.
+    ("owner-serves-its-own-account", "shared-vpc-owner",
+     {"shared-vpc-owner": [('accountId: "666666666666"', 'accountId: "777777777777"')]},
+     ["rosa-foundation:sharedVpc.clusters[0].accountId = '777777777777': is this owner stack's own account"]),
+    ("base-domain-outside-the-route53-policy", "shared-vpc-owner",
+     {"shared-vpc-owner": [("a1b2.p3.openshiftapps.com", "apps.example.com")]},
+     ["rosa-foundation:sharedVpc.clusters[0].baseDomain = 'apps.example.com': the Route53 role may write records"]),
+    ("shared-vpc-cluster-name-too-long", "shared-vpc-owner",
+     {"shared-vpc-owner": [("name: payments-hcp", "name: payments-hcp-eu-1")]},
+     ["rosa-foundation:sharedVpc.clusters[1].name = 'payments-hcp-eu-1'", "at most 15 characters"]),
+    ("owner-trusts-another-prefix", "shared-vpc-cluster",
+     {"shared-vpc-owner": [("accountRolePrefix: SharedOpenShift", "accountRolePrefix: OtherOpenShift")]},
+     ["network.sharedVpc.ownerStack = 'acme-platform/rosa-foundation/shared-vpc-owner': names accountRolePrefix "
+      "'OtherOpenShift', this stack 'SharedOpenShift'"]),
+    ("owner-does-not-serve-the-cluster", "shared-vpc-cluster",
+     {"shared-vpc-owner": [("name: shared-hcp", "name: other-hcp")]},
+     ["does not serve cluster 'shared-hcp'; add it to that stack's sharedVpc.clusters"]),
+    ("subnet-the-owner-does-not-share", "shared-vpc-cluster",
+     {"shared-vpc-cluster": [("subnetIds: [subnet-07e7a7b7c7d7e7a01,", "subnetIds: [subnet-07e7a7b7c7d7e7d01,")]},
+     ["does not share subnet(s) subnet-07e7a7b7c7d7e7d01 with cluster 'shared-hcp'"]),
+    ("owner-stack-file-missing", "shared-vpc-cluster",
+     {"shared-vpc-cluster": [("rosa-foundation/shared-vpc-owner", "rosa-foundation/network-owner")]},
+     ["ownerStack = 'acme-platform/rosa-foundation/network-owner': no stack file Pulumi.network-owner.yaml"]),
+    ("owner-stack-invalid", "shared-vpc-cluster", {"shared-vpc-owner": [("vpcId:", "vpcID:")]},
+     ["its VPC owner stack Pulumi.shared-vpc-owner.yaml", "rosa-foundation:sharedVpc.vpcID: unknown key"]),
     ("derived-log-bucket-name", "prod",
      {"prod": [("bucketName: acme-prod-rosa-backups", "bucketName: acme-prod-rosa-backups-" + "b" * 38)]},
      ["the access log bucket name", "no dots: HTTPS to a dotted bucket name"]),
@@ -119,7 +144,10 @@ def test_bad_input_is_refused_by_the_render_with_exit_2_one_line_each_and_nothin
 def test_a_stack_that_does_not_exist_is_named_with_the_stacks_that_do(tmp_path, capsys):
     assert main(["prd", "--stacks", str(EXAMPLES), "--out", str(tmp_path / "out")]) == 2
     assert "no stack 'prd'" in (error := capsys.readouterr().err)
-    assert "stacks there: dev, fleet, prod, split-account, split-classic, split-hcp, staging" in error
+    assert (
+        "stacks there: dev, fleet, prod, shared-vpc-cluster, shared-vpc-owner, split-account, split-classic, "
+        "split-hcp, staging" in error
+    )
 
 
 def test_values_yaml_reads_as_dates_or_octal_render_as_the_text_written(tmp_path, capsys):
