@@ -13,7 +13,7 @@ from components.provider import account_provider
 from components.role import RoleDefaults
 from components.shared_vpc import SharedVpcShare, SharedVpcShareArgs
 from components.vpc_owner_reference import VpcOwnerReference, shared_vpc_owner
-from foundation import outputs
+from foundation import outputs, shared_vpc
 from foundation.backup_plan import vault_plans
 from foundation.names import StackNames
 from foundation.preflight import preflight
@@ -28,9 +28,12 @@ names = StackNames(settings)
 in_account = pulumi.ResourceOptions(providers=[account_provider(settings)])
 
 # 2. The pipeline's keyless identity, where the stack turns it on: first, as every role carries its boundary and
-#    every key policy names its deploy role.
+#    every key policy names its deploy role. The boundary lets a shared-VPC cluster's roles assume its VPC owner's.
+shared_roles = tuple(
+    arn for roles in shared_vpc.owner_role_arns(settings, vpc_owners).values() for arn in roles.values()
+)
 ci_identity = (
-    CiIdentity("ci-identity", CiIdentityArgs.of(names, settings.ci_identity), in_account)
+    CiIdentity("ci-identity", CiIdentityArgs.of(names, settings.ci_identity, shared_roles), in_account)
     if settings.ci_identity
     else None
 )

@@ -16,7 +16,6 @@ import pulumi
 
 from components.shared_vpc_access import SharedVpcOwner
 from foundation import outputs, shared_vpc
-from foundation.catalogue import SHARED_VPC_ROLES
 from foundation.outputs import SharedVpcClusterOutputs
 from foundation.settings import ClusterSettings, StackSettings
 
@@ -48,10 +47,7 @@ def shared_vpc_owner(
     owner = reference.owner
     assert owner.shared_vpc is not None  # settings.loading.load_vpc_owners checked it
     served = next(c for c in owner.shared_vpc.clusters if c.name == cluster.name)
-    role_arns = {
-        kind: shared_vpc.role_arn(owner.partition, owner.account_id, owner.iam_path, cluster.name, kind)
-        for kind in SHARED_VPC_ROLES
-    }
+    role_arns = shared_vpc.owner_role_arns(settings, {shared.owner_stack: owner})[cluster.name]
     trusted = shared_vpc.trusted_roles(owner.partition, served)
     expected = {
         "accountId": settings.account_id,

@@ -10,9 +10,12 @@ yet, so the cluster's roles come first (README, "HCP shared VPC", the order of a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from foundation import iam, naming
 from foundation.catalogue import SHARED_VPC_ROLES, SharedVpcRole, load_catalogue
 from foundation.naming import IamName
+from foundation.settings.models import StackSettings
 from foundation.settings.shared_vpc_models import SharedVpcClusterSettings
 
 
@@ -26,6 +29,24 @@ def role(cluster_name: str, kind: SharedVpcRole) -> IamName:
 def role_arn(partition: str, owner_account: str, owner_path: str, cluster_name: str, kind: SharedVpcRole) -> str:
     """The ARN of `role` in the VPC owner's account, on its stack's IAM path."""
     return naming.iam_arn(partition, owner_account, "role", owner_path, role(cluster_name, kind).name)
+
+
+def owner_role_arns(
+    settings: StackSettings, owners: Mapping[str, StackSettings]
+) -> dict[str, dict[SharedVpcRole, str]]:
+    """The exact ARNs of the owner's two roles for each shared-VPC cluster of `settings`, by cluster name, from the
+    owner stacks' settings (`owners`, by reference as the clusters name them)."""
+    arns = {}
+    for cluster in settings.clusters:
+        shared = cluster.network.shared_vpc if cluster.network else None
+        if shared is None:
+            continue
+        owner = owners[shared.owner_stack]
+        arns[cluster.name] = {
+            kind: role_arn(owner.partition, owner.account_id, owner.iam_path, cluster.name, kind)
+            for kind in SHARED_VPC_ROLES
+        }
+    return arns
 
 
 def trusted_roles(partition: str, served: SharedVpcClusterSettings) -> dict[SharedVpcRole, tuple[str, ...]]:

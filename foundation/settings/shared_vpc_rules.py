@@ -73,11 +73,6 @@ def owner_problems(settings: StackSettings) -> Iterator[str]:
         domains.setdefault(served.base_domain, i)
         if len(set(served.subnet_ids)) != len(served.subnet_ids):
             yield f"{where}.subnetIds = {list(served.subnet_ids)!r}: lists a subnet twice"
-    if settings.ci_identity:
-        yield (
-            f"{config_key('ciIdentity')}: the pipeline's identity is not offered in a layout 'vpc-owner' stack; "
-            "apply it with the VPC owner's administrator credentials"
-        )
 
 
 def cluster_problems(settings: StackSettings) -> Iterator[str]:
