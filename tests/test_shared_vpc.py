@@ -326,3 +326,84 @@ def test_the_cluster_stack_applies_the_assume_policies_on_exactly_the_roles_rosa
             tags = {t["Key"]: t["Value"] for t in iam.list_policy_tags(PolicyArn=policy["Arn"])["Tags"]}
             assert {"red-hat-managed": "true", "hcp-shared-vpc": "true"}.items() <= tags.items()
         assert render.outputs["clusters"]["shared-hcp"]["rosaCreateClusterReady"] is True
+
+
+# --- the pipelines: the owner's shares only with the clusters' accounts; the cluster's roles under its boundary ------
+
+
+def deploy_role(render: Render) -> tuple[str, list[Document], Document]:
+    """The pipeline's deploy role of a render: its ARN, identity documents and permissions boundary."""
+    arn = render.outputs["ciIdentity"]["deployRoleArn"]
+    account = arn.split(":")[4]
+    boundary = next(
+        json.loads(p.inputs["policy"])
+        for p in render.of_type("aws:iam/policy:Policy")
+        if "Boundary" in p.inputs["name"]
+    )
+    return arn, role_policies(render, "aws", account)[arn], boundary
+
+
+SHARE_NAME = "shared-hcp-shared-vpc-resource-share"
+SUBNET = f"arn:aws:ec2:eu-west-1:{OWNER_ACCOUNT}:subnet/subnet-07e7a7b7c7d7e7a01"
+ZONE, SHARE = "arn:aws:route53:::hostedzone/Z0123", f"arn:aws:ram:eu-west-1:{OWNER_ACCOUNT}:resource-share/0a1b2c3d"
+NAMED = {"ram:ResourceShareName": SHARE_NAME}
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "context", "allowed"),
+    [
+        ("route53:CreateHostedZone", ZONE, {}, True),
+        ("route53:ChangeTagsForResource", ZONE, {}, True),
+        ("route53:DeleteHostedZone", ZONE, {}, False),
+        ("route53:ChangeResourceRecordSets", ZONE, {}, False),
+        ("ram:CreateResourceShare", SHARE, {"ram:RequestedAllowsExternalPrincipals": "false"}, True),
+        ("ram:CreateResourceShare", SHARE, {"ram:RequestedAllowsExternalPrincipals": "true"}, False),
+        ("ram:AssociateResourceShare", SHARE, NAMED | {"ram:Principal": CLUSTER_ACCOUNT}, True),
+        ("ram:AssociateResourceShare", SHARE, NAMED | {"ram:Principal": "999999999999"}, False),
+        ("ram:AssociateResourceShare", SHARE, NAMED | {"ram:ResourceArn": SUBNET}, True),
+        ("ram:AssociateResourceShare", SHARE, NAMED | {"ram:ResourceArn": SUBNET.replace("a01", "d01")}, False),
+        ("ram:AssociateResourceShare", SHARE, {"ram:ResourceShareName": "x", "ram:Principal": CLUSTER_ACCOUNT}, False),
+        ("ram:UpdateResourceShare", SHARE, NAMED | {"ram:RequestedAllowsExternalPrincipals": "true"}, False),
+    ],
+    ids=["create-zone", "tag-zone", "delete-zone", "write-records", "create-share", "create-external-share",
+         "share-with-cluster-account", "share-with-another-account", "share-a-listed-subnet", "share-another-subnet",
+         "another-share", "open-a-share-outside-the-organisation"],
+)  # fmt: skip
+def test_the_owners_pipeline_shares_only_with_the_cluster_accounts_and_never_deletes_a_zone(
+    owner, action, resource, context, allowed
+):
+    arn, identity, boundary = deploy_role(owner)
+    decision = evaluate(
+        identity, None, arn, action, resource, context, resource_account=OWNER_ACCOUNT, boundary=boundary
+    )
+    assert decision.allowed == allowed, decision.reason
+
+
+def trusting(principal: str) -> Document:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": principal}}],
+    }
+
+
+def test_under_the_pipelines_boundary_the_cluster_roles_may_assume_exactly_their_owners_roles(owner):
+    raw = stack_config(stack_file(CLUSTER)) | {
+        "rosa-foundation:permissionsBoundary": f"arn:aws:iam::{CLUSTER_ACCOUNT}:policy/rosa/SharedPipelineBoundary",
+        "rosa-foundation:ciIdentity": json.dumps(
+            {"owner": "acme-platform", "repository": "rosa-foundation", "repositoryId": 1, "environment": CLUSTER}
+        ),
+    }
+    render = run_main(raw, stack=CLUSTER, stack_outputs={OWNER_REFERENCE: owner.outputs})
+    _, _, boundary = deploy_role(render)
+    identities, roles, share = role_policies(render, "aws", CLUSTER_ACCOUNT), trusts(owner), shares(owner)["shared-hcp"]
+    for kind, key in (("route53", "route53RoleArn"), ("vpc-endpoint", "vpcEndpointRoleArn")):
+        target = share[key]
+        for principal in share["trustedRoleArns"][kind]:
+            allowed = evaluate(identities[principal], roles[target], principal, "sts:AssumeRole", target,
+                               resource_account=OWNER_ACCOUNT, boundary=boundary)  # fmt: skip
+            assert allowed.allowed, (principal, target, allowed.reason)
+            # Even granted everything, the boundary keeps any other account's role out of reach.
+            other = f"arn:aws:iam::{OWNER_ACCOUNT}:role/network/NetworkAdministrator"
+            refused = evaluate([EVERYTHING], trusting(principal), principal, "sts:AssumeRole", other,
+                               resource_account=OWNER_ACCOUNT, boundary=boundary)  # fmt: skip
+            assert not refused.allowed, (principal, refused.reason)
