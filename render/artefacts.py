@@ -47,7 +47,8 @@ def write(render: Render, out_dir: Path) -> None:
         (out_dir / "manifests" / cluster).mkdir(parents=True)
         for document in documents:
             path = out_dir / "manifests" / cluster / f"{document['kind'].lower()}-{document['metadata']['name']}.yaml"
-            path.write_text(yaml.safe_dump(document, sort_keys=False))
+            # safe_dump's text, from libyaml's C emitter (the pure-Python one: 4 % of the fleet's command)
+            path.write_text(yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False))
 
 
 def summary(render: Render, stack: str, out_dir: Path, seconds: float) -> str:

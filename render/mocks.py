@@ -3,6 +3,7 @@ hostnames; a real (fixed, never deployed) RSA key for tls.PrivateKey so the JWKS
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -138,7 +139,13 @@ class AccountMocks(pulumi.runtime.Mocks):
         return group_id, {"arn": arn}
 
     def _private_key(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        pem = MOCK_SIGNING_KEY.read_bytes()
-        public = serialization.load_pem_private_key(pem, password=None).public_key()
-        public_pem = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        return f"{name}-key", {"privateKeyPem": pem.decode(), "publicKeyPem": public_pem.decode()}
+        return f"{name}-key", _mock_key_pems()
+
+
+@functools.cache
+def _mock_key_pems() -> dict[str, str]:
+    """The fixed key's private and public PEM: parsed once per process, not per key (a 4096-bit key takes a while)."""
+    pem = MOCK_SIGNING_KEY.read_bytes()
+    public = serialization.load_pem_private_key(pem, password=None).public_key()
+    public_pem = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return {"privateKeyPem": pem.decode(), "publicKeyPem": public_pem.decode()}
