@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,13 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"stack {args.stack!r}: {invalid}", file=sys.stderr)
         return 2
     seconds = time.perf_counter() - started
-    target = args.out / args.stack
-    # Write beside the target and swap, so a failed run never leaves a half-written render behind.
-    args.out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{args.stack}-", dir=args.out))
-    artefacts.write(render, staging)
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
+    target = artefacts.publish(render, args.out, args.stack)
     print(artefacts.summary(render, args.stack, target, seconds))
     return 0
 

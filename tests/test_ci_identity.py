@@ -9,8 +9,7 @@ import json
 import pytest
 
 from foundation.settings.loading import SettingsError, settings_from_config
-from render.runtime import render_stack
-from tests.conftest import config, run
+from tests.conftest import config, example, run
 
 CI = {"owner": "acme", "repository": "rosa-foundation", "environment": "prod", "stateBucket": "acme-state"}
 # Actions AWS offers no resource to scope by; the only ones allowed on "*".
@@ -43,7 +42,7 @@ def covered(arn: str, statement: dict) -> bool:
 
 @pytest.fixture(scope="module", params=["staging", "prod"])
 def stack(request):
-    return render_stack(request.param)
+    return example(request.param)
 
 
 def test_off_by_default():
@@ -148,7 +147,7 @@ def test_the_pipeline_can_read_everything_it_deploys_so_its_refreshed_verificati
 
 
 def test_roles_are_created_only_under_the_stacks_boundary():
-    prod = render_stack("prod")
+    prod = example("prod")
     create = statements(prod, "iam")["CreateStackRoles"]
     boundary = "arn:aws:iam::333333333333:policy/rosa/prod/RosaPermissionsBoundary"
     assert create["Condition"] == {"StringEquals": {"iam:PermissionsBoundary": boundary}}

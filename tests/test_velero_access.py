@@ -17,8 +17,8 @@ import yaml
 
 from foundation import naming
 from policies.rules.resource_types import BUCKET_ENCRYPTION, BUCKET_POLICY
-from render.runtime import Render, render_stack
-from tests.conftest import ACCOUNT_ID, run
+from render.runtime import Render
+from tests.conftest import ACCOUNT_ID, example, run
 from tests.iam_evaluation import Decision, Document, evaluate, role_policies
 
 DATA = yaml.safe_load((Path(__file__).parent / "data" / "velero_requests.yaml").read_text())
@@ -101,7 +101,7 @@ class Stack:
 
 @functools.cache
 def rendered(name: str) -> Stack:
-    render = render_stack(name)
+    render = example(name)
     locations = tuple(_locations(render))
     account = locations[0].role_arn.split(":")[4]
     partition = locations[0].role_arn.split(":")[1]
@@ -288,3 +288,4 @@ def test_a_vault_that_serves_no_cluster_yet_admits_no_writer():
     key = f"arn:aws:s3:::{policy.inputs['bucket']}/daily/new-cluster/backups/x"
     decisions = [evaluate([everything], json.loads(policy.inputs["policy"]), administrator, a, key) for a in WRITES]
     assert not any(d.allowed for d in decisions), decisions
+
