@@ -52,12 +52,11 @@ clusters = {
     for cluster in settings.clusters
 }
 
-# 4. The shared backup vault, whose key admits every cluster's backup role.
+# 4. The shared backup vault, whose key admits every cluster's backup role (by name: it waits for none of them).
 shared_vault = None
 if settings.backup and not per_cluster_vaults:
-    writers = {name: f.backup_role_arn for name, f in clusters.items() if f.backup_role_arn}
     shared_plan = plans[names.shared_vault_bucket()]
-    shared_vault = BackupVault("backup-vault", BackupVaultArgs.of(names, shared_plan, writers), in_account)
+    shared_vault = BackupVault("backup-vault", BackupVaultArgs.of(names, shared_plan), in_account)
 
 # 5. The pipeline's keyless identity, where the stack turns it on.
 ci_identity = (

@@ -9,7 +9,7 @@ least-privilege replication role) for the region-loss case the seeds leave to th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -50,11 +50,9 @@ class BackupVaultArgs:
     partition: str
     key_defaults: KeyDefaults
     role_defaults: RoleDefaults
-    # cluster name -> its backup role ARN: the roles the vault key lets write and read backups
-    writers: Mapping[str, pulumi.Output[str]]
 
     @classmethod
-    def of(cls, names: StackNames, plan: VaultPlan, writers: Mapping[str, pulumi.Output[str]]) -> BackupVaultArgs:
+    def of(cls, names: StackNames, plan: VaultPlan) -> BackupVaultArgs:
         """The vault of `plan` as the stack's settings describe it (they must have a `backup` block)."""
         settings = names.settings
         if settings.backup is None:
@@ -67,7 +65,6 @@ class BackupVaultArgs:
             partition=settings.partition,
             key_defaults=KeyDefaults.of(settings),
             role_defaults=RoleDefaults.of(settings),
-            writers=writers,
         )
 
 
@@ -93,10 +90,17 @@ class BackupVault(pulumi.ComponentResource):
         replica_region = backup.replica_region
         replication_role = self._replication_role() if replica_region else None
 
-        writer_arns = list(args.writers.values())
-        # Through S3, for this vault's objects only.
-        key_use = (*_via_s3(plan.region), _encryption_context(plan.bucket_arn))
-        writers = (KeyGrant("BackupRoles", writer_arns, BACKUP_KEY_ACTIONS, key_use),) if writer_arns else ()
+        # The backup roles, through S3, for this vault's objects only. Named by the condition, not as principals: KMS
+        # refuses a principal that does not exist yet, so the key (and the replication behind it) would wait for
+        # every cluster's roles, and those for their issuers.
+        writers = ()
+        if plan.backup_role_arns:
+            key_use = (
+                *_via_s3(plan.region),
+                _encryption_context(plan.bucket_arn),
+                _backup_roles(plan.backup_role_arns),
+            )
+            writers = (KeyGrant("BackupRoles", ["*"], BACKUP_KEY_ACTIONS, key_use),)
         key_specs = [
             KeySpec(
                 purpose="backups",
@@ -130,8 +134,8 @@ class BackupVault(pulumi.ComponentResource):
             plan.bucket,
             plan.region,
             self.kms_key_arn,
-            grants=lambda arn: pulumi.Output.all(arn, *writer_arns).apply(
-                lambda arns: (_only_backup_roles_write(arns[0], arns[1:]),)
+            grants=lambda arn: arn.apply(
+                lambda vault_arn: (_only_backup_roles_write(vault_arn, plan.backup_role_arns),)
             ),
         )
         self._lifecycle(f"{name}-bucket", vault)
@@ -353,7 +357,7 @@ def _only_backup_roles_write(vault_arn: str, backup_role_arns: Sequence[str]) ->
     """Nobody but the backup roles writes or deletes the vault's objects: not ROSA's classic installer and image
     registry roles (s3:PutObject and s3:DeleteObject on "*"), not an administrator. Without backup roles, nobody."""
     exempt = (
-        (iam.Condition("ArnNotEquals", "aws:PrincipalArn", tuple(sorted(set(backup_role_arns)))),)
+        (iam.Condition("ArnNotEquals", "aws:PrincipalArn", _backup_roles(backup_role_arns).values),)
         if backup_role_arns
         else ()
     )
@@ -403,6 +407,12 @@ def replication_policy(
         ),
     )
     return iam.PolicyDocument(statements).to_json()
+
+
+def _backup_roles(backup_role_arns: Sequence[str]) -> iam.Condition:
+    """Exactly these roles, by ARN. A condition compares the caller's ARN as text, so it may name roles that do not
+    exist yet; a role deleted and made again under the same name and path matches again (a principal would not)."""
+    return iam.Condition("ArnEquals", "aws:PrincipalArn", tuple(sorted(set(backup_role_arns))))
 
 
 def _via_s3(region: str) -> tuple[iam.Condition, ...]:

@@ -113,9 +113,8 @@ class ClusterFoundation(pulumi.ComponentResource):
         )
         self.backup_role_arn = workload_roles.backup_role_arn
         vault = None
-        if plan and args.own_vault and self.backup_role_arn:
-            writers = {cluster.name: self.backup_role_arn}
-            vault = BackupVault(f"{name}-backup-vault", BackupVaultArgs.of(names, plan, writers), child)
+        if plan and args.own_vault:
+            vault = BackupVault(f"{name}-backup-vault", BackupVaultArgs.of(names, plan), child)
 
         group_ids = security_groups.group_ids if security_groups else {}
         # One Output for every fact, one plain summary built from it: at fleet scale each extra Output stage walked

@@ -61,6 +61,10 @@ class VaultPlan:
     retention_days: Mapping[BackupFrequency, int]
     noncurrent_version_days: int
     clusters: tuple[str, ...]
+    # The ARNs of those clusters' backup roles, from the settings alone: the vault's bucket and key policies admit
+    # exactly them without waiting for the roles to exist (a policy condition may name a role before it exists; a key
+    # policy's principal may not).
+    backup_role_arns: tuple[str, ...]
 
     def prefix(self, frequency: BackupFrequency, cluster: str) -> str:
         """`hourly/<cluster>`: where Velero keeps `cluster`'s backups of `frequency`."""
@@ -135,27 +139,25 @@ def vault_plans(names: StackNames) -> dict[str, VaultPlan]:
     backup = settings.backup
     if backup is None:
         return {}
-    plans: dict[str, VaultPlan] = {}
+    served: dict[str, list[ClusterSettings]] = {}
     for cluster in settings.clusters:
         bucket = names.vault_of(cluster)
-        if bucket is None:
-            continue
-        served = plans[bucket].clusters if bucket in plans else ()
-        plans[bucket] = _plan(names, backup, bucket, (*served, cluster.name))
-    if backup.vault == "shared" and not plans:  # an account stack's vault, before any cluster
-        bucket = names.shared_vault_bucket()
-        plans[bucket] = _plan(names, backup, bucket, ())
-    return plans
+        if bucket is not None:
+            served.setdefault(bucket, []).append(cluster)
+    if backup.vault == "shared" and not served:  # an account stack's vault, before any cluster
+        served[names.shared_vault_bucket()] = []
+    return {bucket: _plan(names, backup, bucket, clusters) for bucket, clusters in served.items()}
 
 
-def _plan(names: StackNames, backup: BackupSettings, bucket: str, clusters: tuple[str, ...]) -> VaultPlan:
+def _plan(names: StackNames, backup: BackupSettings, bucket: str, clusters: list[ClusterSettings]) -> VaultPlan:
     return VaultPlan(
         bucket=bucket,
         bucket_arn=names.bucket_arn(bucket),
         region=names.settings.region,
         retention_days={f: backup.retention_days.of(f) for f in BACKUP_FREQUENCIES},
         noncurrent_version_days=backup.noncurrent_version_days,
-        clusters=clusters,
+        clusters=tuple(cluster.name for cluster in clusters),
+        backup_role_arns=tuple(names.role_arn(names.backup_role(cluster).name) for cluster in clusters),
     )
 
 

@@ -16,6 +16,9 @@ The evaluator is Principal Mapper's local policy simulation (PyPI `principalmapp
   policies ... to allow access" (AWS KMS Developer Guide, "Key policies in AWS KMS" and "Default key policy");
 - across accounts both the resource policy and an identity policy must allow.
 
+PMapper matches a resource policy's `"Principal": "*"` as any caller but `{"AWS": "*"}` only as the account root;
+AWS reads both as any principal, so `evaluate` hands PMapper the first spelling.
+
 Known differences from AWS, which no test here depends on: resource ARNs match case-insensitively (S3 keys are
 case-sensitive); `StringNotLike` on an absent key fails (AWS: passes); permissions boundaries, SCPs and session
 policies are not passed in (a stack's `permissionsBoundary` is the customer's, outside the render).
@@ -31,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from foundation import naming
+from foundation import iam, naming
 from policies.rules.resource_types import IAM_POLICY, ROLE, ROLE_POLICY, ROLE_POLICY_ATTACHMENT
 from render.runtime import Render
 
@@ -91,10 +94,21 @@ def evaluate(
     owner = resource_account or principal_arn.split(":")[4]
     _REASONS.lines.clear()
     allowed = query_interface.local_check_authorization_full(
-        node, action, resource, dict(context or {}), dict(resource_policy or _EMPTY), owner
+        node, action, resource, dict(context or {}), _anyone_as_pmapper_reads(resource_policy or _EMPTY), owner
     )
     default = "an identity policy allows, nothing denies" if allowed else "nothing allows"
     return Decision(allowed, _REASONS.lines[-1] if _REASONS.lines else default)
+
+
+def _anyone_as_pmapper_reads(policy: Document) -> dict[str, Any]:
+    """`policy` with `"Principal": {"AWS": "*"}` spelt `"Principal": "*"`, which AWS reads the same ("All principals"
+    in the IAM User Guide's Principal element page) and PMapper matches as the caller: given the first, it matches
+    only the account root, so a key policy statement for any caller its conditions admit would seem to delegate."""
+    statements = [
+        {**statement, "Principal": "*"} if statement.get("Principal") == {"AWS": "*"} else statement
+        for statement in iam.listed(policy.get("Statement"))
+    ]
+    return {**policy, "Statement": statements}
 
 
 class _Reasons(logging.Handler):

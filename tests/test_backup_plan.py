@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from foundation import backup_plan
 from foundation.catalogue import load_catalogue
 
+ROLE = "arn:aws:iam::123456789012:role/alpha-openshift-adp-backup"
 PLAN = backup_plan.VaultPlan(
     bucket="vault",
     bucket_arn="arn:aws:s3:::vault",
@@ -16,8 +17,8 @@ PLAN = backup_plan.VaultPlan(
     retention_days={"hourly": 1, "daily": 7, "weekly": 30},
     noncurrent_version_days=7,
     clusters=("alpha",),
+    backup_role_arns=(ROLE,),
 )
-ROLE = "arn:aws:iam::123456789012:role/alpha-openshift-adp-backup"
 
 
 def by_kind(kind):

@@ -16,7 +16,7 @@ from foundation.names import StackNames
 from foundation.settings.loading import SettingsError, settings_from_config
 from render.mocks import MockAccount
 from render.runtime import run_program
-from tests.conftest import ACCOUNT_ID, cluster, config, document, inputs_of, run
+from tests.conftest import ACCOUNT_ID, cluster, config, document, example, inputs_of, run
 
 SHARED = {"vault": "shared"}
 VAULT = f"rosa-backups-{ACCOUNT_ID}-us-east-1"
@@ -271,3 +271,26 @@ def test_a_cluster_component_named_otherwise_cannot_move_its_backups():
     writes = next(s for s in grant["Statement"] if s["Sid"] == "OwnBackups")["Resource"]
     assert sorted(writes) == sorted(f"arn:aws:s3:::{backup['bucket']}/{p}/*" for p in velero)
     assert not any("renamed-grouping" in p for p in [*writes, *velero])
+
+
+def test_the_shared_vault_waits_for_no_cluster():
+    """Its key and bucket policies name the backup roles from the settings, so a cluster's slow issuer (a CloudFront
+    distribution takes minutes) delays neither the vault's encryption nor its replication."""
+    render = example("prod")
+    parents, by_urn = render.parents(), {r.urn: r for r in render.resources}
+
+    def under(resource, type_token: str) -> bool:
+        return any(a.type == type_token for a in render.ancestry(resource, parents))
+
+    def waits(resource, seen: set[str]) -> set[str]:
+        for urn in resource.waits_for:
+            if urn not in seen:
+                seen.add(urn)
+                waits(by_urn[urn], seen)
+        return seen
+
+    vault = [r for r in render.resources if under(r, "rosa-foundation:backup:BackupVault")]
+    assert len(vault) > 10
+    for resource in vault:
+        clusters = [u for u in waits(resource, set()) if under(by_urn[u], "rosa-foundation:cluster:ClusterFoundation")]
+        assert clusters == [], resource.name

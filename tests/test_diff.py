@@ -46,7 +46,9 @@ def test_an_unchanged_stack_shows_nothing(prod):
     assert "No change to any resource or IAM document." in diff.markdown(result)
 
 
-def test_adding_a_cluster_shows_its_resources_permissions_and_the_keys_new_principal(prod, prod_config):
+def test_adding_a_cluster_shows_its_resources_permissions_and_the_vault_key_admitting_its_backup_role(
+    prod, prod_config
+):
     after = [r.to_json() for r in run_main(with_cluster(prod_config, NEW_CLUSTER), stack="prod").resources]
     result = by_name(diff.diff_renders(prod, after, "prod", "base"))
     added = {name for name, change in result.items() if change.change == "added"}
@@ -60,12 +62,17 @@ def test_adding_a_cluster_shows_its_resources_permissions_and_the_keys_new_princ
         )
     ]
     assert trust.permissions_added[0][:2] == ("Allow", "sts:AssumeRoleWithWebIdentity")
-    # The shared vault's key now admits the new cluster's backup role; nothing else about it changed.
+    # The shared vault's key now admits the new cluster's backup role, by its ARN in the grant's condition (as a
+    # principal, the key would wait for the role); nothing else about it changed.
     (key_policy,) = result["backup-vault-keys-backups"].documents
-    assert key_policy.principals_added == [
-        ("Allow", "AWS", "arn:aws:iam::333333333333:role/rosa/prod/prod-fraud-openshift-adp-backup")
-    ]
-    assert key_policy.permissions_added == key_policy.permissions_removed == []
+    assert key_policy.principals_added == key_policy.principals_removed == []
+    before = {p[:3]: json.loads(p[3]) for p in key_policy.permissions_removed}
+    now = {p[:3]: json.loads(p[3]) for p in key_policy.permissions_added}
+    assert now.keys() == before.keys() == {("Allow", "kms:Decrypt", "*"), ("Allow", "kms:GenerateDataKey", "*")}
+    for grant, condition in now.items():
+        admitted = set(condition["ArnEquals"]["aws:PrincipalArn"]) - set(before[grant]["ArnEquals"]["aws:PrincipalArn"])
+        assert admitted == {"arn:aws:iam::333333333333:role/rosa/prod/prod-fraud-openshift-adp-backup"}
+        assert {**condition, "ArnEquals": {}} == {**before[grant], "ArnEquals": {}}
     assert not [
         c for c in result.values() if c.change == "changed" and c.name.startswith(("payments", "account-roles"))
     ]

@@ -19,7 +19,7 @@ SETTINGS = config(backup={"vault": "shared", "bucketName": "acme-backups"})
 def vault_named(name, opts=None) -> list[dict]:
     def program():
         names = StackNames(settings_from_config(SETTINGS))
-        BackupVault(name, BackupVaultArgs.of(names, vault_plans(names)["acme-backups"], {}), opts)
+        BackupVault(name, BackupVaultArgs.of(names, vault_plans(names)["acme-backups"]), opts)
 
     render = run_program(program, SETTINGS, stack="test", account=MockAccount("aws", ACCOUNT_ID, "us-east-1"))
     return [r.to_json() for r in render.resources]
