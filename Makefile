@@ -50,7 +50,7 @@ graph: render  ## Mermaid diagram of one stack: build/$(STACK)/graph.mmd
 diff:  ## IAM-aware diff of one stack against a git ref: build/diff/$(STACK).{md,json}
 	$(PYTHON) -m render.diff $(STACK) --base $(BASE)
 
-benchmark:  ## render 1, 10 and 100 fleet clusters against their floors: benchmarks/results.md
+benchmark:  ## render 1, 10, 100 and 300 (split) fleet clusters against their floors: benchmarks/results.md
 	$(PYTHON) -m benchmarks.render_benchmark
 
 clean:

@@ -20,9 +20,10 @@ from benchmarks.fleet_stack import (
     split_files,
     write_split,
 )
+from benchmarks.render_benchmark import floor
 from foundation.settings.loading import check_account_stack, settings_from_config
 from foundation.stack_files import STACKS_DIR, stack_config, stack_file
-from render.runtime import PROJECT_ROOT, Registered, Render
+from render.runtime import PROJECT_ROOT, Registered, Render, mock_account, run_program
 from tests.conftest import example
 
 EXAMPLES = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in STACKS_DIR.glob("Pulumi.*.yaml"))
@@ -107,3 +108,24 @@ def test_a_sampled_split_fleet_stack_holds_one_cluster_and_reads_the_account_sta
     topology = render.outputs["clusters"][name]["topology"]
     assert render.outputs["clusters"][name]["accountRoleArns"] == account[topology]
     assert json.loads(stack_config(stack_file(stack))["rosa-foundation:clusters"])[0]["name"] == name
+
+
+@pytest.mark.parametrize("stack", ["prod", "split-classic"])
+def test_the_benchmarks_same_graph_floor_registers_the_programs_graph_without_the_program(stack):
+    """The floor the render is held to: the same resources, components, parents, provider, options, dependencies and
+    waits, with none of the program's settings, logic or outputs."""
+    render = example(stack)
+    config = stack_config(stack_file(stack))
+    account = mock_account(config, {config.get("rosa-foundation:accountStack", ""): {}})
+    replayed = run_program(floor("same-graph", render), config, stack=stack, account=account)
+
+    def graph(of: Render) -> set[tuple]:
+        return {
+            (r.type, r.name, r.parent, r.provider_urn, r.options["protect"], r.options["retainOnDelete"],
+             tuple(sorted(r.dependencies)), len(r.waits_for))
+            for r in of.resources
+            if r.type != "pulumi:pulumi:Stack"
+        }  # fmt: skip
+
+    assert graph(replayed) == graph(render)
+    assert replayed.outputs == {}
