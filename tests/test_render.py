@@ -111,25 +111,31 @@ def test_outputs_json_holds_the_stack_outputs(rendered, stack):
         assert summary["rosaCreateClusterArgs"][:3] == ["rosa", "create", "cluster"]
 
 
-def test_the_command_writes_exactly_the_files_of_a_render_in_another_process(rendered, tmp_path):
-    """Renders are deterministic across processes, and the command writes nothing but the render (a split cluster
-    stack renders its account stack first)."""
-    for stack in ("prod", "split-classic"):
-        assert render_cli(stack, "--out", str(tmp_path)).returncode == 0
-        written = {
-            p.relative_to(tmp_path / stack): p.read_bytes() for p in (tmp_path / stack).rglob("*") if p.is_file()
-        }
+@pytest.fixture(scope="module")
+def commands(tmp_path_factory) -> tuple[Path, dict[str, subprocess.CompletedProcess]]:
+    """prod and a split cluster stack (which renders its account stack first), each rendered by the command."""
+    out = tmp_path_factory.mktemp("commands")
+    return out, {stack: render_cli(stack, "--out", str(out)) for stack in ("prod", "split-classic")}
+
+
+def test_the_command_writes_exactly_the_files_of_a_render_in_another_process(rendered, commands):
+    """Renders are deterministic across processes, and the command writes nothing but the render."""
+    out, results = commands
+    for stack, result in results.items():
+        assert result.returncode == 0, result.stderr
+        written = {p.relative_to(out / stack): p.read_bytes() for p in (out / stack).rglob("*") if p.is_file()}
         shared = {p.relative_to(rendered / stack): p.read_bytes() for p in (rendered / stack).rglob("*") if p.is_file()}
         assert written.keys() == shared.keys() and len(written) > 10, stack
         assert [name for name, text in written.items() if shared[name] != text] == [], stack
 
 
-def test_the_summary_counts_resources_per_type_and_cluster(tmp_path):
-    result = render_cli("prod", "--out", str(tmp_path))
-    assert "rendered stack 'prod':" in result.stdout
-    assert "aws:iam/role:Role" in result.stdout
-    assert "payments" in result.stdout and "(account-wide)" in result.stdout
-    assert str(tmp_path / "prod") in result.stdout
+def test_the_summary_counts_resources_per_type_and_cluster(commands):
+    out, results = commands
+    stdout = results["prod"].stdout
+    assert "rendered stack 'prod':" in stdout
+    assert "aws:iam/role:Role" in stdout
+    assert "payments" in stdout and "(account-wide)" in stdout
+    assert str(out / "prod") in stdout
 
 
 def test_invalid_config_exits_non_zero_with_the_message_and_writes_nothing(tmp_path):
