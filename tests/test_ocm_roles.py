@@ -304,3 +304,22 @@ def test_the_pipelines_policies_still_fit_iams_limit_with_an_admin_ocm_role_and_
                                                    ocmRole=ocm_role("admin"), userRoles=USERS)))  # fmt: skip
     for document_ in (*ci_permissions.deploy_policies(names).values(), pipeline_boundary.boundary_policy(names)):
         assert len(document_.to_json()) <= ci_permissions.MANAGED_POLICY_SIZE
+
+
+def test_an_admin_ocm_role_under_the_pipelines_boundary_creates_only_roles_that_carry_it():
+    """OCM acting through the admin role (its Red Hat documents) is bound by the boundary every stack role carries."""
+    pipeline = Pipeline(run(ciIdentity=CI, permissionsBoundary=BOUNDARY, ocmRole=ocm_role("admin")))
+    role = pipeline.role("ocm-roles-ocm-role")
+    documents = [
+        json.loads(p["policy"]) for p in policies_of(pipeline.render, "ManagedOpenShift-OCM-Role-16502874").values()
+    ]
+
+    def may(action: str, resource: str, context: dict[str, str]) -> bool:
+        return evaluate(documents, None, role, action, resource, context, boundary=pipeline.boundary).allowed
+
+    new_role = f"arn:aws:iam::{ACCOUNT_ID}:role/ManagedOpenShift-HCP-ROSA-Installer-Role"
+    assert may("iam:CreateRole", new_role, {"iam:PermissionsBoundary": BOUNDARY})
+    assert not may("iam:CreateRole", new_role, {})
+    assert may("iam:GetRole", new_role, {})
+    provider = f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/oidc.op1.openshiftapps.com/{'a' * 32}"
+    assert not may("iam:DeleteOpenIDConnectProvider", provider, {})
