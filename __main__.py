@@ -8,6 +8,7 @@ from components.backup_vault import BackupVault, BackupVaultArgs
 from components.ci_identity import CiIdentity, CiIdentityArgs
 from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
 from components.encryption_keys import KeyDefaults
+from components.ocm_roles import OcmRoles, OcmRolesArgs
 from components.oidc_provider import oidc_providers
 from components.provider import account_provider
 from components.role import RoleDefaults
@@ -49,6 +50,12 @@ account_roles: AccountRoleArns | None = (
     else None
     if settings.layout == "vpc-owner"
     else AccountRoles("account-roles", AccountRolesArgs.of(names, role_defaults), in_account)
+)
+#    Beside them, where the settings ask: the OCM role and user roles that link the account to Red Hat's OCM.
+ocm_roles = (
+    OcmRoles("ocm-roles", OcmRolesArgs.of(names, role_defaults), in_account)
+    if settings.ocm_role or settings.user_roles
+    else None
 )
 
 # 4. A VPC owner stack shares its VPC with each cluster it serves, in another account: roles trusted by that
@@ -109,3 +116,5 @@ if account_roles:
 if settings.shared_vpc:
     pulumi.export(outputs.SHARED_VPC, {"vpcId": settings.shared_vpc.vpc_id, "clusters": shares})
 pulumi.export(outputs.CI_IDENTITY, ci_identity.summary if ci_identity else None)
+if ocm_roles:  # only where the settings ask, so that other stacks' outputs stay as they were
+    pulumi.export(outputs.OCM_ROLES, ocm_roles.summary)

@@ -17,6 +17,7 @@ from typing import Literal
 from foundation import naming, shared_vpc
 from foundation.catalogue import SHARED_VPC_ROLES, AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
 from foundation.naming import IamName
+from foundation.ocm_names import OcmNames
 from foundation.project import PROJECT, config_key
 from foundation.settings.models import (
     ClusterSettings,
@@ -117,6 +118,11 @@ class StackNames:
     def replication_role_arn(self, vault_bucket: str) -> str:
         return self.role_arn(self.replication_role(vault_bucket).name)
 
+    @property
+    def ocm(self) -> OcmNames:
+        """The names of the OCM role, its policies and the user roles (`foundation.ocm_names`)."""
+        return OcmNames(self.settings)
+
     def ci_role(self, kind: CiRoleKind) -> IamName:
         """`<account prefix>-github-<kind>-<environment>`: the pipeline's deploy or preview role."""
         ci = self.settings.ci_identity
@@ -169,6 +175,7 @@ class StackNames:
         if settings.backup and settings.backup.replica_region:
             for vault in self.vaults():
                 yield f"vault/{vault.name}/replication-role", self.replication_role(vault.name)
+        yield from self.ocm.iam_names()
         if settings.ci_identity:
             for kind in CI_ROLE_KINDS:
                 yield f"ci/{kind}-role", self.ci_role(kind)

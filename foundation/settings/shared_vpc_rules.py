@@ -18,6 +18,8 @@ _OWNER_HOLDS_NONE = {
     "accountRoleTopologies": "an owner stack makes no account roles: they are in the cluster's account",
     "accountStack": "only read by layout 'cluster'",
     "backup": "an owner stack holds no clusters to back up",
+    "ocmRole": "the OCM role links the clusters' account to Red Hat's OCM, not the VPC owner's",
+    "userRoles": "user roles link the clusters' account to Red Hat's OCM, not the VPC owner's",
 }
 
 
@@ -36,6 +38,8 @@ def owner_problems(settings: StackSettings) -> Iterator[str]:
         "accountRoleTopologies": settings.account_role_topologies,
         "accountStack": settings.account_stack,
         "backup": settings.backup,
+        "ocmRole": settings.ocm_role,
+        "userRoles": settings.user_roles,
     }
     for key, why in _OWNER_HOLDS_NONE.items():
         if held[key]:
