@@ -20,9 +20,10 @@ from moto import mock_aws
 
 from foundation import naming
 from foundation.settings.loading import SettingsError, settings_from_config
+from foundation.settings.shared_vpc_rules import account_boundary_problems
 from policies.rules.resource_types import HOSTED_ZONE, ROLE, ROLE_POLICY_ATTACHMENT
 from render.runtime import Render, render_stack, run_main, stack_config, stack_file
-from tests.conftest import cluster, config
+from tests.conftest import ACCOUNT_ID, cluster, config
 from tests.iam_evaluation import Document, evaluate, role_policies
 from tests.moto_account import MotoMocks
 from tests.test_rosa_create_cluster import parse, violations
@@ -407,3 +408,15 @@ def test_under_the_pipelines_boundary_the_cluster_roles_may_assume_exactly_their
             refused = evaluate([EVERYTHING], trusting(principal), principal, "sts:AssumeRole", other,
                                resource_account=OWNER_ACCOUNT, boundary=boundary)  # fmt: skip
             assert not refused.allowed, (principal, refused.reason)
+
+
+def test_a_split_cluster_in_a_shared_vpc_under_its_account_stacks_pipeline_boundary_is_refused():
+    ci = {"owner": "a", "repository": "b", "repositoryId": 1, "environment": "c"}
+    boundary = f"arn:aws:iam::{ACCOUNT_ID}:policy/PipelineBoundary"
+    account = dict(clusters=None, layout="account", accountRoleTopologies=["hcp"])
+    with_pipeline = settings_from_config(config(**account, ciIdentity=ci, permissionsBoundary=boundary))
+    without = settings_from_config(config(**account))
+    cluster_stack = settings_from_config(config(layout="cluster", accountStack="a", clusters=[cluster(network=SHARED)]))
+    (problem,) = account_boundary_problems(cluster_stack, with_pipeline)
+    assert problem.startswith("rosa-foundation:clusters[0].network.sharedVpc: the account stack's pipeline boundary")
+    assert list(account_boundary_problems(cluster_stack, without)) == []

@@ -17,7 +17,7 @@ from foundation.project import PROJECT, REGION_KEY, config_key, shown
 from foundation.settings.models import ManagedOidc, SelfHostedOidc, StackSettings
 from foundation.settings.rosa_rules import account_stack_problems
 from foundation.settings.rules import cross_field_problems
-from foundation.settings.shared_vpc_rules import owner_stack_problems
+from foundation.settings.shared_vpc_rules import account_boundary_problems, owner_stack_problems
 from foundation.stack_files import STACKS_DIR, StackFileError, stack_config, stack_file, stacks_dir
 
 # Config namespaces this program reads: its own, its providers' and Pulumi's. Any other is a typo, never ignored.
@@ -122,7 +122,7 @@ def check_account_stack(settings: StackSettings, stack: str, stacks_dir: Path = 
         ) from None
     except StackFileError as unreadable:
         raise SettingsError([f"{here}: {unreadable}"]) from None
-    if problems := list(account_stack_problems(settings, account)):
+    if problems := [*account_stack_problems(settings, account), *account_boundary_problems(settings, account)]:
         raise SettingsError(problems)
 
 

@@ -143,6 +143,22 @@ def owner_stack_problems(settings: StackSettings, owners: Mapping[str, StackSett
             yield f"{here}: does not share subnet(s) {', '.join(missing)} with cluster {cluster.name!r}"
 
 
+def account_boundary_problems(settings: StackSettings, account: StackSettings) -> Iterator[str]:
+    """A split cluster stack's shared-VPC cluster under its account stack's pipeline boundary: that boundary (on the
+    Installer there, and on this stack's roles through `permissionsBoundary`) lets no role assume one beyond the
+    account stack's, the owner's included; only a stack that holds the cluster and its pipeline identity together (the
+    single layout) widens it by the owner's two roles' exact ARNs."""
+    if not account.ci_identity:
+        return
+    for i, cluster in enumerate(settings.clusters):
+        if cluster.network and cluster.network.shared_vpc:
+            yield (
+                f"{config_key('clusters')}[{i}].network.sharedVpc: the account stack's pipeline boundary "
+                f"({config_key('ciIdentity')} there) denies its roles, the Installer included, assuming the VPC "
+                "owner's roles; keep a shared-VPC cluster with its pipeline identity in one stack (layout 'single')"
+            )
+
+
 def _agreed(
     settings: StackSettings, operator_prefix: str, owner: StackSettings, served: SharedVpcClusterSettings
 ) -> Iterator[tuple[str, object, object]]:
