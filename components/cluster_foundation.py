@@ -49,7 +49,8 @@ class ClusterFoundationArgs:
 
 class ClusterFoundation(pulumi.ComponentResource):
     """One cluster's operator roles, KMS keys, security groups, workload and backup roles (and its backup vault when
-    vaults are per cluster), all trusting its issuer's OIDC provider.
+    vaults are per cluster), all trusting its issuer's OIDC provider; in another account's VPC, the grants of its
+    Installer and operator roles on the VPC owner's two roles (`SharedVpcAccess`).
 
     Outputs: backup_role_arn (None without backups), rosa_create_cluster_args (the `rosa create cluster` arguments
     that use exactly these resources), summary (`ClusterOutputs`, the cluster's stack output).
