@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from foundation import iam, naming, oidc_documents, tags
-from foundation.catalogue import load_catalogue
+from foundation import iam, naming, oidc_documents, shared_vpc, tags
+from foundation.catalogue import SHARED_VPC_ROLES, load_catalogue
+from foundation.ci_shared_vpc import shared_vpc_statements
 from foundation.names import CI_ROLE_KINDS, KMS_ALIAS_ROOT, StackNames
 from foundation.settings.models import SelfHostedOidc, StackSettings
 
@@ -76,7 +77,7 @@ def deploy_policies(names: StackNames) -> dict[str, iam.PolicyDocument]:
         "iam": tuple(_iam(names)),
         "storage": (*_buckets(names), *_state(names)),
         "keys": tuple(_keys(names)),
-        "network": (*_security_groups(names.settings), *_cloudfront(names)),
+        "network": (*_security_groups(names.settings), *_cloudfront(names), *shared_vpc_statements(names.settings)),
     }
     policies = {concern: iam.PolicyDocument(statements) for concern, statements in documents.items() if statements}
     for i, document in enumerate(_split(oidc_provider_arns(names)), start=1):
@@ -103,6 +104,8 @@ def role_name_patterns(names: StackNames) -> list[str]:
     patterns = [f"{settings.account_role_prefix}-*"]
     patterns += sorted({f"{c.operator_prefix}-*" for c in settings.clusters})
     patterns += sorted({names.workload_role(c, w).name for c in settings.clusters for w in c.workload_roles})
+    served = settings.shared_vpc.clusters if settings.shared_vpc else ()
+    patterns += [shared_vpc.role(c.name, kind).name for c in served for kind in SHARED_VPC_ROLES]
     return [names.role_arn(p) for p in dict.fromkeys(patterns)]
 
 
@@ -130,6 +133,8 @@ def attachable_policy_arns(names: StackNames) -> list[str]:
         if spec.managed_policy
     }
     arns = [naming.aws_managed_policy_arn(settings.partition, name) for name in sorted(managed)]
+    if settings.shared_vpc:  # the owner's roles: AWS's ROSASharedVPC* policies
+        arns += [shared_vpc.managed_policy_arn(settings.partition, kind) for kind in SHARED_VPC_ROLES]
     arns += stack_policy_arns(names)
     arns += sorted({arn for c in settings.clusters for w in c.workload_roles for arn in w.managed_policy_arns})
     return arns

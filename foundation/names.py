@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from foundation import naming
-from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
+from foundation import naming, shared_vpc
+from foundation.catalogue import SHARED_VPC_ROLES, AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
 from foundation.naming import IamName
 from foundation.ocm_names import OcmNames
 from foundation.project import PROJECT, config_key
@@ -72,9 +72,8 @@ class StackNames:
 
     def account_role(self, topology: Topology, spec: AccountRoleSpec) -> IamName:
         """`<prefix>-<role>-Role`, e.g. `ManagedOpenShift-HCP-ROSA-Installer-Role` (rosa create account-roles)."""
-        return IamName(
-            "role", (self.settings.account_role_prefix, spec.role, "Role"), f"{topology} account role {spec.role}"
-        )
+        parts = naming.account_role_parts(self.settings.account_role_prefix, spec.role)
+        return IamName("role", parts, f"{topology} account role {spec.role}")
 
     def classic_account_policy(self, spec: AccountRoleSpec) -> IamName:
         """`<prefix>-<role>-Role-Policy`: a classic account role's permissions."""
@@ -88,7 +87,7 @@ class StackNames:
 
     def operator_role(self, cluster: ClusterSettings, spec: OperatorRoleSpec) -> IamName:
         """`<operator prefix>-<namespace>-<operator>` (rosa create operator-roles)."""
-        parts = (cluster.operator_prefix, spec.namespace, spec.operator)
+        parts = naming.operator_role_parts(cluster.operator_prefix, spec.namespace, spec.operator)
         return IamName("role", parts, f"cluster {cluster.name!r} operator role {spec.slug}")
 
     def workload_role(self, cluster: ClusterSettings, workload: WorkloadRoleSettings) -> IamName:
@@ -168,6 +167,11 @@ class StackNames:
                 yield f"{here}/backup-role", self.backup_role(cluster)
             for workload in cluster.workload_roles:
                 yield f"{here}/workload-role/{workload.slug}", self.workload_role(cluster, workload)
+            for kind in SHARED_VPC_ROLES if cluster.network and cluster.network.shared_vpc else ():
+                yield f"{here}/shared-vpc-policy/{kind}", shared_vpc.assume_policy(cluster.name, kind)
+        for served in settings.shared_vpc.clusters if settings.shared_vpc else ():
+            for kind in SHARED_VPC_ROLES:
+                yield f"shared-vpc/{served.name}/{kind}-role", shared_vpc.role(served.name, kind)
         if settings.backup and settings.backup.replica_region:
             for vault in self.vaults():
                 yield f"vault/{vault.name}/replication-role", self.replication_role(vault.name)

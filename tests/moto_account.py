@@ -3,7 +3,8 @@ and its outputs are moto's answers. After the program runs, a test reads the acc
 
 What moto cannot hold or check is left to the offline mocks and to the project's own validation (see
 ../shared/reference/moto.md): the OIDC discovery objects (moto's reading of a TLS-only bucket policy refuses every
-object call), CloudFront, and every IAM condition's meaning.
+object call), CloudFront, AWS RAM's principal and resource associations (moto 5.2.5 answers AssociateResourceShare
+"Not yet implemented"), and every IAM condition's meaning.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class MotoMocks(pulumi.runtime.Mocks):
             "aws:ec2/securityGroup:SecurityGroup": self._security_group,
             "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": self._ingress_rule,
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": self._egress_rule,
+            "aws:route53/zone:Zone": self._hosted_zone,
+            "aws:ram/resourceShare:ResourceShare": self._resource_share,
         }
 
     def client(self, service: str, region: str | None = None) -> Any:
@@ -289,6 +292,31 @@ class MotoMocks(pulumi.runtime.Mocks):
         authorize = getattr(self.client("ec2", inputs.get("region")), call)
         rules = authorize(GroupId=inputs["securityGroupId"], IpPermissions=[_permission(inputs)])["SecurityGroupRules"]
         return rules[0]["SecurityGroupRuleId"], {}
+
+    # --- Route53, RAM -------------------------------------------------------------------------------------------
+
+    def _hosted_zone(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        (vpc,) = inputs["vpcs"]  # a private zone, in the shared VPC (pulumi-aws associates further ones separately)
+        zone = self.client("route53").create_hosted_zone(
+            Name=inputs["name"],
+            CallerReference=name,
+            HostedZoneConfig={"Comment": inputs["comment"], "PrivateZone": True},
+            VPC={"VPCRegion": vpc["vpcRegion"], "VPCId": vpc["vpcId"]},
+        )["HostedZone"]
+        zone_id = zone["Id"].rsplit("/", 1)[-1]
+        if inputs.get("tags"):
+            self.client("route53").change_tags_for_resource(
+                ResourceType="hostedzone", ResourceId=zone_id, AddTags=_tags(inputs["tags"])
+            )
+        return zone_id, {"zoneId": zone_id, "arn": f"arn:aws:route53:::hostedzone/{zone_id}", "nameServers": []}
+
+    def _resource_share(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        share = self.client("ram").create_resource_share(
+            name=inputs["name"],
+            allowExternalPrincipals=bool(inputs.get("allowExternalPrincipals")),
+            tags=[{"key": k, "value": v} for k, v in (inputs.get("tags") or {}).items()],
+        )["resourceShare"]
+        return share["resourceShareArn"], {"arn": share["resourceShareArn"]}
 
 
 def _permission(inputs: dict[str, Any]) -> dict[str, Any]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import AfterValidator, Field, model_validator
 
 from foundation import iam, naming
 from foundation.catalogue import (
@@ -25,6 +24,7 @@ from foundation.catalogue import (
     minor_version,
     version_key,
 )
+from foundation.settings.shared_vpc_models import SharedVpcOwnerSettings, SharedVpcSettings
 from foundation.settings.types import (
     AccountId,
     Action,
@@ -46,6 +46,7 @@ from foundation.settings.types import (
     RoleArn,
     RoleNamePart,
     RolePrefix,
+    StackReferenceName,
     SubnetId,
     TagKey,
     TagValue,
@@ -53,12 +54,11 @@ from foundation.settings.types import (
     VpcId,
     matching,
 )
+from foundation.settings.types import (
+    SettingsModel as _Model,
+)
 
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=False)
 
 
 class ManagedOidc(_Model):
@@ -160,6 +160,7 @@ class NetworkSettings(_Model):
     egress_cidrs: tuple[Cidr, ...] = ("0.0.0.0/0",)  # nodes pull images and reach AWS APIs (through NAT or proxy)
     subnet_ids: tuple[SubnetId, ...] = ()  # `rosa create cluster --subnet-ids`: required for HCP and with vpc_id
     private: bool = False  # the API reachable only from the VPC: HCP `--private`, classic `--private-link`
+    shared_vpc: SharedVpcSettings | None = None  # the subnets are another account's, shared through AWS RAM
 
 
 class ClusterSettings(_Model):
@@ -348,19 +349,10 @@ class StackSettings(_Model):
     quotas: QuotaSettings = Field(default_factory=QuotaSettings)
     # single: one stack for the account and its clusters. account / cluster: the split layout for large fleets, an
     # account stack and one stack per cluster reading the account stack's outputs (README, "One stack or many").
-    layout: Literal["single", "account", "cluster"] = "single"
-    account_stack: (
-        Annotated[
-            str,
-            AfterValidator(
-                matching(
-                    r"(?:[\w.-]+/){0,2}[\w.-]+",
-                    "a stack reference: <stack>, <project>/<stack> or <org>/<project>/<stack>",
-                )
-            ),
-        ]
-        | None
-    ) = None
+    # vpc-owner: the VPC owner's account in HCP shared VPC, serving clusters of other accounts (`shared_vpc`).
+    layout: Literal["single", "account", "cluster", "vpc-owner"] = "single"
+    account_stack: StackReferenceName | None = None
+    shared_vpc: SharedVpcOwnerSettings | None = None  # layout vpc-owner only
 
     # --- derived facts ------------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from foundation.names import StackNames
 from foundation.networks import world_covered
 from foundation.partitions import partition_of
 from foundation.project import config_key, shown
-from foundation.settings import rosa_rules
+from foundation.settings import rosa_rules, shared_vpc_rules
 from foundation.settings.models import SelfHostedOidc, StackSettings
 from foundation.settings.safety_rules import safety_problems
 from foundation.settings.types import MAX_PREFIX, valid_bucket_name
@@ -31,6 +31,7 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems += [*_tag_problems(settings, names), *_backup_problems(settings, names)]
     problems += [*_network_problems(settings, names), *_workload_problems(settings, names)]
     problems += rosa_rules.create_cluster_problems(settings, names)
+    problems += [*shared_vpc_rules.owner_problems(settings), *shared_vpc_rules.cluster_problems(settings)]
     problems += [*_layout_problems(settings, names), *_name_collisions(settings, names)]
     problems += _bucket_collisions(settings, names)
     problems += [*rosa_rules.managed_issuer_problems(settings), *rosa_rules.shared_issuer_problems(settings, names)]
@@ -166,6 +167,8 @@ def _backup_problems(settings: StackSettings, names: StackNames) -> Iterator[str
 
 def _layout_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
     here = config_key("layout")
+    if settings.layout == "vpc-owner":  # shared_vpc_rules.owner_problems
+        return
     if settings.layout == "single":
         if settings.account_stack:
             yield f"{config_key('accountStack')}: only read by layout 'cluster'; {here} is 'single'"

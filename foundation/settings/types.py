@@ -12,13 +12,20 @@ import unicodedata
 from collections.abc import Callable
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
 
 from foundation.catalogue import load_catalogue
 from foundation.iam_actions import condition_operators, unknown_action
 from foundation.partitions import region_problem
 
 MAX_PREFIX = 32  # rosa's limit for --prefix and --operator-roles-prefix
+
+
+class SettingsModel(BaseModel):
+    """A block of the stack file: frozen, unknown keys refused, camelCase keys as written."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=False)
 
 
 def matching(pattern: str, allowed: str) -> Callable[[str], str]:
@@ -244,3 +251,24 @@ def _openshift_version(value: str) -> str:
 
 
 OpenShiftVersion = Annotated[str, AfterValidator(_openshift_version)]
+
+
+# A stack the program reads through a StackReference: `<stack>`, `<project>/<stack>` or `<org>/<project>/<stack>`.
+StackReferenceName = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"(?:[\w.-]+/){0,2}[\w.-]+", "a stack reference: <stack>, <project>/<stack> or <org>/<project>/<stack>"
+        )
+    ),
+]
+# A base domain reserved in OCM (`rosa create dns-domain --hosted-cp`), e.g. `a1b2.p3.openshiftapps.com`.
+BaseDomain = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"(?=.{1,200}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+            "a lower-case DNS name such as a1b2.p3.openshiftapps.com, as `rosa list dns-domains` shows it",
+        )
+    ),
+]
