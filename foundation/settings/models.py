@@ -53,6 +53,9 @@ from foundation.settings.types import (
 )
 
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
+# What `rosa-foundation:adopt` may name: resources rosa's `create account-roles`, `create operator-roles` and
+# `create oidc-provider` made, which the stack then imports instead of creating (foundation/adoption.py).
+AdoptKind = Literal["account-roles", "operator-roles", "oidc-providers"]
 
 
 class _Model(BaseModel):
@@ -340,6 +343,8 @@ class StackSettings(_Model):
         ]
         | None
     ) = None
+    # Import what rosa already made, by kind (README, "Adopting an account rosa already set up"); () imports nothing.
+    adopt: tuple[AdoptKind, ...] = ()
 
     # --- derived facts ------------------------------------------------------------------------------------------
 

@@ -181,3 +181,24 @@ def shared_issuer_problems(settings: StackSettings, names: StackNames) -> Iterat
                 f"service account there can assume this cluster's {', '.join(roles)} by the same namespace and name; "
                 f"give the cluster an OIDC config of its own, or set {here}.allowRolesOnSharedIssuer: true to accept it"
             )
+
+
+def adopt_problems(settings: StackSettings) -> Iterator[str]:
+    """What `rosa-foundation:adopt` cannot mean: a kind named twice, account roles in a cluster stack of the split
+    layout (its account stack holds them), or a kind of which the stack declares nothing (no import would happen)."""
+    key = config_key("adopt")
+    seen: set[str] = set()
+    for i, kind in enumerate(settings.adopt):
+        here = f"{key}[{i}] = {kind!r}"
+        if kind in seen:
+            yield f"{here}: named twice; name each kind once"
+        seen.add(kind)
+        if kind == "account-roles" and settings.layout == "cluster":
+            yield f"{here}: a cluster stack reads its account roles from its account stack; adopt them there"
+        elif kind == "operator-roles" and not settings.clusters and "classic" not in settings.topologies:
+            yield f"{here}: the stack has no cluster and no classic operator policy to adopt"
+        elif kind == "oidc-providers" and not any(isinstance(c.oidc, ManagedOidc) for c in settings.clusters):
+            yield (
+                f"{here}: no cluster of the stack is on a managed OIDC config; a self-hosted issuer's provider is "
+                "created with its bucket, never adopted"
+            )
