@@ -4,7 +4,7 @@ STACK ?= dev
 BASE ?= origin/main
 STACKS := $(sort $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml)))
 
-.PHONY: setup test lint workflows unit render render-all check check-all graph diff benchmark clean
+.PHONY: setup test lint workflows unit render render-all check check-all graph diff benchmark clean adopt-report
 
 setup:  ## create .venv with the pinned dependencies
 	python3 -m venv .venv
@@ -48,3 +48,6 @@ benchmark:  ## render 1, 10 and 100 fleet clusters against their floors: benchma
 
 clean:
 	rm -rf build
+
+adopt-report: render-all  ## read-only: what the account holds against what STACK declares and imports (README, "Adopting an account rosa already set up")
+	$(PYTHON) -m tools.adopt_report $(STACK)
