@@ -105,14 +105,19 @@ def lint(iam_dir: Path, accepted: list[dict[str, str]]) -> list[LintFinding]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policies.iam_lint", description=__doc__)
-    parser.add_argument("stack")
+    parser.add_argument("stacks", nargs="+", metavar="stack", help="one or more (`make check-all`: every stack)")
     parser.add_argument("--build", type=Path, default=PROJECT_ROOT / "build")
     args = parser.parse_args(argv)
-    iam_dir = args.build / args.stack / "iam"
+    accepted = load_accepted()
+    return max(_lint_stack(stack, args.build, accepted) for stack in args.stacks)
+
+
+def _lint_stack(stack: str, build: Path, accepted_findings: list[dict[str, str]]) -> int:
+    iam_dir = build / stack / "iam"
     if not iam_dir.is_dir():
-        print(f"no render at {iam_dir}: run `make render STACK={args.stack}` first", file=sys.stderr)
+        print(f"no render at {iam_dir}: run `make render STACK={stack}` first", file=sys.stderr)
         return 2
-    findings = lint(iam_dir, load_accepted())
+    findings = lint(iam_dir, accepted_findings)
     failing = [f for f in findings if f.fails]
     accepted = [f for f in findings if f.accepted_because]
     for finding in failing:
@@ -122,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     low = Counter(f.issue for f in findings if not f.fails and not f.accepted_because)
     documents = len(list(iam_dir.glob("*.json")))
     print(
-        f"IAM lint of {args.stack!r}: {documents} documents, {len(failing)} failing, {len(accepted)} accepted, "
+        f"IAM lint of {stack!r}: {documents} documents, {len(failing)} failing, {len(accepted)} accepted, "
         f"LOW (reported, not failing): {dict(sorted(low.items())) or 'none'}"
     )
     return 1 if failing else 0

@@ -15,7 +15,7 @@ import yaml
 from foundation.settings.loading import SettingsError, check_account_stack, settings_from_config
 from foundation.stack_files import StackFileError, stack_config, stack_file
 from render.runtime import render_stack, run_main
-from tests.conftest import cluster, config
+from tests.conftest import cluster, config, example
 
 ACCOUNT = "acme-platform/rosa-foundation/split-account"
 
@@ -31,15 +31,17 @@ def subtree(render, cluster_name: str) -> dict[tuple[str, str], dict]:
 
 
 def test_the_account_stack_holds_only_account_wide_resources():
-    render = render_stack("split-account")
+    render = example("split-account")
     assert not render.of_type("rosa-foundation:cluster:ClusterFoundation")
     assert set(render.outputs["accountRoleArns"]) == {"hcp", "classic"}
     assert len(render.outputs["classicOperatorPolicyArns"]) == 6
 
 
-@pytest.mark.parametrize("stack", ["split-hcp", "split-classic"])
+@pytest.mark.parametrize(
+    "stack", ["split-hcp", "split-classic", "fleet-split-000", "fleet-split-007", "fleet-split-009"]
+)
 def test_a_cluster_stack_registers_exactly_what_the_single_stack_registers_for_that_cluster(stack):
-    split = render_stack(stack)
+    split = example(stack)
     cluster_config = stack_config(stack_file(stack))
     single_config = {
         k: v for k, v in cluster_config.items() if k not in ("rosa-foundation:layout", "rosa-foundation:accountStack")
@@ -52,12 +54,12 @@ def test_a_cluster_stack_registers_exactly_what_the_single_stack_registers_for_t
 
 
 def test_a_classic_cluster_stack_attaches_the_account_stacks_operator_policies():
-    account = render_stack("split-account").outputs["classicOperatorPolicyArns"]
-    split = render_stack("split-classic")
+    account = example("split-account").outputs["classicOperatorPolicyArns"]
+    split = example("split-classic")
     attached = {r.inputs["policyArn"] for r in split.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
     assert set(account.values()) <= attached
     args = split.outputs["clusters"]["split-classic"]["rosaCreateClusterArgs"]
-    installer = render_stack("split-account").outputs["accountRoleArns"]["classic"]["installer"]
+    installer = example("split-account").outputs["accountRoleArns"]["classic"]["installer"]
     assert args[args.index("--role-arn") + 1] == installer
 
 
