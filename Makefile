@@ -56,5 +56,5 @@ benchmark:  ## render 1, 10, 100 and 300 (split) fleet clusters against their fl
 clean:
 	rm -rf build
 
-adopt-report: render-all  ## read-only: what the account holds against what STACK declares and imports (README, "Adopting an account rosa already set up")
+adopt-report: $(STACKS:%=build/%/resources.json)  ## read-only: what the account holds against what STACK declares and imports (README, "Adopting an account rosa already set up")
 	$(PYTHON) -m tools.adopt_report $(STACK)

@@ -119,6 +119,8 @@ def test_the_render_declares_each_import_with_the_id_pulumi_aws_documents_for_it
     # 3 HCP + 4 classic account roles, 8 HCP + 6 classic operator roles; 4 classic account and 6 operator policies;
     # one attachment per role; two managed configs' providers.
     assert counts == {ROLE: 21, POLICY: 10, ATTACHMENT: 21, OIDC_PROVIDER: 2}
+    summary = artefacts.summary(adopting, STACK, Path("build") / STACK, 0.0)
+    assert "to import (rosa-foundation:adopt): 54 resources, ids under options.import" in summary
 
 
 def test_adopt_off_declares_the_same_resources_with_the_same_inputs_and_no_import(adopting):
