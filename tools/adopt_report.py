@@ -368,10 +368,12 @@ def report(session: boto3.Session, stack: str, build: Path) -> Report:
     cannot (no render, another account)."""
     resources = read_render(build, stack)
     account = stack_account(resources)[0]
-    caller = session.client("sts").get_caller_identity()["Account"]
+    # The stack's region, so that IAM and STS are those of its partition (GovCloud's are not the commercial ones).
+    region = next(r["inputs"]["region"] for r in resources if r["type"] == PROVIDER and r["name"] == "aws")
+    caller = session.client("sts", region_name=region).get_caller_identity()["Account"]
     if caller != account:
         raise ReportError(f"the credentials are of account {caller}; stack {stack!r} is pinned to {account}")
-    iam = session.client("iam")
+    iam = session.client("iam", region_name=region)
     reader = _Account(iam, stack, resources, build)
     findings = [reader.check(r) for r in resources if r["options"].get("import")]
     stacks, roles, providers = _declared_in(build, account)
