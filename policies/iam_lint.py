@@ -4,7 +4,8 @@ parliament knows AWS's actions, resource ARN formats and condition keys. Finding
 or service prefixes count as MEDIUM here (parliament rates them LOW): a misspelt action is a permission that silently
 never works. Each identity policy is also judged for ADMIN_EQUIVALENT grants (`foundation.iam_actions`: permissions
 management, credential exposure, sts:Assume* or iam:PassRole on every resource, wildcards expanded with parliament's
-action database), HIGH; Red Hat's vendored classic documents, which ROSA requires as they are, are not.
+action database), HIGH; Red Hat's vendored classic and OCM role documents, which ROSA requires as they are, are
+not.
 Findings this project accepts are listed in `policies/iam-lint-accepted.yaml`, each with its reason, and printed as
 accepted.
 """
@@ -85,7 +86,7 @@ def lint_document(name: str, text: str, accepted: list[dict[str, str]]) -> list[
 
 def _admin_findings(name: str, text: str, accepted: list[dict[str, str]]) -> list[LintFinding]:
     document = json.loads(text)
-    if not name.endswith(IDENTITY_SUFFIX) or load_catalogue().is_classic_policy(document):
+    if not name.endswith(IDENTITY_SUFFIX) or load_catalogue().is_red_hat_policy(document):
         return []
     findings = []
     for statement in listed(document.get("Statement")):

@@ -95,10 +95,13 @@ def test_a_run_that_fails_while_registering_leaves_no_error_for_asyncio_to_print
 
 
 def _account_stack(tmp_path, **changes) -> Path:
-    """A copy of the split-account stack file with `changes` to its settings, in a stacks folder of its own."""
+    """A copy of the split-account stack file with `changes` to its settings (None drops a key), in a stacks folder of
+    its own."""
     document = yaml.safe_load(stack_file("split-account").read_text())
     for key, value in changes.items():
         document["config"][f"rosa-foundation:{key}"] = value
+        if value is None:
+            del document["config"][f"rosa-foundation:{key}"]
     (tmp_path / "Pulumi.split-account.yaml").write_text(yaml.safe_dump(document))
     return tmp_path
 
@@ -115,7 +118,8 @@ def _account_stack(tmp_path, **changes) -> Path:
         ("split-hcp", {"accountRoleTopologies": ["classic"]},
          "clusters[0].topology = 'hcp': the account stack has no hcp account roles"),
         ("split-classic", {"classicPolicyVersion": "4.18"}, "newer than the account stack's classic policies (4.18)"),
-        ("split-hcp", {"layout": "cluster", "accountStack": "x", "clusters": [cluster("y")]},
+        ("split-hcp", {"layout": "cluster", "accountStack": "x", "clusters": [cluster("y")], "ocmRole": None,
+                       "userRoles": None},
          "is itself a cluster stack"),
         ("split-hcp", {"trustExternalId": "other-id-123"},
          "rosa-foundation:trustExternalId = null: the account stack has 'other-id-123'"),
@@ -141,7 +145,9 @@ def test_a_cluster_stack_naming_itself_or_a_missing_account_stack_is_refused(tmp
 
 
 def test_account_stacks_that_name_each_other_are_refused_not_rendered_in_a_circle(tmp_path):
-    _account_stack(tmp_path, layout="cluster", accountStack="split-hcp", clusters=[cluster("y")])
+    _account_stack(
+        tmp_path, layout="cluster", accountStack="split-hcp", clusters=[cluster("y")], ocmRole=None, userRoles=None
+    )
     (tmp_path / "Pulumi.split-hcp.yaml").write_text(stack_file("split-hcp").read_text())
     with pytest.raises(SettingsError, match="is itself a cluster stack"):
         render_stack("split-hcp", tmp_path)
