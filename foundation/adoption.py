@@ -22,14 +22,12 @@ the setting can be dropped without a change (Pulumi ignores an import id for a r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import get_args
 
 from foundation import naming
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology
 from foundation.names import StackNames
-from foundation.settings.models import AdoptKind, ClusterSettings, ManagedOidc
-
-ADOPT_KINDS: tuple[AdoptKind, ...] = get_args(AdoptKind)
+from foundation.settings.models import ClusterSettings, ManagedOidc
+from foundation.settings.types import AdoptKind
 
 
 def role_import_id(role_name: str) -> str:

@@ -28,6 +28,7 @@ from foundation.catalogue import (
 from foundation.settings.types import (
     AccountId,
     Action,
+    AdoptKind,
     BucketName,
     Cidr,
     ClusterName,
@@ -46,6 +47,7 @@ from foundation.settings.types import (
     RoleArn,
     RoleNamePart,
     RolePrefix,
+    StackReference,
     SubnetId,
     TagKey,
     TagValue,
@@ -55,9 +57,6 @@ from foundation.settings.types import (
 )
 
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
-# What `rosa-foundation:adopt` may name: resources rosa's `create account-roles`, `create operator-roles` and
-# `create oidc-provider` made, which the stack then imports instead of creating (foundation/adoption.py).
-AdoptKind = Literal["account-roles", "operator-roles", "oidc-providers"]
 
 
 class _Model(BaseModel):
@@ -352,18 +351,7 @@ class StackSettings(_Model):
     # single: one stack for the account and its clusters. account / cluster: the split layout for large fleets, an
     # account stack and one stack per cluster reading the account stack's outputs (README, "One stack or many").
     layout: Literal["single", "account", "cluster"] = "single"
-    account_stack: (
-        Annotated[
-            str,
-            AfterValidator(
-                matching(
-                    r"(?:[\w.-]+/){0,2}[\w.-]+",
-                    "a stack reference: <stack>, <project>/<stack> or <org>/<project>/<stack>",
-                )
-            ),
-        ]
-        | None
-    ) = None
+    account_stack: StackReference | None = None
     # Import what rosa already made, by kind (README, "Adopting an account rosa already set up"); () imports nothing.
     adopt: tuple[AdoptKind, ...] = ()
 

@@ -10,7 +10,7 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator
 
@@ -244,3 +244,14 @@ def _openshift_version(value: str) -> str:
 
 
 OpenShiftVersion = Annotated[str, AfterValidator(_openshift_version)]
+StackReference = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"(?:[\w.-]+/){0,2}[\w.-]+", "a stack reference: <stack>, <project>/<stack> or <org>/<project>/<stack>"
+        )
+    ),
+]
+# What `rosa-foundation:adopt` may name: resources rosa's `create account-roles`, `create operator-roles` and
+# `create oidc-provider` made, which the stack then imports instead of creating (foundation/adoption.py).
+AdoptKind = Literal["account-roles", "operator-roles", "oidc-providers"]
