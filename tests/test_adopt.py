@@ -6,6 +6,7 @@ account with its import ids, and run again.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,14 @@ from moto import mock_aws
 
 from foundation.iam import canonical
 from render import artefacts
-from render.runtime import Render, run_main
-from tests.conftest import ACCOUNT_ID, cluster, config
+from render.runtime import Render, render_stack, run_main
+from tests.conftest import ACCOUNT_ID, cluster, config, example
 from tests.moto_account import MotoMocks
 from tests.rosa_made import Rosa
 from tools import adopt_report
 
 STACK = "adopted"
+EXAMPLES = Path(__file__).parent.parent / "stacks"
 PATH = "/rosa/"
 BOUNDARY = f"arn:aws:iam::{ACCOUNT_ID}:policy/rosa/RosaBoundary"
 EXTERNAL_ID = "acme-7f3a"
@@ -269,3 +271,21 @@ def _expected_id(type_: str, inputs: dict[str, Any]) -> str:
 
 def _tag_map(tags: list[dict[str, str]]) -> dict[str, str]:
     return {t["Key"]: t["Value"] for t in tags}
+
+
+def test_a_cluster_stack_imports_its_operator_roles_attached_to_the_account_stacks_classic_policies(tmp_path):
+    # split-classic reads its classic operator policies from split-account; its attachments' import ids must name
+    # exactly the ARNs that account stack outputs, or the import would name a policy that is not attached.
+    stacks = tmp_path / "stacks"
+    shutil.copytree(EXAMPLES, stacks)
+    path = stacks / "Pulumi.split-classic.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("  rosa-foundation:layout: cluster\n", "  rosa-foundation:layout: cluster\n"
+                                 "  rosa-foundation:adopt: [operator-roles]\n"))  # fmt: skip
+    cluster_stack = render_stack("split-classic", stacks)
+    account_policies = example("split-account").outputs["classicOperatorPolicyArns"]
+    attachments = [r for r in _imported(cluster_stack) if r.type == ATTACHMENT]
+    assert len(attachments) == 6
+    for attachment in attachments:
+        assert attachment.inputs["policyArn"] in account_policies.values()
+        assert attachment.options["import"] == f"{attachment.inputs['role']}/{attachment.inputs['policyArn']}"
