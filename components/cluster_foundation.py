@@ -23,6 +23,7 @@ from components.security_groups import (
 from components.shared_vpc_access import SharedVpcAccess, SharedVpcAccessArgs, SharedVpcOwner
 from components.workload_roles import WorkloadRoles, WorkloadRolesArgs
 from foundation import backup_plan, irsa
+from foundation.adoption import Adoption, RoleImport
 from foundation.backup_plan import VaultPlan
 from foundation.catalogue import BACKUP_FREQUENCIES, SHARED_VPC_ROLES, load_catalogue
 from foundation.names import StackNames
@@ -74,6 +75,7 @@ class ClusterFoundation(pulumi.ComponentResource):
                 oidc=oidc,
                 role_defaults=args.role_defaults,
                 classic_policy_arns=args.account_roles.classic_operator_policy_arns,
+                imports=operator_imports(names, cluster),
             ),
             child,
         )
@@ -404,3 +406,10 @@ def rosa_next_steps(
             "again: rosaCreateClusterCommand then carries the owner's hosted zones and comes next",
         ]
     return [create, *after_create]
+
+
+def operator_imports(names: StackNames, cluster: ClusterSettings) -> dict[str, RoleImport]:
+    """The cluster's operator roles the stack adopts (`rosa-foundation:adopt`), by operator slug."""
+    adoption = Adoption(names)
+    imports = {spec.slug: adoption.operator_role(cluster, spec) for spec in names.settings.operator_specs(cluster)}
+    return {slug: ids for slug, ids in imports.items() if ids}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -36,7 +37,12 @@ def stack_role(
     tags: Mapping[str, str] | None,
     parent: pulumi.Resource,
     depends_on: Sequence[pulumi.Resource] = (),
+    rosa_made: bool = False,
+    import_id: str | None = None,
 ) -> aws.iam.Role:
+    """`rosa_made`: a role `rosa create ...-roles` also makes, which may be adopted (`foundation.adoption`); rosa sets
+    no description, so this role's is set when the stack creates it and left as it is afterwards (`import_id`, the
+    role's name, imports it instead)."""
     return aws.iam.Role(
         logical_name,
         name=role_name,
@@ -46,14 +52,26 @@ def stack_role(
         assume_role_policy=trust_policy,
         max_session_duration=load_catalogue().max_session_seconds,
         tags=dict(tags) if tags else None,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)),
+        opts=pulumi.ResourceOptions(
+            parent=parent, depends_on=list(depends_on), **rosa_made_options(rosa_made, import_id)
+        ),
     )
 
 
-def attach_policy(logical_name: str, role: aws.iam.Role, policy_arn: pulumi.Input[str]) -> None:
+def attach_policy(
+    logical_name: str, role: aws.iam.Role, policy_arn: pulumi.Input[str], import_id: str | None = None
+) -> None:
+    """`import_id` (`<role name>/<policy ARN>`) adopts an attachment rosa made."""
     aws.iam.RolePolicyAttachment(
         logical_name,
         role=role.name,
         policy_arn=policy_arn,
-        opts=pulumi.ResourceOptions(parent=role),
+        opts=pulumi.ResourceOptions(parent=role, import_=import_id),
     )
+
+
+def rosa_made_options(rosa_made: bool, import_id: str | None) -> dict[str, Any]:
+    """The options of a role or policy rosa may have made: its description kept as it is after creation (rosa sets
+    none, and IAM cannot change a managed policy's description: the provider would replace the policy, which every
+    role attaches), and its import id when the stack adopts it."""
+    return {"ignore_changes": ["description"] if rosa_made else None, "import_": import_id}

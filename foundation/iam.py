@@ -189,6 +189,27 @@ def listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def canonical(document: str | Mapping[str, Any]) -> Any:
+    """An IAM document (JSON text or parsed) as IAM reads it, for comparing two: keys sorted, a lone value or statement
+    equal to a list of one, lists unordered. Two documents that differ only in these ways grant the same."""
+    value = json.loads(document) if isinstance(document, str) else document
+
+    def norm(item: Any, key: str | None = None) -> Any:
+        if key == "Statement" and isinstance(item, dict):
+            item = [item]
+        if isinstance(item, dict):
+            return {k: norm(v, k) for k, v in sorted(item.items())}
+        if key in _SCALAR_KEYS and not isinstance(item, list):
+            return item
+        items = (norm(i) if isinstance(i, dict | list) else i for i in listed(item))
+        return sorted(items, key=lambda i: json.dumps(i, sort_keys=True))
+
+    return norm(value)
+
+
+_SCALAR_KEYS = frozenset({"Version", "Id", "Sid", "Effect"})  # one value, never a list
+
+
 def _is_wildcard(value: str) -> bool:
     return "*" in value or "?" in value
 

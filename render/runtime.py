@@ -91,17 +91,20 @@ class Render:
                 f"alias by URN {registration.alias_urns[0]!r}: give the old name (and type) instead, so reviews can "
                 "read it"
             )
+        options: dict[str, Any] = {
+            "protect": registration.protect,
+            "retainOnDelete": registration.retain_on_delete,
+            "aliases": [],
+        }
+        if registration.import_id:  # only where set: renders without adoption stay as they were
+            options["import"] = registration.import_id
         self.resources.append(
             Registered(
                 type=registration.type,
                 name=registration.name,
                 parent=_urn_name(registration.parent_urn) if registration.parent_urn else None,
                 inputs=plain(registration.inputs),
-                options={
-                    "protect": registration.protect,
-                    "retainOnDelete": registration.retain_on_delete,
-                    "aliases": [],
-                },
+                options=options,
                 urn=registration.urn,
                 parent_urn=registration.parent_urn,
                 alias_specs=registration.alias_specs,

@@ -18,6 +18,7 @@ from render.runtime import PROJECT_ROOT
 EXAMPLES = PROJECT_ROOT / "stacks"
 SPLIT_ACCOUNT = "accountStack: acme-platform/rosa-foundation/split-account"
 LONG_ID = "x" * 1200 + "!"
+RETAIN = "rosa-foundation:retainStatefulOnDelete: false"
 
 # (id, stack rendered, {stack file: [(text in the example, its replacement)]}, fragments stderr must hold)
 CASES = [
@@ -107,6 +108,17 @@ CASES = [
      ["ownerStack = 'acme-platform/rosa-foundation/network-owner': no stack file Pulumi.network-owner.yaml"]),
     ("owner-stack-invalid", "shared-vpc-cluster", {"shared-vpc-owner": [("vpcId:", "vpcID:")]},
      ["its VPC owner stack Pulumi.shared-vpc-owner.yaml", "rosa-foundation:sharedVpc.vpcID: unknown key"]),
+    # 7. Adopting what rosa made (README, "Adopting an account rosa already set up").
+    ("adopt-unknown-kind", "dev", {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: [acount-roles]")]},
+     ["rosa-foundation:adopt[0] = 'acount-roles': must be 'account-roles', 'operator-roles' or 'oidc-providers'"]),
+    ("adopt-as-text", "dev", {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: account-roles")]},
+     ["rosa-foundation:adopt = 'account-roles': expected a YAML list or mapping, got text"]),
+    ("adopt-a-kind-twice", "dev",
+     {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: [operator-roles, operator-roles]")]},
+     ["rosa-foundation:adopt[1] = 'operator-roles': named twice"]),
+    ("adopt-account-roles-in-a-cluster-stack", "split-hcp",
+     {"split-hcp": [(SPLIT_ACCOUNT, f"{SPLIT_ACCOUNT}\n  rosa-foundation:adopt: [account-roles]")]},
+     ["rosa-foundation:adopt[0] = 'account-roles': a cluster stack reads its account roles from its account stack"]),
     ("derived-log-bucket-name", "prod",
      {"prod": [("bucketName: acme-prod-rosa-backups", "bucketName: acme-prod-rosa-backups-" + "b" * 38)]},
      ["the access log bucket name", "no dots: HTTPS to a dotted bucket name"]),

@@ -28,6 +28,7 @@ from foundation.settings.shared_vpc_models import SharedVpcOwnerSettings, Shared
 from foundation.settings.types import (
     AccountId,
     Action,
+    AdoptKind,
     BucketName,
     Cidr,
     ClusterName,
@@ -353,6 +354,8 @@ class StackSettings(_Model):
     layout: Literal["single", "account", "cluster", "vpc-owner"] = "single"
     account_stack: StackReferenceName | None = None
     shared_vpc: SharedVpcOwnerSettings | None = None  # layout vpc-owner only
+    # Import what rosa already made, by kind (README, "Adopting an account rosa already set up"); () imports nothing.
+    adopt: tuple[AdoptKind, ...] = ()
 
     # --- derived facts ------------------------------------------------------------------------------------------
 

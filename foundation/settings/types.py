@@ -10,7 +10,7 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -272,3 +272,6 @@ BaseDomain = Annotated[
         )
     ),
 ]
+# What `rosa-foundation:adopt` may name: resources rosa's `create account-roles`, `create operator-roles` and
+# `create oidc-provider` made, which the stack then imports instead of creating (foundation/adoption.py).
+AdoptKind = Literal["account-roles", "operator-roles", "oidc-providers"]
