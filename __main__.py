@@ -11,7 +11,8 @@ from components.encryption_keys import KeyDefaults
 from components.oidc_provider import oidc_providers
 from components.provider import account_provider
 from components.role import RoleDefaults
-from foundation import outputs
+from components.shared_workload_roles import SharedWorkloadRoles, SharedWorkloadRolesArgs
+from foundation import irsa, outputs
 from foundation.backup_plan import vault_plans
 from foundation.names import StackNames
 from foundation.preflight import preflight
@@ -68,7 +69,18 @@ clusters = {
     for cluster in settings.clusters
 }
 
-# 6. The shared backup vault, whose key and policy admit each cluster's backup role by its exact ARN.
+# 6. Workload roles several clusters trust (blue/green): the stack's, as they outlive any one of its clusters.
+shared_roles = (
+    SharedWorkloadRoles(
+        "workload-roles",
+        SharedWorkloadRolesArgs(irsa.shared_roles(names), oidc, role_defaults),
+        in_account,
+    )
+    if settings.workload_roles
+    else None
+)
+
+# 7. The shared backup vault, whose key and policy admit each cluster's backup role by its exact ARN.
 shared_vault = None
 if settings.backup and not per_cluster_vaults:
     shared_plan = plans[names.shared_vault_bucket()]
@@ -76,7 +88,7 @@ if settings.backup and not per_cluster_vaults:
         "backup-vault", BackupVaultArgs.of(names, shared_plan, role_defaults, key_defaults), in_account
     )
 
-# 7. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).
+# 8. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).
 pulumi.export(outputs.ACCOUNT_ID, settings.account_id)
 pulumi.export(outputs.ACCOUNT_ROLE_PREFIX, settings.account_role_prefix)
 pulumi.export(outputs.ACCOUNT_ROLE_ARNS, account_roles.role_arns)
@@ -84,3 +96,5 @@ pulumi.export(outputs.CLASSIC_OPERATOR_POLICY_ARNS, account_roles.classic_operat
 pulumi.export(outputs.CLUSTERS, {name: foundation.summary for name, foundation in clusters.items()})
 pulumi.export(outputs.BACKUP_VAULT, shared_vault.summary if shared_vault else None)
 pulumi.export(outputs.CI_IDENTITY, ci_identity.summary if ci_identity else None)
+if shared_roles:
+    pulumi.export(outputs.WORKLOAD_ROLE_ARNS, shared_roles.role_arns)

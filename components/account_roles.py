@@ -15,7 +15,7 @@ from typing import Protocol
 import pulumi
 import pulumi_aws as aws
 
-from components.role import RoleDefaults, attach_policy, stack_role
+from components.role import RoleDefaults, attach_extra_policies, attach_policy, stack_role
 from foundation import iam, naming, tags
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, RedHatRole, Topology, load_catalogue
 from foundation.names import StackNames
@@ -42,6 +42,8 @@ class AccountRolesArgs:
     trust_external_id: str | None
     role_defaults: RoleDefaults
     names: StackNames
+    # (topology, role slug) -> managed policies attached beside the role's own (`extraPolicyArns`)
+    extra_policy_arns: Mapping[tuple[Topology, str], tuple[str, ...]]
 
     @classmethod
     def of(cls, names: StackNames, role_defaults: RoleDefaults) -> AccountRolesArgs:
@@ -57,6 +59,12 @@ class AccountRolesArgs:
             trust_external_id=settings.trust_external_id,
             role_defaults=role_defaults,
             names=names,
+            extra_policy_arns={
+                (topology, spec.slug): arns
+                for topology in settings.topologies
+                for spec in load_catalogue().topology(topology).account_roles
+                if (arns := settings.extra_policy_arns.get(names.account_role_key(topology, spec)))
+            },
         )
 
 
@@ -111,6 +119,7 @@ class AccountRoles(pulumi.ComponentResource):
                 policy_tags=tags.classic_account_policy_tags(args.prefix, args.classic_version, spec.role_type),
             )
             attach_policy(f"{logical}-attachment", role, policy.arn)
+        attach_extra_policies(logical, role, args.extra_policy_arns.get((topology, spec.slug), ()))
         return role
 
     def _trust(self, spec: AccountRoleSpec) -> iam.PolicyDocument:

@@ -33,6 +33,8 @@ with warnings.catch_warnings():  # parliament 1.6.4 still imports pkg_resources
     from parliament.statement import OPERATORS
 
 PERMISSIONS_MANAGEMENT = "Permissions management"
+# AWS-managed policies that hand over the account (or all of IAM) by name: never attached, never a boundary.
+ADMIN_MANAGED_POLICIES = ("AdministratorAccess", "IAMFullAccess")
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 ROLE_HANDOVER = ("sts:Assume*", "iam:PassRole")
 # A resource that names every resource of its kind: `*`, or an ARN whose resource part is a bare wildcard, after

@@ -32,18 +32,22 @@ from foundation.settings.types import (
     ClusterName,
     ConditionOperator,
     ExternalId,
+    FileSystemId,
+    HostedZoneId,
     IamPath,
     IssuerUrl,
     KubernetesName,
     MinorVersion,
     OidcConfigId,
     OpenShiftVersion,
+    ParameterPath,
     PolicyArn,
     Region,
     ResourceArn,
     RoleArn,
     RoleNamePart,
     RolePrefix,
+    SecretArn,
     SubnetId,
     TagKey,
     TagValue,
@@ -51,6 +55,7 @@ from foundation.settings.types import (
     VpcId,
     matching,
 )
+from foundation.workload_presets import Preset, PresetName, TokenAudience, load_presets
 
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
 
@@ -129,13 +134,45 @@ class StatementSettings(_Model):
 
 
 class WorkloadRoleSettings(_Model):
-    """An IRSA role for one application service account (seed 004): trusted by exactly that subject."""
+    """An IRSA role for one application service account (seed 004): trusted by exactly that subject.
 
-    namespace: KubernetesName
-    service_account: KubernetesName
+    `preset` (foundation/workload_presets.py): an add-on's own published policy, scoped by `hostedZoneIds`,
+    `fileSystemIds`, `secretArns` or `parameterPaths`, and its namespace, service account and token audience on
+    ROSA as defaults. `trustedClusters`: only on the stack's `workloadRoles`, the clusters whose service account may
+    assume the role (one role for a blue/green pair)."""
+
+    # Default: the preset's (its properties `namespace` and `service_account` give the value in force; the rules
+    # refuse an entry that ends up without one).
+    namespace_setting: KubernetesName | None = Field(default=None, alias="namespace")
+    service_account_setting: KubernetesName | None = Field(default=None, alias="serviceAccount")
     role_name: RoleNamePart | None = None  # default: <operator prefix>-<namespace>-<service account>
     managed_policy_arns: tuple[PolicyArn, ...] = ()
     statements: tuple[StatementSettings, ...] = ()
+    preset: PresetName | None = None
+    # The `aud` of the token the pod presents: the pod identity webhook's `sts.amazonaws.com` (default), or
+    # `openshift` for an operator that projects its own token as OpenShift's credentials requests do.
+    audience: TokenAudience | None = None
+    hosted_zone_ids: tuple[HostedZoneId, ...] = ()
+    file_system_ids: tuple[FileSystemId, ...] = ()
+    secret_arns: tuple[SecretArn, ...] = ()
+    parameter_paths: tuple[ParameterPath, ...] = ()
+    trusted_clusters: tuple[ClusterName, ...] = ()
+
+    @property
+    def preset_spec(self) -> Preset | None:
+        return load_presets()[self.preset] if self.preset else None
+
+    @property
+    def namespace(self) -> str:
+        """The namespace in force: the settings', else the preset's ('' when neither names one: refused)."""
+        preset = self.preset_spec
+        return self.namespace_setting or (preset.namespace if preset else "")
+
+    @property
+    def service_account(self) -> str:
+        """The service account in force: the settings', else the preset's ('' when neither names one: refused)."""
+        preset = self.preset_spec
+        return self.service_account_setting or (preset.service_account or "" if preset else "")
 
     @property
     def subject(self) -> str:
@@ -144,6 +181,16 @@ class WorkloadRoleSettings(_Model):
     @property
     def slug(self) -> str:
         return f"{self.namespace}/{self.service_account}"
+
+    @property
+    def token_audience(self) -> str:
+        """The audience the trust pins: the settings', else the preset's, else the pod identity webhook's."""
+        preset = self.preset_spec
+        return self.audience or (preset.audience if preset else load_catalogue().workload_token_audience)
+
+    @property
+    def grants(self) -> bool:
+        return bool(self.managed_policy_arns or self.statements or self.preset)
 
 
 class NetworkSettings(_Model):
@@ -319,6 +366,12 @@ class StackSettings(_Model):
     account_role_topologies: tuple[Topology, ...] | None = None  # default: the topologies the clusters use
     classic_policy_version: MinorVersion | None = None  # default: the newest classic cluster's minor
     clusters: tuple[ClusterSettings, ...] = ()
+    # Roles several clusters of the stack trust (each entry's `trustedClusters`): they outlive any one cluster.
+    workload_roles: tuple[WorkloadRoleSettings, ...] = ()
+    # Role key (`StackNames.role_keys`) -> the boundary that role carries instead of `permissionsBoundary`.
+    permissions_boundary_overrides: dict[str, PolicyArn] = Field(default_factory=dict)
+    # ROSA's account or operator role key -> managed policies attached beside its own (`rosa attach policy`).
+    extra_policy_arns: dict[str, tuple[PolicyArn, ...]] = Field(default_factory=dict)
     backup: BackupSettings | None = None  # no backup vault without it
     encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     # Keep buckets and keys in AWS even when the stack itself is destroyed (after `pulumi state unprotect`).

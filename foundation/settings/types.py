@@ -238,3 +238,29 @@ def _openshift_version(value: str) -> str:
 
 
 OpenShiftVersion = Annotated[str, AfterValidator(_openshift_version)]
+HostedZoneId = Annotated[
+    str, AfterValidator(matching(r"[A-Z0-9]{1,32}", "a Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ"))
+]
+FileSystemId = Annotated[
+    str,
+    AfterValidator(matching(r"fs-(?:[0-9a-f]{8}|[0-9a-f]{17})", "an EFS file system id: fs- and 8 or 17 hex digits")),
+]
+SecretArn = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"arn:aws(-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@*?-]+",
+            "a Secrets Manager secret ARN (its name may end in * or ??????), "
+            "arn:<partition>:secretsmanager:<region>:<account>:secret:<name>",
+        )
+    ),
+]
+ParameterPath = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*(?:/\*|\*)?",
+            "an SSM parameter name or path, e.g. /team/app/* or team-app-*",
+        )
+    ),
+]
