@@ -20,6 +20,7 @@ from foundation import iam, naming, tags
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, RedHatRole, Topology, load_catalogue
 from foundation.names import StackNames
 from foundation.project import type_token
+from foundation.role_keys import account_role_key
 
 
 class AccountRoleArns(Protocol):
@@ -63,7 +64,7 @@ class AccountRolesArgs:
                 (topology, spec.slug): arns
                 for topology in settings.topologies
                 for spec in load_catalogue().topology(topology).account_roles
-                if (arns := settings.extra_policy_arns.get(names.account_role_key(topology, spec)))
+                if (arns := settings.extra_policy_arns.get(account_role_key(topology, spec)))
             },
         )
 

@@ -10,6 +10,7 @@ import pulumi_aws as aws
 
 from foundation.catalogue import load_catalogue
 from foundation.names import StackNames
+from foundation.role_keys import role_keys
 from foundation.settings import StackSettings
 
 
@@ -27,7 +28,7 @@ class RoleDefaults:
     def of(cls, settings: StackSettings, boundary: pulumi.Input[str] | None = None) -> RoleDefaults:
         """`boundary`: the ARN of the boundary the stack creates (the CI identity's), so every role waits for it;
         default, the settings' `permissionsBoundary` as it is."""
-        keys = StackNames(settings).role_keys()
+        keys = role_keys(StackNames(settings))
         overrides = {keys[key].name: arn for key, arn in settings.permissions_boundary_overrides.items()}
         return cls(settings.iam_path, boundary or settings.permissions_boundary, overrides)
 

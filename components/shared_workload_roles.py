@@ -3,7 +3,7 @@ role for the same service account on a blue/green pair, trusted by one exact-sub
 
 Such a role belongs to no one cluster, so it lives here, beside the clusters and not inside any ClusterFoundation:
 retiring one cluster of the pair removes only its statement, never the role the other still uses. Its default name
-is the stack's, `<account role prefix>-<namespace>-<service account>` (`StackNames.shared_workload_role`).
+is the stack's, `<account role prefix>-<namespace>-<service account>` (`StackNames.workload_role`).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from foundation import iam, naming
 from foundation.names import StackNames
+from foundation.role_keys import operator_role_key
 from foundation.settings.models import ClusterSettings, WorkloadRoleSettings
 from foundation.workload_presets import PresetScope, preset_statements
 
@@ -58,7 +59,7 @@ def operator_roles(names: StackNames, cluster: ClusterSettings) -> tuple[IrsaRol
             managed_policy_arns=(
                 (naming.aws_managed_policy_arn(partition, spec.managed_policy),) if spec.managed_policy else ()
             ),
-            extra_policy_arns=names.settings.extra_policy_arns.get(names.operator_role_key(cluster, spec), ()),
+            extra_policy_arns=names.settings.extra_policy_arns.get(operator_role_key(cluster, spec), ()),
         )
         for spec in names.settings.operator_specs(cluster)
     )
@@ -92,7 +93,7 @@ def shared_roles(names: StackNames) -> tuple[IrsaRole, ...]:
         roles.append(
             IrsaRole(
                 key=workload.slug,
-                name=names.shared_workload_role(workload).name,
+                name=names.workload_role(None, workload).name,
                 description=f"Service account {workload.slug} of ROSA clusters {', '.join(workload.trusted_clusters)}",
                 subjects=(workload.subject,),
                 audience=workload.token_audience,

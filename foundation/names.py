@@ -17,13 +17,8 @@ from typing import Literal
 from foundation import naming
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
 from foundation.project import PROJECT, config_key
-from foundation.settings.models import (
-    ClusterSettings,
-    ManagedOidc,
-    SelfHostedOidc,
-    StackSettings,
-    WorkloadRoleSettings,
-)
+from foundation.role_keys import account_role_key, operator_role_key
+from foundation.settings.models import ClusterSettings, ManagedOidc, SelfHostedOidc, StackSettings, WorkloadRoleSettings
 
 IamKind = Literal["role", "policy"]
 BucketPurpose = Literal["issuer", "vault", "replica", "access-log"]
@@ -107,18 +102,13 @@ class StackNames:
         parts = (cluster.operator_prefix, spec.namespace, spec.operator)
         return IamName("role", parts, f"cluster {cluster.name!r} operator role {spec.slug}")
 
-    def workload_role(self, cluster: ClusterSettings, workload: WorkloadRoleSettings) -> IamName:
-        """The settings' `roleName`, else `<operator prefix>-<namespace>-<service account>`."""
-        default = (cluster.operator_prefix, workload.namespace, workload.service_account)
-        parts = (workload.role_name,) if workload.role_name else default
-        return IamName("role", parts, f"cluster {cluster.name!r} workload role {workload.slug}")
-
-    def shared_workload_role(self, workload: WorkloadRoleSettings) -> IamName:
-        """A role several clusters trust (the stack's `workloadRoles`): the settings' `roleName`, else
-        `<account role prefix>-<namespace>-<service account>`, the stack's prefix, as it belongs to no one cluster."""
-        default = (self.settings.account_role_prefix, workload.namespace, workload.service_account)
-        parts = (workload.role_name,) if workload.role_name else default
-        return IamName("role", parts, f"stack workload role {workload.slug}")
+    def workload_role(self, cluster: ClusterSettings | None, workload: WorkloadRoleSettings) -> IamName:
+        """The settings' `roleName`, else `<operator prefix>-<namespace>-<service account>`; a role several clusters
+        trust (`cluster` None: the stack's `workloadRoles`) takes the stack's account role prefix instead."""
+        prefix = cluster.operator_prefix if cluster else self.settings.account_role_prefix
+        parts = (workload.role_name,) if workload.role_name else (prefix, workload.namespace, workload.service_account)
+        owner = f"cluster {cluster.name!r} workload role" if cluster else "stack workload role"
+        return IamName("role", parts, f"{owner} {workload.slug}")
 
     def backup_role(self, cluster: ClusterSettings) -> IamName:
         """`<operator prefix>-openshift-adp-backup`: the cluster's OADP/Velero role."""
@@ -172,7 +162,7 @@ class StackNames:
         settings, catalogue = self.settings, load_catalogue()
         for topology in settings.topologies:
             for account_role in catalogue.topology(topology).account_roles:
-                yield self.account_role_key(topology, account_role), self.account_role(topology, account_role)
+                yield account_role_key(topology, account_role), self.account_role(topology, account_role)
                 if topology == "classic":
                     yield f"account-policy/classic/{account_role.slug}", self.classic_account_policy(account_role)
         if "classic" in settings.topologies:
@@ -181,41 +171,19 @@ class StackNames:
         for cluster in settings.clusters:
             here = f"cluster/{cluster.name}"
             for operator in settings.operator_specs(cluster):
-                yield self.operator_role_key(cluster, operator), self.operator_role(cluster, operator)
+                yield operator_role_key(cluster, operator), self.operator_role(cluster, operator)
             if settings.backup:
                 yield f"{here}/backup-role", self.backup_role(cluster)
             for workload in cluster.workload_roles:
                 yield f"{here}/workload-role/{workload.slug}", self.workload_role(cluster, workload)
         for workload in settings.workload_roles:
-            yield f"workload-role/{workload.slug}", self.shared_workload_role(workload)
+            yield f"workload-role/{workload.slug}", self.workload_role(None, workload)
         if settings.backup and settings.backup.replica_region:
             for vault in self.vaults():
                 yield f"vault/{vault.name}/replication-role", self.replication_role(vault.name)
         if settings.ci_identity:
             for kind in CI_ROLE_KINDS:
                 yield f"ci/{kind}-role", self.ci_role(kind)
-
-    def role_keys(self) -> dict[str, IamName]:
-        """Every role the stack creates but the pipeline's own, by its key in the table (`iam_names`):
-        `account-role/<topology>/<role>`, `cluster/<name>/operator-role/<namespace>/<operator>`,
-        `cluster/<name>/workload-role/<namespace>/<service account>`, `cluster/<name>/backup-role`,
-        `workload-role/<namespace>/<service account>`, `vault/<bucket>/replication-role`: what
-        `permissionsBoundaryOverrides` and `extraPolicyArns` are keyed by."""
-        return {key: n for key, n in self.iam_names().items() if n.kind == "role" and not key.startswith("ci/")}
-
-    @staticmethod
-    def account_role_key(topology: Topology, spec: AccountRoleSpec) -> str:
-        return f"account-role/{topology}/{spec.slug}"
-
-    @staticmethod
-    def operator_role_key(cluster: ClusterSettings, spec: OperatorRoleSpec) -> str:
-        return f"cluster/{cluster.name}/operator-role/{spec.slug}"
-
-    @staticmethod
-    def is_rosa_role(key: str) -> bool:
-        """Whether role key `key` is one of ROSA's own roles, which rosa tags `red-hat-managed` and `rosa attach
-        policy` alone takes (account and operator roles)."""
-        return key.startswith("account-role/") or "/operator-role/" in key
 
     def account_role_arn(self, topology: Topology, slug: str) -> str:
         """The ARN of the account role `slug` (`installer`, `support`, ...) of `topology`."""

@@ -62,8 +62,9 @@ _EFS_WRITES = {
     "elasticfilesystem:DeleteAccessPoint": "access-point",
 }
 _REGIONAL = re.compile(r"arn:aws:([a-z0-9-]+):\*:\*:(.+)")
-_EXAMPLE_SECRET = re.compile(r"arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+")
-_EXAMPLE_PARAMETER = re.compile(r"arn:aws:ssm:[a-z0-9-]+:\d{12}:parameter/.+")
+# The documents' example secret and parameter (the parameter's example account has 13 digits, as published).
+_EXAMPLE_SECRET = re.compile(r"arn:aws:secretsmanager:[a-z0-9-]+:\d+:secret:.+")
+_EXAMPLE_PARAMETER = re.compile(r"arn:aws:ssm:[a-z0-9-]+:\d+:parameter/.+")
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,29 @@ def preset_statements(name: str, scope: PresetScope) -> tuple[iam.Statement, ...
 def published_statements(name: str) -> tuple[dict[str, Any], ...]:
     """Every statement preset `name`'s projects publish, unscoped (what a scoped statement must stay within)."""
     return tuple(s for d in load_presets()[name].documents for s in listed(d.published().get("Statement")))
+
+
+def is_published_on_every_resource(statement: dict[str, Any]) -> bool:
+    """Whether `statement` is one a preset's project publishes on `*` (effect, actions and conditions as published):
+    what the add-on needs as it is, such as the load balancer controller's `cognito-idp:DescribeUserPoolClient`,
+    which no resource narrows (the guardrail `no-admin-permissions` accepts these, as it does Red Hat's classic
+    documents)."""
+    if listed(statement.get("Resource")) != ["*"]:
+        return False
+    wanted = (statement.get("Effect"), sorted(listed(statement.get("Action"))), _conditions(statement))
+    return any(
+        wanted == (published.get("Effect"), sorted(listed(published.get("Action"))), _conditions(published))
+        and listed(published.get("Resource")) == ["*"]
+        for name in load_presets()
+        for published in published_statements(name)
+    )
+
+
+def _conditions(statement: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
+    return {
+        operator: {key: sorted(str(v) for v in listed(values)) for key, values in keys.items()}
+        for operator, keys in statement.get("Condition", {}).items()
+    }
 
 
 def _statement(published: dict[str, Any], kind: ScopeKind, scope: PresetScope) -> iam.Statement:

@@ -8,10 +8,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import AfterValidator, Field
 
-from foundation import iam, naming
+from foundation import naming
 from foundation.catalogue import (
     BACKUP_FREQUENCIES,
     BackupFrequency,
@@ -24,30 +23,22 @@ from foundation.catalogue import (
     minor_version,
     version_key,
 )
+from foundation.settings.base import SettingsModel as _Model
 from foundation.settings.types import (
     AccountId,
-    Action,
     BucketName,
     Cidr,
     ClusterName,
-    ConditionOperator,
     ExternalId,
-    FileSystemId,
-    HostedZoneId,
     IamPath,
     IssuerUrl,
-    KubernetesName,
     MinorVersion,
     OidcConfigId,
     OpenShiftVersion,
-    ParameterPath,
     PolicyArn,
     Region,
-    ResourceArn,
     RoleArn,
-    RoleNamePart,
     RolePrefix,
-    SecretArn,
     SubnetId,
     TagKey,
     TagValue,
@@ -55,13 +46,9 @@ from foundation.settings.types import (
     VpcId,
     matching,
 )
-from foundation.workload_presets import Preset, PresetName, TokenAudience, load_presets
+from foundation.settings.workload_models import WorkloadRoleSettings
 
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=False)
 
 
 class ManagedOidc(_Model):
@@ -98,99 +85,6 @@ class SelfHostedOidc(_Model):
 
 
 OidcSettings = Annotated[ManagedOidc | SelfHostedOidc, Field(discriminator="mode")]
-
-
-class ConditionSettings(_Model):
-    """One IAM condition of a workload statement: `{operator: {key: values}}` in the document."""
-
-    operator: ConditionOperator
-    key: Annotated[str, AfterValidator(matching(r"[A-Za-z0-9-]+:[A-Za-z0-9_:/.*-]+", "a condition key 'svc:Key'"))]
-    values: tuple[str, ...] = Field(min_length=1)
-
-
-class StatementSettings(_Model):
-    """One identity policy statement of a workload role."""
-
-    effect: Literal["Allow", "Deny"] = "Allow"
-    actions: tuple[Action, ...] = Field(min_length=1)
-    resources: tuple[ResourceArn, ...] = Field(min_length=1)
-    conditions: tuple[ConditionSettings, ...] = ()
-
-    def to_statement(self) -> iam.Statement:
-        return iam.Statement(
-            self.effect,
-            self.actions,
-            resources=self.resources,
-            conditions=tuple(iam.Condition(c.operator, c.key, c.values) for c in self.conditions),
-        )
-
-    @model_validator(mode="after")
-    def _valid_iam(self) -> StatementSettings:
-        try:
-            self.to_statement()
-        except iam.PolicyError as invalid:
-            raise ValueError(str(invalid)) from None
-        return self
-
-
-class WorkloadRoleSettings(_Model):
-    """An IRSA role for one application service account (seed 004): trusted by exactly that subject.
-
-    `preset` (foundation/workload_presets.py): an add-on's own published policy, scoped by `hostedZoneIds`,
-    `fileSystemIds`, `secretArns` or `parameterPaths`, and its namespace, service account and token audience on
-    ROSA as defaults. `trustedClusters`: only on the stack's `workloadRoles`, the clusters whose service account may
-    assume the role (one role for a blue/green pair)."""
-
-    # Default: the preset's (its properties `namespace` and `service_account` give the value in force; the rules
-    # refuse an entry that ends up without one).
-    namespace_setting: KubernetesName | None = Field(default=None, alias="namespace")
-    service_account_setting: KubernetesName | None = Field(default=None, alias="serviceAccount")
-    role_name: RoleNamePart | None = None  # default: <operator prefix>-<namespace>-<service account>
-    managed_policy_arns: tuple[PolicyArn, ...] = ()
-    statements: tuple[StatementSettings, ...] = ()
-    preset: PresetName | None = None
-    # The `aud` of the token the pod presents: the pod identity webhook's `sts.amazonaws.com` (default), or
-    # `openshift` for an operator that projects its own token as OpenShift's credentials requests do.
-    audience: TokenAudience | None = None
-    hosted_zone_ids: tuple[HostedZoneId, ...] = ()
-    file_system_ids: tuple[FileSystemId, ...] = ()
-    secret_arns: tuple[SecretArn, ...] = ()
-    parameter_paths: tuple[ParameterPath, ...] = ()
-    trusted_clusters: tuple[ClusterName, ...] = ()
-
-    @property
-    def preset_spec(self) -> Preset | None:
-        return load_presets()[self.preset] if self.preset else None
-
-    @property
-    def namespace(self) -> str:
-        """The namespace in force: the settings', else the preset's ('' when neither names one: refused)."""
-        preset = self.preset_spec
-        return self.namespace_setting or (preset.namespace if preset else "")
-
-    @property
-    def service_account(self) -> str:
-        """The service account in force: the settings', else the preset's ('' when neither names one: refused)."""
-        preset = self.preset_spec
-        return self.service_account_setting or (preset.service_account or "" if preset else "")
-
-    @property
-    def subject(self) -> str:
-        return naming.service_account_subject(self.namespace, self.service_account)
-
-    @property
-    def slug(self) -> str:
-        return f"{self.namespace}/{self.service_account}"
-
-    @property
-    def token_audience(self) -> str:
-        """The audience the trust pins: the settings', else the preset's, else the pod identity webhook's."""
-        preset = self.preset_spec
-        return self.audience or (preset.audience if preset else load_catalogue().workload_token_audience)
-
-    @property
-    def grants(self) -> bool:
-        return bool(self.managed_policy_arns or self.statements or self.preset)
 
 
 class NetworkSettings(_Model):
@@ -368,7 +262,7 @@ class StackSettings(_Model):
     clusters: tuple[ClusterSettings, ...] = ()
     # Roles several clusters of the stack trust (each entry's `trustedClusters`): they outlive any one cluster.
     workload_roles: tuple[WorkloadRoleSettings, ...] = ()
-    # Role key (`StackNames.role_keys`) -> the boundary that role carries instead of `permissionsBoundary`.
+    # Role key (`foundation.role_keys`) -> the boundary that role carries instead of `permissionsBoundary`.
     permissions_boundary_overrides: dict[str, PolicyArn] = Field(default_factory=dict)
     # ROSA's account or operator role key -> managed policies attached beside its own (`rosa attach policy`).
     extra_policy_arns: dict[str, tuple[PolicyArn, ...]] = Field(default_factory=dict)

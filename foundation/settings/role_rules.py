@@ -12,6 +12,7 @@ from foundation.catalogue import load_catalogue
 from foundation.iam_actions import ADMIN_MANAGED_POLICIES
 from foundation.names import StackNames
 from foundation.project import config_key, shown
+from foundation.role_keys import account_role_key, is_rosa_role, operator_role_key, role_keys
 from foundation.settings.models import ManagedOidc, StackSettings, WorkloadRoleSettings
 from foundation.workload_presets import SCOPE_SETTINGS, load_presets
 
@@ -137,7 +138,7 @@ def boundary_override_problems(settings: StackSettings, names: StackNames) -> It
     identity every role must carry the pipeline's boundary (its denies bind every role the pipeline can write, and
     the pipeline may create only roles carrying it), so no override is taken there."""
     here = config_key("permissionsBoundaryOverrides")
-    keys = names.role_keys()
+    keys = role_keys(names)
     for key, arn in settings.permissions_boundary_overrides.items():
         at = f"{here}.{key}"
         if settings.ci_identity:
@@ -160,7 +161,7 @@ def extra_policy_problems(settings: StackSettings, names: StackNames) -> Iterato
     """`extraPolicyArns`, as `rosa attach policy` takes them (openshift/rosa pkg/policy/policy_service.go): only on
     ROSA's own roles, each policy once, within the managed-policies-per-role quota with the role's own."""
     here = config_key("extraPolicyArns")
-    keys = names.role_keys()
+    keys = role_keys(names)
     own = _own_managed_policies(settings, names)
     quota = settings.quotas.managed_policies_per_role
     for key, arns in settings.extra_policy_arns.items():
@@ -168,7 +169,7 @@ def extra_policy_problems(settings: StackSettings, names: StackNames) -> Iterato
         if problem := _role_key_problem(settings, keys, key):
             yield f"{at}: {problem}"
             continue
-        if not names.is_rosa_role(key):
+        if not is_rosa_role(key):
             yield (
                 f"{at}: rosa attach policy takes only ROSA's account and operator roles (tagged red-hat-managed); "
                 "a workload role lists its policies in managedPolicyArns"
@@ -206,13 +207,13 @@ def _own_managed_policies(settings: StackSettings, names: StackNames) -> dict[st
     own: dict[str, tuple[str, ...]] = {}
     for topology in settings.topologies:
         for spec in load_catalogue().topology(topology).account_roles:
-            key = names.account_role_key(topology, spec)
+            key = account_role_key(topology, spec)
             if spec.managed_policy:
                 own[key] = (naming.aws_managed_policy_arn(settings.partition, spec.managed_policy),)
             else:  # classic: the stack's own policy of that version
                 own[key] = (names.policy_arn(names.classic_account_policy(spec).name),)
     for cluster in settings.clusters:
         for spec, role in zip(settings.operator_specs(cluster), irsa.operator_roles(names, cluster), strict=True):
-            key = names.operator_role_key(cluster, spec)
+            key = operator_role_key(cluster, spec)
             own[key] = role.managed_policy_arns or (names.policy_arn(names.classic_operator_policy(spec).name),)
     return own
