@@ -28,7 +28,7 @@ class RoleDefaults:
     def of(cls, settings: StackSettings, boundary: pulumi.Input[str] | None = None) -> RoleDefaults:
         """`boundary`: the ARN of the boundary the stack creates (the CI identity's), so every role waits for it;
         default, the settings' `permissionsBoundary` as it is."""
-        keys = role_keys(StackNames(settings))
+        keys = role_keys(StackNames(settings).iam_names())
         overrides = {keys[key].name: arn for key, arn in settings.permissions_boundary_overrides.items()}
         return cls(settings.iam_path, boundary or settings.permissions_boundary, overrides)
 

@@ -7,13 +7,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TypeVar
 
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology
+from foundation.settings.models import ClusterSettings
 
-if TYPE_CHECKING:  # names.py builds its table with the key functions below
-    from foundation.names import IamName, StackNames
-    from foundation.settings.models import ClusterSettings
+Name = TypeVar("Name")  # `foundation.names.IamName`, which builds its table with the key functions below
 
 
 def account_role_key(topology: Topology, spec: AccountRoleSpec) -> str:
@@ -24,9 +24,9 @@ def operator_role_key(cluster: ClusterSettings, spec: OperatorRoleSpec) -> str:
     return f"cluster/{cluster.name}/operator-role/{spec.slug}"
 
 
-def role_keys(names: StackNames) -> dict[str, IamName]:
-    """Every role the stack creates but the pipeline's own, by key."""
-    return {key: n for key, n in names.iam_names().items() if n.kind == "role" and not key.startswith("ci/")}
+def role_keys(table: Mapping[str, Name]) -> dict[str, Name]:
+    """Every role of a name table (`StackNames.iam_names()`) but the pipeline's own, by key."""
+    return {key: n for key, n in table.items() if getattr(n, "kind", None) == "role" and not key.startswith("ci/")}
 
 
 def is_rosa_role(key: str) -> bool:

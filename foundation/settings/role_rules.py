@@ -138,7 +138,7 @@ def boundary_override_problems(settings: StackSettings, names: StackNames) -> It
     identity every role must carry the pipeline's boundary (its denies bind every role the pipeline can write, and
     the pipeline may create only roles carrying it), so no override is taken there."""
     here = config_key("permissionsBoundaryOverrides")
-    keys = role_keys(names)
+    keys = role_keys(names.iam_names())
     for key, arn in settings.permissions_boundary_overrides.items():
         at = f"{here}.{key}"
         if settings.ci_identity:
@@ -161,7 +161,7 @@ def extra_policy_problems(settings: StackSettings, names: StackNames) -> Iterato
     """`extraPolicyArns`, as `rosa attach policy` takes them (openshift/rosa pkg/policy/policy_service.go): only on
     ROSA's own roles, each policy once, within the managed-policies-per-role quota with the role's own."""
     here = config_key("extraPolicyArns")
-    keys = role_keys(names)
+    keys = role_keys(names.iam_names())
     own = _own_managed_policies(settings, names)
     quota = settings.quotas.managed_policies_per_role
     for key, arns in settings.extra_policy_arns.items():
