@@ -19,6 +19,7 @@ BACKUP_VAULT = "backupVault"  # the shared vault's VaultOutputs, or None
 CI_IDENTITY = "ciIdentity"  # CiIdentityOutputs, or None
 # Only with the stack's own workload roles: `<namespace>/<service account>` -> ARN of the role its clusters trust.
 WORKLOAD_ROLE_ARNS = "workloadRoleArns"
+OCM_ROLES = "ocmRoles"  # OcmRolesOutputs; only in a stack with an OCM role or user roles
 
 
 class VaultOutputs(TypedDict):
@@ -83,6 +84,25 @@ class CiIdentityOutputs(TypedDict):
     previewSubject: str
     previewRoleArn: str
     oidcProviderArn: str
+
+
+class LinkedRoleOutputs(TypedDict):
+    """A role OCM must be told of once it exists: `rosa link ocm-role` / `rosa link user-role`, logged in to OCM as
+    the organisation's member or that user (rosa refuses another organisation or account by the id given)."""
+
+    roleArn: str
+    rosaLinkArgs: list[str]
+    rosaLinkCommand: str
+
+
+class OcmRoleOutputs(LinkedRoleOutputs):
+    profile: str  # standard | admin | no-console
+    policyArns: dict[str, str]  # policy slug (standard, admin, no-console) -> ARN
+
+
+class OcmRolesOutputs(TypedDict):
+    ocmRole: OcmRoleOutputs | None
+    userRoles: dict[str, LinkedRoleOutputs]  # OCM username -> its user role
 
 
 def cluster_manifests(outputs: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:

@@ -108,11 +108,32 @@ CASES = [
       "boundary"]),
     ("extra-policy-on-a-workload-role", "staging",
      {"staging": [("account-role/hcp/instance-worker:", "cluster/stg-hcp/workload-role/cert-manager/cert-manager:")]},
-     ["rosa-foundation:extraPolicyArns.cluster/stg-hcp/workload-role/cert-manager/cert-manager: rosa attach policy "
-      "takes only ROSA's account and operator roles"]),
+     ["rosa-foundation:extraPolicyArns.cluster/stg-hcp/workload-role/cert-manager/cert-manager: extra policies go "
+      "on ROSA's account and operator roles only"]),
     ("derived-log-bucket-name", "prod",
      {"prod": [("bucketName: acme-prod-rosa-backups", "bucketName: acme-prod-rosa-backups-" + "b" * 38)]},
      ["the access log bucket name", "no dots: HTTPS to a dotted bucket name"]),
+    # 6. The OCM role and user roles (split-account holds them).
+    ("ocm-role-in-a-cluster-stack", "split-hcp",
+     {"split-hcp": [("layout: cluster", "layout: cluster\n  rosa-foundation:ocmRole: {organizationId: 2Kf7dQm1x, "
+                                        "organizationExternalId: '1'}")]},
+     ["rosa-foundation:ocmRole: the OCM and user roles link the account to Red Hat's OCM and belong to the account "
+      "stack"]),
+    ("ocm-role-profile-unknown", "split-account",
+     {"split-account": [("profile: standard", "profile: administrator")]},
+     ["rosa-foundation:ocmRole.profile = 'administrator': must be 'standard', 'admin' or 'no-console'"]),
+    ("ocm-external-id-unquoted", "split-account",
+     {"split-account": [('organizationExternalId: "16502874"', "organizationExternalId: 16502874")]},
+     ["rosa-foundation:ocmRole.organizationExternalId = 16502874: expected text, but YAML read a number; quote it"]),
+    ("ocm-organization-id-missing", "split-account",
+     {"split-account": [("    organizationId: 2Kf7dQm1xVbR9sTnW4yHcZp3LaE\n", "")]},
+     ["rosa-foundation:ocmRole.organizationId is missing: it is required"]),
+    ("user-role-twice", "split-account",
+     {"split-account": [("ocmUsername: platform-bob", "ocmUsername: Platform-Alice")]},
+     ["rosa-foundation:userRoles[1].ocmUsername = 'Platform-Alice': userRoles[0] has it already"]),
+    ("ocm-username-iam-refuses", "split-account",
+     {"split-account": [("ocmUsername: platform-alice", "ocmUsername: platform alice")]},
+     ["rosa-foundation:userRoles[0].ocmUsername = 'platform alice': must be 1 to 64 letters, digits or _+=,.@-"]),
 ]  # fmt: skip
 
 
@@ -147,7 +168,8 @@ def test_bad_input_is_refused_by_the_render_with_exit_2_one_line_each_and_nothin
 def test_a_stack_that_does_not_exist_is_named_with_the_stacks_that_do(tmp_path, capsys):
     assert main(["prd", "--stacks", str(EXAMPLES), "--out", str(tmp_path / "out")]) == 2
     assert "no stack 'prd'" in (error := capsys.readouterr().err)
-    assert "stacks there: dev, fleet, prod, split-account, split-classic, split-hcp, staging" in error
+    there = sorted(path.name.removeprefix("Pulumi.").removesuffix(".yaml") for path in EXAMPLES.glob("Pulumi.*.yaml"))
+    assert f"stacks there: {', '.join(there)}\n" in error and "dev, fleet, " in error
 
 
 def test_values_yaml_reads_as_dates_or_octal_render_as_the_text_written(tmp_path, capsys):
@@ -176,7 +198,8 @@ def test_values_yaml_reads_as_dates_or_octal_render_as_the_text_written(tmp_path
     [
         (["dev"], {"dev": [("vault: shared", "vault: [shared")]}, "not valid YAML"),
         (["split-hcp"], {"split-account": [("layout: account", f"layout: cluster\n  rosa-foundation:{SPLIT_ACCOUNT}")]},
-         "the account stack's settings are invalid (1 problem); fix Pulumi.split-account.yaml"),
+         # a cluster stack with no clusters, and the OCM and user roles it may not hold
+         "the account stack's settings are invalid (3 problems); fix Pulumi.split-account.yaml"),
         (["prd"], {}, "no stack 'prd'"),
     ],
     ids=["yaml-syntax", "account-stack-names-itself-back", "no-such-stack"],

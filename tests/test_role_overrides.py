@@ -95,8 +95,8 @@ def problems(**settings_) -> str:
         ({"permissionsBoundaryOverrides": {WORKER: "arn:aws-us-gov:iam::aws:policy/B"}},
          "the ARN must be in this stack's partition 'aws'"),
         ({"extraPolicyArns": {"cluster/alpha/workload-role/app/api": [SSM_CORE]}},
-         "rosa-foundation:extraPolicyArns.cluster/alpha/workload-role/app/api: rosa attach policy takes only ROSA's "
-         "account and operator roles"),
+         "rosa-foundation:extraPolicyArns.cluster/alpha/workload-role/app/api: extra policies go on ROSA's account and "
+         "operator roles only"),
         ({"extraPolicyArns": {WORKER: [SSM_CORE, SSM_CORE]}},
          f"rosa-foundation:extraPolicyArns.{WORKER}[1] = '{SSM_CORE}': a policy named 'AmazonSSMManagedInstanceCore' "
          "is already listed"),

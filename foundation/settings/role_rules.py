@@ -171,8 +171,8 @@ def extra_policy_problems(settings: StackSettings, names: StackNames) -> Iterato
             continue
         if not is_rosa_role(key):
             yield (
-                f"{at}: rosa attach policy takes only ROSA's account and operator roles (tagged red-hat-managed); "
-                "a workload role lists its policies in managedPolicyArns"
+                f"{at}: extra policies go on ROSA's account and operator roles only, as rosa attach policy takes "
+                "roles tagged red-hat-managed; a workload role lists its policies in managedPolicyArns"
             )
             continue
         by_name: dict[str, int] = {}

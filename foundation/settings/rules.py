@@ -39,6 +39,7 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
         *role_rules.boundary_override_problems(settings, names),
         *role_rules.extra_policy_problems(settings, names),
     ]
+    problems += rosa_rules.ocm_role_problems(settings)
     problems += safety_problems(settings, names)
     return problems
 

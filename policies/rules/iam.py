@@ -102,8 +102,8 @@ def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tu
         if resource.type == IAM_POLICY and _is_boundary(resource, boundaries):
             continue  # a permissions boundary is a ceiling: it grants nothing by itself
         for document in documents:
-            if identity and isinstance(document, str) and load_catalogue().is_classic_policy(json.loads(document)):
-                continue  # Red Hat's classic documents, which ROSA requires as they are
+            if identity and isinstance(document, str) and load_catalogue().is_red_hat_policy(json.loads(document)):
+                continue  # Red Hat's classic and OCM role documents, which ROSA requires as they are
             for statement in document_statements(document):
                 if statement.get("Effect") != "Allow":
                     continue
