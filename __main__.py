@@ -13,8 +13,9 @@ from components.oidc_provider import oidc_providers
 from components.provider import account_provider
 from components.role import RoleDefaults
 from components.shared_vpc import SharedVpcShare, SharedVpcShareArgs
+from components.shared_workload_roles import SharedWorkloadRoles, SharedWorkloadRolesArgs
 from components.vpc_owner_reference import VpcOwnerReference, shared_vpc_owner
-from foundation import outputs, shared_vpc
+from foundation import irsa, outputs, shared_vpc
 from foundation.backup_plan import vault_plans
 from foundation.names import StackNames
 from foundation.preflight import preflight
@@ -30,11 +31,11 @@ in_account = pulumi.ResourceOptions(providers=[account_provider(settings)])
 
 # 2. The pipeline's keyless identity, where the stack turns it on: first, as every role carries its boundary and
 #    every key policy names its deploy role. The boundary lets a shared-VPC cluster's roles assume its VPC owner's.
-shared_roles = tuple(
+vpc_owner_roles = tuple(
     arn for roles in shared_vpc.owner_role_arns(settings, vpc_owners).values() for arn in roles.values()
 )
 ci_identity = (
-    CiIdentity("ci-identity", CiIdentityArgs.of(names, settings.ci_identity, shared_roles), in_account)
+    CiIdentity("ci-identity", CiIdentityArgs.of(names, settings.ci_identity, vpc_owner_roles), in_account)
     if settings.ci_identity
     else None
 )
@@ -97,7 +98,18 @@ clusters = {
     for cluster in settings.clusters
 }
 
-# 7. The shared backup vault, whose key and policy admit each cluster's backup role by its exact ARN.
+# 7. Workload roles several clusters trust (blue/green): the stack's, as they outlive any one of its clusters.
+stack_workload_roles = (
+    SharedWorkloadRoles(
+        "workload-roles",
+        SharedWorkloadRolesArgs(irsa.shared_roles(names), oidc, role_defaults),
+        in_account,
+    )
+    if settings.workload_roles
+    else None
+)
+
+# 8. The shared backup vault, whose key and policy admit each cluster's backup role by its exact ARN.
 shared_vault = None
 if settings.backup and not per_cluster_vaults:
     shared_plan = plans[names.shared_vault_bucket()]
@@ -105,7 +117,7 @@ if settings.backup and not per_cluster_vaults:
         "backup-vault", BackupVaultArgs.of(names, shared_plan, role_defaults, key_defaults), in_account
     )
 
-# 8. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).
+# 9. Outputs: what `rosa create cluster` and the next pipeline step need (foundation/outputs.py).
 pulumi.export(outputs.ACCOUNT_ID, settings.account_id)
 if account_roles:
     pulumi.export(outputs.ACCOUNT_ROLE_PREFIX, settings.account_role_prefix)
@@ -118,3 +130,5 @@ if settings.shared_vpc:
 pulumi.export(outputs.CI_IDENTITY, ci_identity.summary if ci_identity else None)
 if ocm_roles:  # only where the settings ask, so that other stacks' outputs stay as they were
     pulumi.export(outputs.OCM_ROLES, ocm_roles.summary)
+if stack_workload_roles:
+    pulumi.export(outputs.WORKLOAD_ROLE_ARNS, stack_workload_roles.role_arns)

@@ -15,12 +15,13 @@ from typing import Protocol
 import pulumi
 import pulumi_aws as aws
 
-from components.role import RoleDefaults, attach_policy, rosa_made_options, stack_role
+from components.role import RoleDefaults, attach_extra_policies, attach_policy, rosa_made_options, stack_role
 from foundation import iam, naming, tags
 from foundation.adoption import Adoption
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, RedHatRole, Topology, load_catalogue
 from foundation.names import StackNames
 from foundation.project import type_token
+from foundation.role_keys import account_role_key
 
 
 class AccountRoleArns(Protocol):
@@ -44,6 +45,8 @@ class AccountRolesArgs:
     role_defaults: RoleDefaults
     names: StackNames
     adoption: Adoption  # which of them to import instead of creating (`rosa-foundation:adopt`)
+    # (topology, role slug) -> managed policies attached beside the role's own (`extraPolicyArns`)
+    extra_policy_arns: Mapping[tuple[Topology, str], tuple[str, ...]]
 
     @classmethod
     def of(cls, names: StackNames, role_defaults: RoleDefaults) -> AccountRolesArgs:
@@ -60,6 +63,12 @@ class AccountRolesArgs:
             role_defaults=role_defaults,
             names=names,
             adoption=Adoption(names),
+            extra_policy_arns={
+                (topology, spec.slug): arns
+                for topology in settings.topologies
+                for spec in load_catalogue().topology(topology).account_roles
+                if (arns := settings.extra_policy_arns.get(account_role_key(topology, spec)))
+            },
         )
 
 
@@ -120,6 +129,7 @@ class AccountRoles(pulumi.ComponentResource):
                 import_id=args.adoption.classic_account_policy(spec),
             )
             attach_policy(f"{logical}-attachment", role, policy.arn, attachment_import)
+        attach_extra_policies(logical, role, args.extra_policy_arns.get((topology, spec.slug), ()))
         return role
 
     def _trust(self, spec: AccountRoleSpec) -> iam.PolicyDocument:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from components.oidc_provider import OidcProvider, web_identity_trust_of
-from components.role import RoleDefaults, attach_policy, stack_role
+from components.role import RoleDefaults, attach_extra_policies, attach_policy, stack_role
 from foundation import tags
 from foundation.adoption import RoleImport
 from foundation.catalogue import Topology
@@ -67,4 +67,5 @@ class OperatorRoles(pulumi.ComponentResource):
         )
         for policy_arn in spec.managed_policy_arns or (args.classic_policy_arns[spec.key],):
             attach_policy(f"{logical}-policy", role, policy_arn, adopted.attachment if adopted else None)
+        attach_extra_policies(logical, role, spec.extra_policy_arns)
         return role.arn

@@ -3,28 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from foundation.catalogue import load_catalogue
+from foundation.names import StackNames
+from foundation.role_keys import role_keys
 from foundation.settings import StackSettings
 
 
 @dataclass(frozen=True)
 class RoleDefaults:
-    """What every role of the stack shares: its IAM path (`/` or `/a/b/`) and permissions boundary (a policy ARN)."""
+    """What every role of the stack shares: its IAM path (`/` or `/a/b/`) and permissions boundary (a policy ARN),
+    and the roles that carry another boundary instead (`permissionsBoundaryOverrides`, by IAM role name; the settings
+    refuse any with a CI identity, whose boundary every role must carry)."""
 
     path: str
     permissions_boundary: pulumi.Input[str] | None
+    boundary_overrides: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, settings: StackSettings, boundary: pulumi.Input[str] | None = None) -> RoleDefaults:
         """`boundary`: the ARN of the boundary the stack creates (the CI identity's), so every role waits for it;
         default, the settings' `permissionsBoundary` as it is."""
-        return cls(settings.iam_path, boundary or settings.permissions_boundary)
+        keys = role_keys(StackNames(settings).iam_names())
+        overrides = {keys[key].name: arn for key, arn in settings.permissions_boundary_overrides.items()}
+        return cls(settings.iam_path, boundary or settings.permissions_boundary, overrides)
+
+    def boundary_of(self, role_name: str) -> pulumi.Input[str] | None:
+        return self.boundary_overrides.get(role_name, self.permissions_boundary)
 
 
 def stack_role(
@@ -48,7 +58,7 @@ def stack_role(
         name=role_name,
         description=description,
         path=defaults.path,
-        permissions_boundary=defaults.permissions_boundary,
+        permissions_boundary=defaults.boundary_of(role_name),
         assume_role_policy=trust_policy,
         max_session_duration=load_catalogue().max_session_seconds,
         tags=dict(tags) if tags else None,
@@ -75,3 +85,10 @@ def rosa_made_options(rosa_made: bool, import_id: str | None) -> dict[str, Any]:
     none, and IAM cannot change a managed policy's description: the provider would replace the policy, which every
     role attaches), and its import id when the stack adopts it."""
     return {"ignore_changes": ["description"] if rosa_made else None, "import_": import_id}
+
+
+def attach_extra_policies(logical_name: str, role: aws.iam.Role, policy_arns: Sequence[str]) -> None:
+    """`extraPolicyArns` on one of ROSA's roles, as `rosa attach policy` attaches them: each its own attachment,
+    `<role>-extra-<policy name>` (the settings refuse two of one name on a role)."""
+    for policy_arn in policy_arns:
+        attach_policy(f"{logical_name}-extra-{policy_arn.rsplit('/', 1)[-1]}", role, policy_arn)

@@ -106,6 +106,7 @@ def role_name_patterns(names: StackNames) -> list[str]:
     patterns += sorted({names.workload_role(c, w).name for c in settings.clusters for w in c.workload_roles})
     served = settings.shared_vpc.clusters if settings.shared_vpc else ()
     patterns += [shared_vpc.role(c.name, kind).name for c in served for kind in SHARED_VPC_ROLES]
+    patterns += sorted({names.workload_role(None, w).name for w in settings.workload_roles})
     return [names.role_arn(p) for p in dict.fromkeys(patterns)]
 
 
@@ -136,12 +137,15 @@ def attachable_policy_arns(names: StackNames) -> list[str]:
     if settings.shared_vpc:  # the owner's roles: AWS's ROSASharedVPC* policies
         arns += [shared_vpc.managed_policy_arn(settings.partition, kind) for kind in SHARED_VPC_ROLES]
     arns += stack_policy_arns(names)
-    arns += sorted({arn for c in settings.clusters for w in c.workload_roles for arn in w.managed_policy_arns})
+    workloads = [w for c in settings.clusters for w in c.workload_roles] + list(settings.workload_roles)
+    arns += sorted({arn for w in workloads for arn in w.managed_policy_arns})
+    arns += sorted({arn for extras in settings.extra_policy_arns.values() for arn in extras} - set(arns))
     return arns
 
 
 def inline_policy_roles(names: StackNames) -> list[str]:
-    """The roles the stack gives inline policies: backup roles, workload roles with statements, replication roles."""
+    """The roles the stack gives inline policies: backup roles, workload roles with statements or a preset,
+    replication roles."""
     settings = names.settings
     arns = [names.backup_roles_pattern()] if settings.backup else []
     arns += sorted(
@@ -149,7 +153,12 @@ def inline_policy_roles(names: StackNames) -> list[str]:
             names.role_arn(names.workload_role(c, w).name)
             for c in settings.clusters
             for w in c.workload_roles
-            if w.statements
+            if w.statements or w.preset
+        }
+        | {
+            names.role_arn(names.workload_role(None, w).name)
+            for w in settings.workload_roles
+            if w.statements or w.preset
         }
     )
     if settings.backup and settings.backup.replica_region:

@@ -151,18 +151,33 @@ def web_identity_trust(
     audience: str | None = None,
 ) -> PolicyDocument:
     """Trust for service accounts of one cluster: its OIDC provider, and exactly these `:sub` values."""
+    return web_identity_trust_of_issuers(((provider_arn, issuer_host_path),), subjects, audience)
+
+
+def web_identity_trust_of_issuers(
+    issuers: tuple[tuple[str, str], ...], subjects: tuple[str, ...], audience: str | None = None
+) -> PolicyDocument:
+    """Trust for the same service accounts of several clusters: one statement per issuer `(provider ARN,
+    <host>[/<path>])`, each pinning exactly these `:sub` values (and `aud`) under that issuer's own claim keys.
+    Clusters on one issuer share its statement."""
     if not subjects:
         raise PolicyError("a web-identity trust needs at least one subject")
-    conditions = [Condition("StringEquals", f"{issuer_host_path}:sub", subjects)]
-    if audience:
-        conditions.append(Condition("StringEquals", f"{issuer_host_path}:aud", (audience,)))
-    statement = Statement(
-        "Allow",
-        ("sts:AssumeRoleWithWebIdentity",),
-        principal=Principal.federated(provider_arn),
-        conditions=tuple(conditions),
-    )
-    return PolicyDocument((statement,), use="trust")
+    if not issuers:
+        raise PolicyError("a web-identity trust needs at least one issuer")
+    statements = []
+    for provider_arn, issuer_host_path in dict.fromkeys(issuers):
+        conditions = [Condition("StringEquals", f"{issuer_host_path}:sub", subjects)]
+        if audience:
+            conditions.append(Condition("StringEquals", f"{issuer_host_path}:aud", (audience,)))
+        statements.append(
+            Statement(
+                "Allow",
+                ("sts:AssumeRoleWithWebIdentity",),
+                principal=Principal.federated(provider_arn),
+                conditions=tuple(conditions),
+            )
+        )
+    return PolicyDocument(tuple(statements), use="trust")
 
 
 def _check_use(statement: Statement, use: DocumentUse) -> None:

@@ -17,6 +17,8 @@ CLASSIC_OPERATOR_POLICY_ARNS = "classicOperatorPolicyArns"  # operator slug -> A
 CLUSTERS = "clusters"  # cluster name -> ClusterOutputs
 BACKUP_VAULT = "backupVault"  # the shared vault's VaultOutputs, or None
 CI_IDENTITY = "ciIdentity"  # CiIdentityOutputs, or None
+# Only with the stack's own workload roles: `<namespace>/<service account>` -> ARN of the role its clusters trust.
+WORKLOAD_ROLE_ARNS = "workloadRoleArns"
 OCM_ROLES = "ocmRoles"  # OcmRolesOutputs; only in a stack with an OCM role or user roles
 SHARED_VPC = "sharedVpc"  # a VPC owner stack's SharedVpcOutputs (layout vpc-owner only)
 

@@ -31,6 +31,7 @@ from render.runtime import PROJECT_ROOT, render_stack, stack_file
 
 # Inputs a reviewer needs to see on an added or removed resource besides its IAM documents.
 REVIEW_INPUTS: dict[str, tuple[str, ...]] = {
+    "aws:iam/role:Role": ("permissionsBoundary",),  # the ceiling of what it may be granted
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("role", "policyArn"),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ("fromPort", "cidrIpv4", "cidrIpv6"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ("ipProtocol", "cidrIpv4", "cidrIpv6"),

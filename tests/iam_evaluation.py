@@ -50,7 +50,8 @@ for _name in _REMOVED_IN_310:
     setattr(collections, _name, getattr(collections.abc, _name))
 try:
     from principalmapper.common import Node, Policy
-    from principalmapper.querying import query_interface
+    from principalmapper.querying import local_policy_simulation, query_interface
+    from principalmapper.util.case_insensitive_dict import CaseInsensitiveDict
 finally:
     for _name in _REMOVED_IN_310:
         delattr(collections, _name)
@@ -153,3 +154,21 @@ def role_policies(render: Render, partition: str, account_id: str) -> dict[str, 
         if attachment.inputs["policyArn"] in managed:
             documents[by_name[attachment.inputs["role"]]].append(managed[attachment.inputs["policyArn"]])
     return documents
+
+
+def assumable_with_web_identity(trust: Document, provider_arn: str, claims: Mapping[str, str]) -> bool:
+    """Whether a token from the issuer of IAM OIDC provider `provider_arn`, carrying `claims` as STS names them
+    (`<issuer host/path>:sub`, `:aud`), may assume a role with trust policy `trust` (sts:AssumeRoleWithWebIdentity):
+    a statement naming that Federated principal and the action, whose conditions PMapper matches against the claims,
+    allows; a matching Deny wins. PMapper models no Federated principal, so the principal is matched here and the
+    action and conditions by its own matchers (`local_policy_simulation`)."""
+    context = CaseInsensitiveDict(dict(claims))
+    action = "sts:AssumeRoleWithWebIdentity"
+    decided = []
+    for statement in listed(trust.get("Statement")):
+        federated = listed((statement.get("Principal") or {}).get("Federated"))
+        if provider_arn not in federated or not local_policy_simulation._statement_matches_action(statement, action):
+            continue
+        if local_policy_simulation._get_condition_match(statement.get("Condition", {}), context):
+            decided.append(statement.get("Effect"))
+    return "Allow" in decided and "Deny" not in decided

@@ -119,10 +119,38 @@ CASES = [
     ("adopt-account-roles-in-a-cluster-stack", "split-hcp",
      {"split-hcp": [(SPLIT_ACCOUNT, f"{SPLIT_ACCOUNT}\n  rosa-foundation:adopt: [account-roles]")]},
      ["rosa-foundation:adopt[0] = 'account-roles': a cluster stack reads its account roles from its account stack"]),
+    # 8. Roles beyond ROSA's own: presets, roles several clusters trust, boundaries and extra policies.
+    ("preset-unknown", "staging", {"staging": [("preset: efs-csi", "preset: efs")]},
+     ["rosa-foundation:clusters[0].workloadRoles[4].preset = 'efs': must be 'aws-load-balancer-operator', "]),
+    ("preset-unscoped", "staging",
+     {"staging": [("preset: cert-manager\n          hostedZoneIds: [Z0452716ABCDEFGHIJKLM]", "preset: cert-manager")]},
+     ["rosa-foundation:clusters[0].workloadRoles[3].hostedZoneIds is missing: preset 'cert-manager' is scoped to "
+      "the Route 53 hosted zones whose records it changes"]),
+    ("preset-scope-it-does-not-read", "staging",
+     {"staging": [("fileSystemIds: [fs-0a1b2c3d4e5f60789]", "hostedZoneIds: [Z0452716ABCDEFGHIJKLM]")]},
+     ["rosa-foundation:clusters[0].workloadRoles[4].hostedZoneIds: only read by preset cert-manager or external-dns, "
+      "not 'efs-csi'"]),
+    ("preset-service-account-unnamed", "staging",
+     {"staging": [("          serviceAccount: external-dns-staging  # the ExternalDNS resource `staging`\n", "")]},
+     ["rosa-foundation:clusters[0].workloadRoles[2].serviceAccount is missing: it is required unless a preset names "
+      "it (the ExternalDNS Operator names it external-dns-<ExternalDNS name>)"]),
+    ("trusted-cluster-unknown", "staging", {"staging": [("[stg-hcp, stg-classic]", "[stg-hcp, stg-blue]")]},
+     ["rosa-foundation:workloadRoles[0].trustedClusters[1] = 'stg-blue': no cluster of this stack has that name"]),
+    ("boundary-override-with-the-pipeline", "staging",
+     {"staging": [("  rosa-foundation:extraPolicyArns:", "  rosa-foundation:permissionsBoundaryOverrides:\n"
+                   "    account-role/hcp/installer: arn:aws:iam::222222222222:policy/Wider\n"
+                   "  rosa-foundation:extraPolicyArns:")]},
+     ["rosa-foundation:permissionsBoundaryOverrides.account-role/hcp/installer = "
+      "'arn:aws:iam::222222222222:policy/Wider': with rosa-foundation:ciIdentity every role carries the pipeline's "
+      "boundary"]),
+    ("extra-policy-on-a-workload-role", "staging",
+     {"staging": [("account-role/hcp/instance-worker:", "cluster/stg-hcp/workload-role/cert-manager/cert-manager:")]},
+     ["rosa-foundation:extraPolicyArns.cluster/stg-hcp/workload-role/cert-manager/cert-manager: extra policies go "
+      "on ROSA's account and operator roles only"]),
     ("derived-log-bucket-name", "prod",
      {"prod": [("bucketName: acme-prod-rosa-backups", "bucketName: acme-prod-rosa-backups-" + "b" * 38)]},
      ["the access log bucket name", "no dots: HTTPS to a dotted bucket name"]),
-    # 6. The OCM role and user roles (split-account holds them).
+    # 9. The OCM role and user roles (split-account holds them).
     ("ocm-role-in-a-cluster-stack", "split-hcp",
      {"split-hcp": [("layout: cluster", "layout: cluster\n  rosa-foundation:ocmRole: {organizationId: 2Kf7dQm1x, "
                                         "organizationExternalId: '1'}")]},

@@ -8,9 +8,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field
 
-from foundation import iam, naming
+from foundation import naming
 from foundation.catalogue import (
     BACKUP_FREQUENCIES,
     BackupFrequency,
@@ -24,26 +24,23 @@ from foundation.catalogue import (
     minor_version,
     version_key,
 )
+from foundation.settings.base import SettingsModel as _Model
 from foundation.settings.shared_vpc_models import SharedVpcOwnerSettings, SharedVpcSettings
 from foundation.settings.types import (
     AccountId,
-    Action,
     AdoptKind,
     BucketName,
     Cidr,
     ClusterName,
-    ConditionOperator,
     ExternalId,
     IamPath,
     IssuerUrl,
-    KubernetesName,
     MinorVersion,
     OcmId,
     OidcConfigId,
     OpenShiftVersion,
     PolicyArn,
     Region,
-    ResourceArn,
     RoleArn,
     RoleNamePart,
     RolePrefix,
@@ -55,9 +52,7 @@ from foundation.settings.types import (
     VpcId,
     matching,
 )
-from foundation.settings.types import (
-    SettingsModel as _Model,
-)
+from foundation.settings.workload_models import WorkloadRoleSettings
 
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
 
@@ -96,57 +91,6 @@ class SelfHostedOidc(_Model):
 
 
 OidcSettings = Annotated[ManagedOidc | SelfHostedOidc, Field(discriminator="mode")]
-
-
-class ConditionSettings(_Model):
-    """One IAM condition of a workload statement: `{operator: {key: values}}` in the document."""
-
-    operator: ConditionOperator
-    key: Annotated[str, AfterValidator(matching(r"[A-Za-z0-9-]+:[A-Za-z0-9_:/.*-]+", "a condition key 'svc:Key'"))]
-    values: tuple[str, ...] = Field(min_length=1)
-
-
-class StatementSettings(_Model):
-    """One identity policy statement of a workload role."""
-
-    effect: Literal["Allow", "Deny"] = "Allow"
-    actions: tuple[Action, ...] = Field(min_length=1)
-    resources: tuple[ResourceArn, ...] = Field(min_length=1)
-    conditions: tuple[ConditionSettings, ...] = ()
-
-    def to_statement(self) -> iam.Statement:
-        return iam.Statement(
-            self.effect,
-            self.actions,
-            resources=self.resources,
-            conditions=tuple(iam.Condition(c.operator, c.key, c.values) for c in self.conditions),
-        )
-
-    @model_validator(mode="after")
-    def _valid_iam(self) -> StatementSettings:
-        try:
-            self.to_statement()
-        except iam.PolicyError as invalid:
-            raise ValueError(str(invalid)) from None
-        return self
-
-
-class WorkloadRoleSettings(_Model):
-    """An IRSA role for one application service account (seed 004): trusted by exactly that subject."""
-
-    namespace: KubernetesName
-    service_account: KubernetesName
-    role_name: RoleNamePart | None = None  # default: <operator prefix>-<namespace>-<service account>
-    managed_policy_arns: tuple[PolicyArn, ...] = ()
-    statements: tuple[StatementSettings, ...] = ()
-
-    @property
-    def subject(self) -> str:
-        return naming.service_account_subject(self.namespace, self.service_account)
-
-    @property
-    def slug(self) -> str:
-        return f"{self.namespace}/{self.service_account}"
 
 
 class NetworkSettings(_Model):
@@ -339,6 +283,12 @@ class StackSettings(_Model):
     account_role_topologies: tuple[Topology, ...] | None = None  # default: the topologies the clusters use
     classic_policy_version: MinorVersion | None = None  # default: the newest classic cluster's minor
     clusters: tuple[ClusterSettings, ...] = ()
+    # Roles several clusters of the stack trust (each entry's `trustedClusters`): they outlive any one cluster.
+    workload_roles: tuple[WorkloadRoleSettings, ...] = ()
+    # Role key (`foundation.role_keys`) -> the boundary that role carries instead of `permissionsBoundary`.
+    permissions_boundary_overrides: dict[str, PolicyArn] = Field(default_factory=dict)
+    # ROSA's account or operator role key -> managed policies attached beside its own (`rosa attach policy`).
+    extra_policy_arns: dict[str, tuple[PolicyArn, ...]] = Field(default_factory=dict)
     backup: BackupSettings | None = None  # no backup vault without it
     encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     # Keep buckets and keys in AWS even when the stack itself is destroyed (after `pulumi state unprotect`).

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from foundation.settings.base import SettingsModel
 from foundation.settings.types import (
     AccountId,
     BaseDomain,
     ClusterName,
     IamPath,
     RolePrefix,
-    SettingsModel,
     StackReferenceName,
     SubnetId,
     VpcId,

@@ -12,20 +12,13 @@ import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from pydantic import AfterValidator
 
 from foundation.catalogue import load_catalogue
 from foundation.iam_actions import condition_operators, unknown_action
 from foundation.partitions import region_problem
 
 MAX_PREFIX = 32  # rosa's limit for --prefix and --operator-roles-prefix
-
-
-class SettingsModel(BaseModel):
-    """A block of the stack file: frozen, unknown keys refused, camelCase keys as written."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=False)
 
 
 def matching(pattern: str, allowed: str) -> Callable[[str], str]:
@@ -275,3 +268,29 @@ BaseDomain = Annotated[
 # What `rosa-foundation:adopt` may name: resources rosa's `create account-roles`, `create operator-roles` and
 # `create oidc-provider` made, which the stack then imports instead of creating (foundation/adoption.py).
 AdoptKind = Literal["account-roles", "operator-roles", "oidc-providers"]
+HostedZoneId = Annotated[
+    str, AfterValidator(matching(r"[A-Z0-9]{1,32}", "a Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ"))
+]
+FileSystemId = Annotated[
+    str,
+    AfterValidator(matching(r"fs-(?:[0-9a-f]{8}|[0-9a-f]{17})", "an EFS file system id: fs- and 8 or 17 hex digits")),
+]
+SecretArn = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"arn:aws(-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@*?-]+",
+            "a Secrets Manager secret ARN (its name may end in * or ??????), "
+            "arn:<partition>:secretsmanager:<region>:<account>:secret:<name>",
+        )
+    ),
+]
+ParameterPath = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*(?:/\*|\*)?",
+            "an SSM parameter name or path, e.g. /team/app/* or team-app-*",
+        )
+    ),
+]
