@@ -119,6 +119,8 @@ def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tu
         for arn in arns:
             if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
                 yield resource, f"attaches {arn}"
+            elif arn in boundaries:  # a ceiling: as a policy it grants everything below its denies
+                yield resource, f"attaches {arn}, a permissions boundary, as a policy"
 
 
 def _is_boundary(policy: Resource, boundaries: set[str]) -> bool:
