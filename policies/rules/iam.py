@@ -138,7 +138,8 @@ NO_ADMIN_PERMISSIONS = Rule(
     description=(
         "No identity policy allows an admin-equivalent action (permissions management, credential exposure, "
         "sts:Assume*, iam:PassRole; wildcards expanded with parliament's IAM action database) on every resource, no "
-        "resource policy allows *, *:* or iam:*, and no role gets AdministratorAccess or IAMFullAccess."
+        "resource policy allows *, *:* or iam:*, and no role gets AdministratorAccess, IAMFullAccess, PowerUserAccess "
+        "or a permissions boundary as a policy."
     ),
     remediation=(
         "Grant the actions the workload calls on the resources it uses: name the roles, policies, buckets or keys."
