@@ -1,4 +1,5 @@
-"""One IAM role as this stack makes every role: the stack's path and boundary, a one-hour session cap, given tags."""
+"""One IAM role as this stack makes every role: the stack's path and boundary, a one-hour session cap, given tags; and
+a role for service accounts (`service_account_role`), trusted through its cluster's issuer."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.oidc_provider import OidcProvider, web_identity_trust_of
 from foundation.catalogue import load_catalogue
+from foundation.irsa import IrsaRole
 from foundation.settings import StackSettings
 
 
@@ -57,3 +60,35 @@ def attach_policy(logical_name: str, role: aws.iam.Role, policy_arn: pulumi.Inpu
         policy_arn=policy_arn,
         opts=pulumi.ResourceOptions(parent=role),
     )
+
+
+def service_account_role(
+    logical_name: str,
+    spec: IrsaRole,
+    *,
+    oidc: OidcProvider,
+    defaults: RoleDefaults,
+    parent: pulumi.Resource,
+    tags: Mapping[str, str] | None = None,
+) -> aws.iam.Role:
+    """`spec`'s role, trusted through the cluster's issuer `oidc`, with its inline policy (named `permissions`) if it
+    has statements; its managed policies are the caller's to attach."""
+    role = stack_role(
+        logical_name,
+        role_name=spec.name,
+        description=spec.description,
+        trust_policy=web_identity_trust_of(oidc, spec),
+        defaults=defaults,
+        tags=tags,
+        parent=parent,
+        depends_on=[oidc.provider],
+    )
+    if policy := spec.inline_policy():
+        aws.iam.RolePolicy(
+            f"{logical_name}-inline",
+            role=role.name,
+            name="permissions",
+            policy=policy.to_json(),
+            opts=pulumi.ResourceOptions(parent=role),
+        )
+    return role

@@ -18,6 +18,7 @@ from foundation.iam import document_json
 
 DATA_DIR = Path(__file__).parent / "data"
 CLASSIC_POLICY_DIR = DATA_DIR / "policies" / "classic"
+HCP_POLICY_DIR = DATA_DIR / "policies" / "hcp"  # Red Hat's HCP documents no AWS-managed policy carries
 
 Topology = Literal["hcp", "classic"]
 # The AWS partitions ROSA is offered in (commercial and GovCloud); aws-cn and the ISO partitions have no ROSA.
@@ -101,8 +102,9 @@ class BackupScheduleSpec(_Data):
     retention_days: int
 
 
-class OadpSpec(_Data):
-    """The OpenShift API for Data Protection operator: where it runs, its service accounts and token audience."""
+class ServiceAccountsSpec(_Data):
+    """Who presents a cluster's service-account tokens to STS: a namespace, its service accounts and the token's
+    audience (`aud`)."""
 
     namespace: str
     service_accounts: tuple[str, ...]
@@ -111,6 +113,41 @@ class OadpSpec(_Data):
     @property
     def subjects(self) -> tuple[str, ...]:
         return tuple(naming.service_account_subject(self.namespace, sa) for sa in self.service_accounts)
+
+
+class OadpSpec(ServiceAccountsSpec):
+    """The OpenShift API for Data Protection operator: where it runs, its service accounts and token audience."""
+
+
+class AuditLogSpec(ServiceAccountsSpec):
+    """HCP audit-log forwarding to CloudWatch (`rosa create cluster --audit-log-arn`): the exporter's service account
+    and the CloudWatch Logs actions Red Hat's role is given."""
+
+    actions: tuple[str, ...]
+
+
+class AutoNodeSpec(ServiceAccountsSpec):
+    """HCP AutoNode (Karpenter in the hosted control plane, `rosa edit cluster --autonode`): Karpenter's service
+    account, Red Hat's policy document (`HCP_POLICY_DIR`) and what it does with the cluster's volumes key."""
+
+    policy: str
+    volume_key_actions: tuple[str, ...]
+
+
+class LogForwardingSpec(_Data):
+    """HCP control-plane log forwarding (`rosa create cluster --log-fwd-config`): the Red Hat role that delivers the
+    logs, by partition and OCM environment where Red Hat publishes one; the name prefix Red Hat requires of the
+    customer's role; the log groups; the CloudWatch Logs actions; CloudWatch's allowed retentions (days)."""
+
+    central_role_arns: dict[Partition, dict[OcmEnvironment, str]]
+    role_name_prefix: str
+    groups: tuple[str, ...]
+    log_group_actions: tuple[str, ...]  # on the log group and its streams
+    unscoped_actions: tuple[str, ...]  # name no log group (IAM authorises them on `*` only)
+    retention_days: tuple[int, ...]
+
+    def central_role_arn(self, partition: Partition, environment: OcmEnvironment) -> str | None:
+        return self.central_role_arns.get(partition, {}).get(environment)
 
 
 class BackupSpec(_Data):
@@ -188,6 +225,9 @@ class Catalogue(_Data):
     backup: BackupSpec
     kms: KmsSpec
     create_cluster: CreateClusterSpec
+    log_forwarding: LogForwardingSpec
+    audit_log: AuditLogSpec
+    auto_node: AutoNodeSpec
 
     @model_validator(mode="after")
     def _policies_fit_the_topology(self) -> Catalogue:
@@ -231,10 +271,15 @@ class Catalogue(_Data):
         """The vendored permission document `policy_id` for classic OpenShift `version`, as a dict."""
         return json.loads((CLASSIC_POLICY_DIR / version / f"{policy_id}.json").read_text())
 
-    def is_classic_policy(self, document: Mapping[str, Any]) -> bool:
-        """Whether `document` is one of Red Hat's vendored classic permission documents, unchanged: ROSA's own
-        requirement (the installer passes roles and assumes roles on `*`), which the stack cannot narrow."""
-        return document_json(document) in _classic_policy_texts()
+    def hcp_policy(self, policy_id: str) -> dict:
+        """Red Hat's vendored HCP permission document `policy_id` (one no AWS-managed policy carries), as a dict."""
+        return json.loads((HCP_POLICY_DIR / f"{policy_id}.json").read_text())
+
+    def is_red_hat_policy(self, document: Mapping[str, Any]) -> bool:
+        """Whether `document` is one of Red Hat's vendored permission documents (classic, or HCP's AutoNode),
+        unchanged: ROSA's own requirement (the installer passes roles and assumes roles on `*`, Karpenter grants EBS
+        the use of any `red-hat` key through EC2), which the stack cannot narrow."""
+        return document_json(document) in _red_hat_policy_texts()
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -247,15 +292,16 @@ def minor_version(version: str) -> str:
 
 
 @cache
-def _classic_policy_texts() -> frozenset[str]:
+def _red_hat_policy_texts() -> frozenset[str]:
     catalogue = load_catalogue()
     specs = (*catalogue.classic.account_roles, *catalogue.classic.operator_roles)
-    return frozenset(
+    classic = {
         document_json(catalogue.classic_policy(version, spec.policy))
         for version in catalogue.classic_versions
         for spec in specs
         if spec.policy
-    )
+    }
+    return frozenset({*classic, document_json(catalogue.hcp_policy(catalogue.auto_node.policy))})
 
 
 @cache

@@ -65,6 +65,12 @@ GROUP_ACTIONS = ("ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGrou
                  "ec2:DeleteSecurityGroup")  # fmt: skip
 DISTRIBUTION_ACTIONS = ("cloudfront:UpdateDistribution", "cloudfront:UntagResource")
 CLOUDFRONT_READS = ("cloudfront:GetDistribution", "cloudfront:ListTagsForResource", "cloudfront:GetOriginAccessControl")
+# A log group's configuration as the stack declares it: created with its key and tags, retention set. Never deleted,
+# its retention or key never removed (the boundary's NeverDeleteStackLogGroups): a log group is the administrator's to
+# destroy.
+LOG_GROUP_ACTIONS = ("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey", "logs:TagResource",
+                     "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:UntagLogGroup",
+                     "logs:ListTagsLogGroup")  # fmt: skip
 STATE_READS = ("s3:GetObject",)
 STATE_WRITES = ("s3:PutObject", "s3:DeleteObject")
 
@@ -77,6 +83,7 @@ def deploy_policies(names: StackNames) -> dict[str, iam.PolicyDocument]:
         "storage": (*_buckets(names), *_state(names)),
         "keys": tuple(_keys(names)),
         "network": (*_security_groups(names.settings), *_cloudfront(names)),
+        "logs": (*_log_groups(names), *_log_distribution_roles(names)),
     }
     policies = {concern: iam.PolicyDocument(statements) for concern, statements in documents.items() if statements}
     for i, document in enumerate(_split(oidc_provider_arns(names)), start=1):
@@ -95,8 +102,9 @@ def preview_policy(names: StackNames) -> iam.PolicyDocument | None:
 
 
 def role_name_patterns(names: StackNames) -> list[str]:
-    """Every role name this stack can create, as IAM ARN patterns: its IAM path where it has one of its own (one
-    pattern, whatever the fleet's size), else its name prefixes."""
+    """The role names this stack creates on its own path, as IAM ARN patterns: its IAM path where it has one of its
+    own (one pattern, whatever the fleet's size), else its name prefixes. The log distribution roles, which Red Hat
+    puts on `/`, are `log_distribution_role_arns`."""
     settings = names.settings
     if settings.iam_path != "/":
         return [names.role_arn("*")]
@@ -104,6 +112,16 @@ def role_name_patterns(names: StackNames) -> list[str]:
     patterns += sorted({f"{c.operator_prefix}-*" for c in settings.clusters})
     patterns += sorted({names.workload_role(c, w).name for c in settings.clusters for w in c.workload_roles})
     return [names.role_arn(p) for p in dict.fromkeys(patterns)]
+
+
+def stack_role_arns(names: StackNames) -> list[str]:
+    """Every role the stack may create: `role_name_patterns`, and the log distribution roles by exact ARN."""
+    return role_name_patterns(names) + log_distribution_role_arns(names)
+
+
+def log_distribution_role_arns(names: StackNames) -> list[str]:
+    """The clusters' log distribution roles, by exact ARN: on the path `/` whatever the stack's (Red Hat's rule)."""
+    return [names.log_distribution_role_arn(c) for c in names.settings.clusters if c.log_forwarding]
 
 
 def stack_policy_arns(names: StackNames) -> list[str]:
@@ -136,7 +154,8 @@ def attachable_policy_arns(names: StackNames) -> list[str]:
 
 
 def inline_policy_roles(names: StackNames) -> list[str]:
-    """The roles the stack gives inline policies: backup roles, workload roles with statements, replication roles."""
+    """The roles on the stack's path it gives inline policies: backup roles, workload roles with statements,
+    replication roles, audit-log roles (the log distribution roles': `_log_distribution_roles`)."""
     settings = names.settings
     arns = [names.backup_roles_pattern()] if settings.backup else []
     arns += sorted(
@@ -149,6 +168,7 @@ def inline_policy_roles(names: StackNames) -> list[str]:
     )
     if settings.backup and settings.backup.replica_region:
         arns += [names.role_arn(names.replication_role(vault.name).name) for vault in names.vaults()]
+    arns += [names.role_arn(names.audit_log_role(c).name) for c in settings.clusters if c.audit_log]
     return arns
 
 
@@ -375,3 +395,34 @@ def _cloudfront(names: StackNames) -> Iterator[iam.Statement]:
     )
     # An origin access control is created before it has an ARN to scope by.
     yield iam.Statement("Allow", ("cloudfront:CreateOriginAccessControl",), resources=("*",), sid="CreateOriginAccess")
+
+
+# --- logs ----------------------------------------------------------------------------------------------------------
+
+
+def _log_distribution_roles(names: StackNames) -> Iterator[iam.Statement]:
+    """The log distribution roles, by exact ARN off the stack's path: written as every stack role is, with an inline
+    policy, only while they carry the boundary."""
+    roles = tuple(log_distribution_role_arns(names))
+    if not roles:
+        return
+    bounded = iam.Condition("ArnEquals", "iam:PermissionsBoundary", (str(names.settings.permissions_boundary),))
+    yield iam.Statement("Allow", (*ROLE_READ, *ROLE_WRITES), resources=roles, sid="LogDistributionRoles")
+    yield iam.Statement(
+        "Allow",
+        (*BOUNDED_ROLE_WRITES, *INLINE_POLICY_WRITES),
+        resources=roles,
+        conditions=(bounded,),
+        sid="BoundedLogDistributionRoles",
+    )
+
+
+def _log_groups(names: StackNames) -> Iterator[iam.Statement]:
+    log_groups = names.log_groups()
+    if not log_groups:
+        return
+    arns = tuple(arn for group in log_groups for arn in (names.log_group_arn(group), names.log_group_arn(f"{group}:*")))
+    yield iam.Statement("Allow", LOG_GROUP_ACTIONS, resources=arns, sid="StackLogGroups")
+    # Reading a log group back names no log group: IAM authorises it on `*` only.
+    unscoped = load_catalogue().log_forwarding.unscoped_actions
+    yield iam.Statement("Allow", unscoped, resources=("*",), sid="ReadLogGroups")

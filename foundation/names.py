@@ -117,6 +117,34 @@ class StackNames:
         """`<operator prefix>-openshift-adp-backup`: the cluster's OADP/Velero role."""
         return IamName("role", _backup_role_parts(cluster.operator_prefix), f"cluster {cluster.name!r} backup role")
 
+    def log_distribution_role(self, cluster: ClusterSettings) -> IamName:
+        """`CustomerLogDistribution-<operator prefix>`: the role Red Hat's log distribution role assumes to write the
+        cluster's control-plane logs. Red Hat requires the name to start so, on the IAM path `/` (its role may assume
+        only `role/CustomerLogDistribution-*`), whatever the stack's path: `log_distribution_role_arn`."""
+        prefix = load_catalogue().log_forwarding.role_name_prefix.removesuffix("-")
+        return IamName("role", (prefix, cluster.operator_prefix), f"cluster {cluster.name!r} log distribution role")
+
+    def log_distribution_role_arn(self, cluster: ClusterSettings) -> str:
+        settings = self.settings
+        name = self.log_distribution_role(cluster).name
+        return naming.iam_arn(settings.partition, settings.account_id, "role", "/", name)
+
+    def audit_log_role(self, cluster: ClusterSettings) -> IamName:
+        """`<operator prefix>-audit-log-forwarder`: the audit exporter's role (`--audit-log-arn`)."""
+        parts = (cluster.operator_prefix, "audit-log-forwarder")
+        return IamName("role", parts, f"cluster {cluster.name!r} audit log role")
+
+    def auto_node_role(self, cluster: ClusterSettings) -> IamName:
+        """`<operator prefix>-<namespace>-karpenter`, an operator role's name for Karpenter (AutoNode)."""
+        spec = load_catalogue().auto_node
+        parts = (cluster.operator_prefix, spec.namespace, *spec.service_accounts)
+        return IamName("role", parts, f"cluster {cluster.name!r} AutoNode role")
+
+    def auto_node_policy(self, cluster: ClusterSettings) -> IamName:
+        """The AutoNode role's customer-managed policy, named as the role (Red Hat's document, no AWS-managed one)."""
+        role = self.auto_node_role(cluster)
+        return IamName("policy", role.parts, f"cluster {cluster.name!r} AutoNode policy")
+
     def vault_writers(self, vault_bucket: str) -> tuple[str, ...]:
         """The roles that may write `vault_bucket`'s objects, by their exact ARNs, which its bucket and key policies
         match `aws:PrincipalArn` against: the backup roles of the clusters it serves. Never a name pattern: the
@@ -179,6 +207,13 @@ class StackNames:
                 yield f"{here}/backup-role", self.backup_role(cluster)
             for workload in cluster.workload_roles:
                 yield f"{here}/workload-role/{workload.slug}", self.workload_role(cluster, workload)
+            if cluster.log_forwarding:
+                yield f"{here}/log-distribution-role", self.log_distribution_role(cluster)
+            if cluster.audit_log:
+                yield f"{here}/audit-log-role", self.audit_log_role(cluster)
+            if cluster.auto_node:
+                yield f"{here}/auto-node-role", self.auto_node_role(cluster)
+                yield f"{here}/auto-node-policy", self.auto_node_policy(cluster)
         if settings.backup and settings.backup.replica_region:
             for vault in self.vaults():
                 yield f"vault/{vault.name}/replication-role", self.replication_role(vault.name)
@@ -372,8 +407,24 @@ class StackNames:
 
     @staticmethod
     def cluster_key_alias(cluster: ClusterSettings, purpose: str) -> str:
-        """`alias/rosa/<cluster>/<purpose>` (purpose: volumes, etcd)."""
+        """`alias/rosa/<cluster>/<purpose>` (purpose: volumes, etcd, logs)."""
         return f"{KMS_ALIAS_ROOT}{cluster.name}/{purpose}"
+
+    @staticmethod
+    def control_plane_log_group(cluster: ClusterSettings) -> str:
+        """`/rosa/<cluster>/control-plane`: the CloudWatch log group of the cluster's forwarded control-plane logs."""
+        return f"/rosa/{cluster.name}/control-plane"
+
+    def log_group_arn(self, log_group: str) -> str:
+        """`arn:<partition>:logs:<region>:<account>:log-group:<name>`; `log_group` may be a pattern."""
+        settings = self.settings
+        return naming.arn(
+            settings.partition, "logs", f"log-group:{log_group}", account=settings.account_id, region=settings.region
+        )
+
+    def log_groups(self) -> list[str]:
+        """The table of every log group the stack creates."""
+        return [self.control_plane_log_group(c) for c in self.settings.clusters if c.log_forwarding]
 
     @staticmethod
     def vault_key_alias(vault_bucket: str, replica: bool = False) -> str:

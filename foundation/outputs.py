@@ -7,7 +7,7 @@ The shapes are TypedDicts of the resolved values, as `pulumi stack output --json
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 # Top-level output keys.
 ACCOUNT_ID = "accountId"
@@ -45,6 +45,38 @@ class BackupOutputs(TypedDict):
     manifests: list[dict[str, Any]]  # Kubernetes objects, ready for `oc apply`
 
 
+class LogForwardingOutputs(TypedDict):
+    """An HCP cluster's control-plane logs in CloudWatch, and how rosa is told (`rosa create cluster --log-fwd-config`,
+    or `rosa create log-forwarder` once the cluster exists)."""
+
+    logGroupName: str
+    logGroupArn: str
+    retentionDays: int
+    kmsKeyArn: str
+    roleArn: str  # Red Hat's log distribution role assumes it
+    config: dict[str, Any]  # rosa's --log-fwd-config document
+    configFile: str  # where --log-fwd-config reads it
+    writeConfigCommand: str  # the shell line that writes it there
+    rosaFlags: list[str]
+    rosaCreateLogForwarderCommand: str
+
+
+class AuditLogOutputs(TypedDict):
+    """An HCP cluster's audit-log forwarding to CloudWatch."""
+
+    roleArn: str
+    rosaFlags: list[str]  # --audit-log-arn <role>, in rosaCreateClusterArgs
+
+
+class AutoNodeOutputs(TypedDict):
+    """An HCP cluster's AutoNode (Karpenter): its role and policy, and the rosa call that turns it on."""
+
+    roleArn: str
+    policyArn: str
+    rosaEditClusterArgs: list[str]
+    rosaEditClusterCommand: str  # also the last of afterCreateClusterCommands
+
+
 class ClusterOutputs(TypedDict):
     """What `rosa create cluster` and the next pipeline step need of one cluster."""
 
@@ -72,6 +104,10 @@ class ClusterOutputs(TypedDict):
     rosaRegisterOidcConfigArgs: list[str] | None
     rosaRegisterOidcConfigCommand: str | None
     rosaNextSteps: list[str]  # what to run next, in order: register-then-create where the issuer is not registered
+    # Present only where the cluster's settings turn them on (HCP).
+    logForwarding: NotRequired[LogForwardingOutputs]
+    auditLog: NotRequired[AuditLogOutputs]
+    autoNode: NotRequired[AutoNodeOutputs]
 
 
 class CiIdentityOutputs(TypedDict):

@@ -85,7 +85,7 @@ def lint_document(name: str, text: str, accepted: list[dict[str, str]]) -> list[
 
 def _admin_findings(name: str, text: str, accepted: list[dict[str, str]]) -> list[LintFinding]:
     document = json.loads(text)
-    if not name.endswith(IDENTITY_SUFFIX) or load_catalogue().is_classic_policy(document):
+    if not name.endswith(IDENTITY_SUFFIX) or load_catalogue().is_red_hat_policy(document):
         return []
     findings = []
     for statement in listed(document.get("Statement")):

@@ -31,10 +31,12 @@ from foundation.settings.types import (
     Cidr,
     ClusterName,
     ConditionOperator,
+    ControlPlaneLogGroup,
     ExternalId,
     IamPath,
     IssuerUrl,
     KubernetesName,
+    LogRetentionDays,
     MinorVersion,
     OidcConfigId,
     OpenShiftVersion,
@@ -160,6 +162,22 @@ class NetworkSettings(_Model):
     private: bool = False  # the API reachable only from the VPC: HCP `--private`, classic `--private-link`
 
 
+class CloudWatchLogsSettings(_Model):
+    """The CloudWatch log group the control-plane logs go to: made by the stack (`foundation.names`), encrypted with
+    the cluster's own `logs` key, kept `retention_days` (one of CloudWatch's values)."""
+
+    retention_days: LogRetentionDays = 365
+
+
+class LogForwardingSettings(_Model):
+    """HCP control-plane log forwarding (`rosa create cluster --log-fwd-config`), in rosa's shape: the destination and
+    what to forward, whole log groups and/or single applications (rosa needs at least one of them)."""
+
+    cloudwatch: CloudWatchLogsSettings
+    groups: tuple[ControlPlaneLogGroup, ...] = tuple(load_catalogue().log_forwarding.groups)
+    applications: tuple[KubernetesName, ...] = ()
+
+
 class ClusterSettings(_Model):
     """One ROSA cluster: its topology and version, OIDC config, network, workload roles and backup vault name."""
 
@@ -171,6 +189,11 @@ class ClusterSettings(_Model):
     network: NetworkSettings | None = None  # no security groups without it
     workload_roles: tuple[WorkloadRoleSettings, ...] = ()
     backup_bucket_name: BucketName | None = None  # per-cluster vaults only; default <cluster>-backups-<account id>
+    # HCP only: control-plane logs forwarded by Red Hat into a log group of this account; the API audit log forwarded
+    # to CloudWatch by the audit exporter (--audit-log-arn); AutoNode, Karpenter provisioning the nodes.
+    log_forwarding: LogForwardingSettings | None = None
+    audit_log: bool = False
+    auto_node: bool = False
 
     @property
     def operator_prefix(self) -> str:

@@ -238,3 +238,22 @@ def _openshift_version(value: str) -> str:
 
 
 OpenShiftVersion = Annotated[str, AfterValidator(_openshift_version)]
+
+
+def _log_retention(days: int) -> int:
+    # CloudWatch Logs refuses any other retention (PutRetentionPolicy); "never expire" is not offered: logs are bounded.
+    allowed = load_catalogue().log_forwarding.retention_days
+    if days not in allowed:
+        raise ValueError(f"one of CloudWatch Logs' retentions, in days: {', '.join(map(str, allowed))}")
+    return days
+
+
+def _control_plane_log_group(value: str) -> str:
+    groups = load_catalogue().log_forwarding.groups
+    if value not in groups:
+        raise ValueError(f"one of ROSA's control-plane log groups: {', '.join(repr(g) for g in groups)}")
+    return value
+
+
+LogRetentionDays = Annotated[int, AfterValidator(_log_retention)]
+ControlPlaneLogGroup = Annotated[str, AfterValidator(_control_plane_log_group)]

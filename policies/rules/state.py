@@ -13,6 +13,7 @@ from policies.rules.resource_types import (
     CLOUDFRONT_DISTRIBUTION,
     IAM_POLICY,
     KMS_KEY,
+    LOG_GROUP,
     OIDC_PROVIDER,
     ROLE,
     SECRET,
@@ -21,7 +22,7 @@ from policies.rules.resource_types import (
     TLS_PRIVATE_KEY,
 )
 
-STATEFUL = (BUCKET, KMS_KEY, OIDC_PROVIDER, SECRET)
+STATEFUL = (BUCKET, KMS_KEY, OIDC_PROVIDER, SECRET, LOG_GROUP)
 
 
 def stateful_resources_protected(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
@@ -36,7 +37,7 @@ def stateful_resources_protected(graph: Graph, config: Mapping[str, Any]) -> Ite
 
 STATEFUL_RESOURCES_PROTECTED = Rule(
     name="stateful-resources-protected",
-    description="Buckets, KMS keys, OIDC providers and secrets are protected and never force-destroyed.",
+    description="Buckets, KMS keys, OIDC providers, secrets and log groups are protected and never force-destroyed.",
     remediation="Register them with protect=True (see README, What is protected).",
     level="mandatory",
     severity="high",  # a destroy or replacement deletes what a cluster or a restore depends on
@@ -72,7 +73,9 @@ NO_PRIVATE_KEY_IN_STATE = Rule(
     check=no_private_key_in_state,
 )
 
-TAGGABLE = (ROLE, IAM_POLICY, OIDC_PROVIDER, BUCKET, KMS_KEY, SECRET, SECURITY_GROUP, CLOUDFRONT_DISTRIBUTION)
+TAGGABLE = (
+    ROLE, IAM_POLICY, OIDC_PROVIDER, BUCKET, KMS_KEY, SECRET, SECURITY_GROUP, CLOUDFRONT_DISTRIBUTION, LOG_GROUP
+)  # fmt: skip
 
 
 def _default_tags(graph: Graph, resource: Resource) -> Any:
