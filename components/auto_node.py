@@ -57,11 +57,13 @@ class AutoNode(pulumi.ComponentResource):
         self.register_outputs({"role_arn": self.role_arn, "policy_arn": self.policy_arn})
 
 
-def volume_key_grants(role_arn: pulumi.Input[str]) -> tuple[KeyGrant, ...]:
+def volume_key_grants(role_arn: pulumi.Input[str], region: str) -> tuple[KeyGrant, ...]:
     """What the volumes key's policy grants Karpenter's role: the key operations Red Hat's document asks of EBS
-    encryption, and grants for AWS resources only (EC2 attaching the volumes it launches)."""
+    encryption, through EC2 in the cluster's region only (its document's `kms:ViaService` condition, to the region),
+    and grants for AWS resources only (EC2 attaching the volumes it launches)."""
     actions = load_catalogue().auto_node.volume_key_actions
+    through_ec2 = iam.Condition("StringEquals", "kms:ViaService", (f"ec2.{region}.amazonaws.com",))
     return (
-        KeyGrant("AutoNode", [role_arn], actions),
-        KeyGrant("AutoNodeGrants", [role_arn], ("kms:CreateGrant",), (GRANTS_FOR_AWS_RESOURCES,)),
+        KeyGrant("AutoNode", [role_arn], actions, (through_ec2,)),
+        KeyGrant("AutoNodeGrants", [role_arn], ("kms:CreateGrant",), (GRANTS_FOR_AWS_RESOURCES, through_ec2)),
     )

@@ -100,10 +100,9 @@ class ClusterFoundation(pulumi.ComponentResource):
         operator_arns = operator_roles.role_arns
         key_specs = cluster_key_specs(cluster.name, cluster.topology, aliases, account_role_arns, operator_arns)
         if auto_node:  # Karpenter launches the cluster's encrypted volumes
+            karpenter = volume_key_grants(auto_node.role_arn, names.settings.region)
             key_specs = tuple(
-                dataclasses.replace(spec, grants=(*spec.grants, *volume_key_grants(auto_node.role_arn)))
-                if spec.purpose == "volumes"
-                else spec
+                dataclasses.replace(spec, grants=(*spec.grants, *karpenter)) if spec.purpose == "volumes" else spec
                 for spec in key_specs
             )
         keys = EncryptionKeys(f"{name}-keys", EncryptionKeysArgs(key_specs, args.key_defaults), child)
