@@ -31,7 +31,15 @@ from foundation import backup_plan, irsa
 from foundation.backup_plan import VaultPlan
 from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue
 from foundation.names import StackNames
-from foundation.outputs import AuditLogOutputs, AutoNodeOutputs, BackupOutputs, ClusterOutputs, LogForwardingOutputs
+from foundation.outputs import (
+    AuditLogOutputs,
+    AutoNodeOutputs,
+    BackupOutputs,
+    CloudWatchLogsOutputs,
+    ClusterOutputs,
+    LogForwardingOutputs,
+    S3LogsOutputs,
+)
 from foundation.project import CLUSTER_FOUNDATION
 from foundation.settings import ClusterSettings, SelfHostedOidc
 
@@ -177,6 +185,7 @@ class ClusterFoundation(pulumi.ComponentResource):
             logForwardingRoleArn=log_forwarding.role_arn if log_forwarding else None,
             logGroupArn=log_forwarding.log_group_arn if log_forwarding else None,
             logKmsKeyArn=log_forwarding.kms_key_arn if log_forwarding else None,
+            logBucketArn=log_forwarding.bucket_arn if log_forwarding else None,
         )
         self.summary = facts.apply(
             lambda values: cluster_summary(
@@ -274,19 +283,39 @@ def log_forwarding_outputs(cluster: ClusterSettings, facts: dict[str, Any]) -> L
     """Where the cluster's control-plane logs go and how rosa is told: the `--log-fwd-config` document, the file
     `rosa create cluster` reads it from and the line that writes it, and `rosa create log-forwarder` for a cluster
     that already exists."""
-    if not cluster.log_forwarding or not facts["logForwardingRoleArn"]:
+    forwarding = cluster.log_forwarding
+    if not forwarding:
         return None
-    log_group_arn = facts["logGroupArn"]
-    log_group = log_group_arn.split(":log-group:", 1)[1]
-    config = log_forwarder_config(cluster, log_group, facts["logForwardingRoleArn"])
+    cloudwatch: CloudWatchLogsOutputs | None = None
+    if forwarding.cloudwatch and facts["logGroupArn"]:
+        log_group_arn = facts["logGroupArn"]
+        cloudwatch = {
+            "logGroupName": log_group_arn.split(":log-group:", 1)[1],
+            "logGroupArn": log_group_arn,
+            "retentionDays": forwarding.cloudwatch.retention_days,
+            "kmsKeyArn": facts["logKmsKeyArn"],
+            "roleArn": facts["logForwardingRoleArn"],
+        }
+    s3: S3LogsOutputs | None = None
+    if forwarding.s3 and facts["logBucketArn"]:
+        bucket_arn = facts["logBucketArn"]
+        s3 = {
+            "bucket": bucket_arn.split(":::", 1)[1],
+            "bucketArn": bucket_arn,
+            "prefix": forwarding.s3.prefix,
+            "retentionDays": forwarding.s3.retention_days,
+        }
+    config = log_forwarder_config(
+        cluster,
+        cloudwatch["logGroupName"] if cloudwatch else None,
+        cloudwatch["roleArn"] if cloudwatch else None,
+        s3["bucket"] if s3 else None,
+    )
     config_file = f"{cluster.name}-log-fwd-config.yaml"
     create_forwarder = ["rosa", "create", "log-forwarder", "--cluster", cluster.name, "--log-fwd-config", config_file]
     return {
-        "logGroupName": log_group,
-        "logGroupArn": log_group_arn,
-        "retentionDays": cluster.log_forwarding.cloudwatch.retention_days,
-        "kmsKeyArn": facts["logKmsKeyArn"],
-        "roleArn": facts["logForwardingRoleArn"],
+        "cloudwatch": cloudwatch,
+        "s3": s3,
         "config": config,
         "configFile": config_file,
         # JSON is YAML: one line the shell writes as it is.

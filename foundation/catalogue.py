@@ -144,6 +144,8 @@ class LogForwardingSpec(_Data):
     groups: tuple[str, ...]
     log_group_actions: tuple[str, ...]  # on the log group and its streams
     unscoped_actions: tuple[str, ...]  # name no log group (IAM authorises them on `*` only)
+    bucket_write_actions: tuple[str, ...]  # the central role's, on the bucket's prefix
+    bucket_object_acl: str  # the canned ACL its writes carry (`s3:x-amz-acl`)
     retention_days: tuple[int, ...]
 
     def central_role_arn(self, partition: Partition, environment: OcmEnvironment) -> str | None:

@@ -48,6 +48,8 @@ BUCKET_READS = ("s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecyc
 ISSUER_BUCKET_WRITES = ("s3:CreateBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning",
                         "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls", "s3:PutBucketTagging",
                         "s3:PutEncryptionConfiguration")  # fmt: skip
+# A control-plane log bucket's configuration, and its lifecycle (the logs' retention).
+LOG_BUCKET_WRITES = (*ISSUER_BUCKET_WRITES, "s3:PutLifecycleConfiguration")
 ISSUER_OBJECT_ACTIONS = ("s3:GetObject", "s3:GetObjectTagging", "s3:PutObject", "s3:PutObjectTagging",
                          "s3:DeleteObject")  # fmt: skip
 # Key administration, granted to the deploy role in each stack key's own key policy; a vault key's policy grants
@@ -121,7 +123,11 @@ def stack_role_arns(names: StackNames) -> list[str]:
 
 def log_distribution_role_arns(names: StackNames) -> list[str]:
     """The clusters' log distribution roles, by exact ARN: on the path `/` whatever the stack's (Red Hat's rule)."""
-    return [names.log_distribution_role_arn(c) for c in names.settings.clusters if c.log_forwarding]
+    return [
+        names.log_distribution_role_arn(c)
+        for c in names.settings.clusters
+        if c.log_forwarding and c.log_forwarding.cloudwatch
+    ]
 
 
 def stack_policy_arns(names: StackNames) -> list[str]:
@@ -267,6 +273,8 @@ def _buckets(names: StackNames) -> Iterator[iam.Statement]:
         yield iam.Statement(
             "Allow", BUCKET_READS, resources=tuple(names.bucket_arn(b.name) for b in buckets), sid="ReadStackBuckets"
         )
+    if logs := tuple(names.bucket_arn(b.name) for b in buckets if b.purpose == "control-plane-logs"):
+        yield iam.Statement("Allow", LOG_BUCKET_WRITES, resources=logs, sid="ControlPlaneLogBuckets")
     if issuers:
         yield iam.Statement("Allow", ISSUER_BUCKET_WRITES, resources=tuple(issuers), sid="IssuerBuckets")
         yield iam.Statement(

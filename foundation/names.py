@@ -26,7 +26,7 @@ from foundation.settings.models import (
 )
 
 IamKind = Literal["role", "policy"]
-BucketPurpose = Literal["issuer", "vault", "replica", "access-log"]
+BucketPurpose = Literal["issuer", "vault", "replica", "access-log", "control-plane-logs"]
 CiRoleKind = Literal["deploy", "preview"]
 CI_ROLE_KINDS: tuple[CiRoleKind, ...] = ("deploy", "preview")
 KMS_ALIAS_ROOT = "alias/rosa/"  # every alias the stack makes lives under it (the CI role's alias scope)
@@ -207,7 +207,7 @@ class StackNames:
                 yield f"{here}/backup-role", self.backup_role(cluster)
             for workload in cluster.workload_roles:
                 yield f"{here}/workload-role/{workload.slug}", self.workload_role(cluster, workload)
-            if cluster.log_forwarding:
+            if cluster.log_forwarding and cluster.log_forwarding.cloudwatch:
                 yield f"{here}/log-distribution-role", self.log_distribution_role(cluster)
             if cluster.audit_log:
                 yield f"{here}/audit-log-role", self.audit_log_role(cluster)
@@ -328,13 +328,26 @@ class StackNames:
         )
 
     def buckets(self) -> list[StackBucket]:
-        """The table of every bucket the stack creates: issuers, vaults, replicas, access logs."""
+        """The table of every bucket the stack creates: issuers, vaults, replicas, access logs, control-plane logs."""
         issuers = [
             StackBucket(f"{config_key('clusters')}[{i}].oidc.bucketName", bucket, "issuer")
             for i, cluster in enumerate(self.settings.clusters)
             if (bucket := self.issuer_bucket(cluster))
         ]
-        return issuers + [bucket for vault in self.vaults() for bucket in self.vault_buckets(vault)]
+        logs = [
+            StackBucket(f"{config_key('clusters')}[{i}].logForwarding.s3.bucketName", bucket, "control-plane-logs")
+            for i, cluster in enumerate(self.settings.clusters)
+            if (bucket := self.control_plane_log_bucket(cluster))
+        ]
+        return issuers + [bucket for vault in self.vaults() for bucket in self.vault_buckets(vault)] + logs
+
+    def control_plane_log_bucket(self, cluster: ClusterSettings) -> str | None:
+        """The bucket of a cluster's forwarded control-plane logs: the settings' `bucketName`, else
+        `<cluster>-control-plane-logs-<account id>`; None without an S3 destination."""
+        forwarding = cluster.log_forwarding
+        if not forwarding or not forwarding.s3:
+            return None
+        return forwarding.s3.bucket_name or f"{cluster.name}-control-plane-logs-{self.settings.account_id}"
 
     def bucket_arn(self, bucket: str) -> str:
         return naming.arn(self.settings.partition, "s3", bucket)
@@ -424,7 +437,11 @@ class StackNames:
 
     def log_groups(self) -> list[str]:
         """The table of every log group the stack creates."""
-        return [self.control_plane_log_group(c) for c in self.settings.clusters if c.log_forwarding]
+        return [
+            self.control_plane_log_group(c)
+            for c in self.settings.clusters
+            if c.log_forwarding and c.log_forwarding.cloudwatch
+        ]
 
     @staticmethod
     def vault_key_alias(vault_bucket: str, replica: bool = False) -> str:

@@ -45,15 +45,27 @@ class BackupOutputs(TypedDict):
     manifests: list[dict[str, Any]]  # Kubernetes objects, ready for `oc apply`
 
 
-class LogForwardingOutputs(TypedDict):
-    """An HCP cluster's control-plane logs in CloudWatch, and how rosa is told (`rosa create cluster --log-fwd-config`,
-    or `rosa create log-forwarder` once the cluster exists)."""
-
+class CloudWatchLogsOutputs(TypedDict):
     logGroupName: str
     logGroupArn: str
     retentionDays: int
     kmsKeyArn: str
     roleArn: str  # Red Hat's log distribution role assumes it
+
+
+class S3LogsOutputs(TypedDict):
+    bucket: str
+    bucketArn: str
+    prefix: str
+    retentionDays: int
+
+
+class LogForwardingOutputs(TypedDict):
+    """Where an HCP cluster's control-plane logs go (each destination, or None), and how rosa is told (`rosa create
+    cluster --log-fwd-config`, or `rosa create log-forwarder` once the cluster exists)."""
+
+    cloudwatch: CloudWatchLogsOutputs | None
+    s3: S3LogsOutputs | None
     config: dict[str, Any]  # rosa's --log-fwd-config document
     configFile: str  # where --log-fwd-config reads it
     writeConfigCommand: str  # the shell line that writes it there

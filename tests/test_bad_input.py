@@ -98,9 +98,14 @@ CASES = [
     ("log-forwarding-forwards-nothing", "prod",
      {"prod": [("          retentionDays: 400\n", "          retentionDays: 400\n        groups: []\n")]},
      ["rosa-foundation:clusters[0].logForwarding forwards nothing: name at least one of groups"]),
-    ("log-forwarding-without-a-destination", "prod", {"prod": [("        cloudwatch:\n          retentionDays: 400\n",
-                                                                "        groups: [api]\n")]},
-     ["rosa-foundation:clusters[0].logForwarding.cloudwatch is missing: it is required"]),
+    ("log-forwarding-without-a-destination", "prod",
+     {"prod": [("        cloudwatch:\n          retentionDays: 400\n        s3:\n"
+                "          bucketName: acme-prod-payments-control-plane-logs\n          retentionDays: 2557\n",
+                "        groups: [api]\n")]},
+     ["rosa-foundation:clusters[0].logForwarding names no destination: cloudwatch, s3, or both"]),
+    ("log-bucket-prefix-with-spaces", "prod",
+     {"prod": [("          retentionDays: 2557\n", "          retentionDays: 2557\n          prefix: my logs/\n")]},
+     ["rosa-foundation:clusters[0].logForwarding.s3.prefix = 'my logs/': must be an S3 key prefix"]),
     ("audit-log-on-classic", "prod", {"prod": [("    - name: ledger\n", "    - name: ledger\n      auditLog: true\n")]},
      ["rosa-foundation:clusters[2].auditLog is set on a classic cluster: rosa offers audit-log forwarding to "
       "CloudWatch for hosted control plane clusters only (topology: hcp)"]),

@@ -359,7 +359,9 @@ def test_the_pipeline_creates_and_configures_the_stacks_log_groups_but_never_rem
     it nor any role it can write deletes the group, drops its retention or its key, or makes a group of another
     name."""
     groups = [
-        c["logForwarding"]["logGroupArn"] for c in stack.render.outputs["clusters"].values() if "logForwarding" in c
+        c["logForwarding"]["cloudwatch"]["logGroupArn"]
+        for c in stack.render.outputs["clusters"].values()
+        if "logForwarding" in c
     ]
     assert bool(groups) == (stack.render.outputs["accountId"] == "333333333333")  # prod's payments forwards its logs
     for group in groups:

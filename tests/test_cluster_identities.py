@@ -18,7 +18,13 @@ ISSUER_HOST = "oidc.op1.openshiftapps.com"
 LOG_GROUP = "/rosa/alpha/control-plane"
 LOG_GROUP_ARN = f"arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:{LOG_GROUP}"
 CENTRAL_ROLE = load_catalogue().log_forwarding.central_role_arn("aws", "production")
-EVERYTHING = {"logForwarding": {"cloudwatch": {"retentionDays": 90}}, "auditLog": True, "autoNode": True}
+EVERYTHING = {
+    "logForwarding": {"cloudwatch": {"retentionDays": 90}, "s3": {"prefix": "alpha/"}},
+    "auditLog": True,
+    "autoNode": True,
+}
+LOG_BUCKET = f"alpha-control-plane-logs-{ACCOUNT_ID}"
+ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
 @functools.cache
@@ -180,8 +186,43 @@ def test_the_log_group_is_protected_encrypted_with_its_own_key_and_kept_the_rete
     (logs,) = [s for s in json.loads(key.inputs["policy"])["Statement"] if s["Sid"] == "CloudWatchLogs"]
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
     assert logs["Condition"] == {"StringEquals": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}}
-    summary = render.outputs["clusters"]["alpha"]["logForwarding"]
+    summary = render.outputs["clusters"]["alpha"]["logForwarding"]["cloudwatch"]
     assert log_group.inputs["kmsKeyId"] == summary["kmsKeyArn"]
+
+
+def test_only_red_hats_forwarder_writes_the_log_bucket_under_its_prefix_with_the_owners_acl():
+    render = two_clusters()
+    bucket_policy = document(render, "alpha-log-forwarding-bucket-policy", "policy")
+    owned = {"s3:x-amz-acl": "bucket-owner-full-control"}
+
+    def may(caller: str, key: str, context: dict[str, str]) -> bool:
+        # Red Hat's side grants its role whatever it likes: the bucket policy is what this account decides.
+        resource = f"arn:aws:s3:::{LOG_BUCKET}/{key}"
+        return evaluate(
+            [ALLOW_ALL], bucket_policy, caller, "s3:PutObject", resource, context, resource_account=ACCOUNT_ID
+        ).allowed
+
+    assert may(CENTRAL_ROLE, "alpha/kube-apiserver/2026/11/30/log.gz", owned)
+    assert not may(CENTRAL_ROLE, "elsewhere/log.gz", owned)  # outside the prefix
+    assert not may(CENTRAL_ROLE, "alpha/log.gz", {})  # without the owner's ACL
+    assert not may(CENTRAL_ROLE, "alpha/log.gz", {**owned, "aws:SecureTransport": "false"})
+    assert not may("arn:aws:iam::859037107838:role/SomeoneElse", "alpha/log.gz", owned)
+    assert not evaluate(
+        [ALLOW_ALL], bucket_policy, CENTRAL_ROLE, "s3:GetObject", f"arn:aws:s3:::{LOG_BUCKET}/alpha/log.gz",
+        resource_account=ACCOUNT_ID,
+    ).allowed  # fmt: skip
+
+
+def test_the_log_bucket_is_protected_sse_s3_and_expires_the_prefix_after_its_retention():
+    render = two_clusters()
+    bucket = render.named("alpha-log-forwarding-bucket")
+    assert bucket.inputs["bucket"] == LOG_BUCKET and bucket.options["protect"] is True
+    assert bucket.inputs["forceDestroy"] is False
+    (rule,) = render.named("alpha-log-forwarding-bucket-encryption").inputs["rules"]
+    assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}  # the only one Red Hat supports
+    rules = render.named("alpha-log-forwarding-bucket-lifecycle").inputs["rules"]
+    expire = next(r for r in rules if r["id"] == "expire-control-plane-logs")
+    assert expire["filter"] == {"prefix": "alpha/"} and expire["expiration"] == {"days": 365}
 
 
 def test_clusters_without_these_settings_get_none_of_it_and_keep_their_outputs():
@@ -202,12 +243,14 @@ def test_rosa_creates_the_cluster_with_its_audit_role_and_log_forwarder_then_tur
     assert args[args.index("--audit-log-arn") + 1] == summary["auditLog"]["roleArn"]
     forwarding = summary["logForwarding"]
     assert args[args.index("--log-fwd-config") + 1] == forwarding["configFile"]
+    groups = list(load_catalogue().log_forwarding.groups)
     assert forwarding["config"] == {
         "cloudwatch": {
-            "cloudwatch_log_role_arn": forwarding["roleArn"],
+            "cloudwatch_log_role_arn": forwarding["cloudwatch"]["roleArn"],
             "cloudwatch_log_group_name": LOG_GROUP,
-            "groups": list(load_catalogue().log_forwarding.groups),
-        }
+            "groups": groups,
+        },
+        "s3": {"s3_config_bucket_name": LOG_BUCKET, "s3_config_bucket_prefix": "alpha/", "groups": groups},
     }
     # The file is written first, then the cluster created, then AutoNode turned on with Karpenter's role.
     write, create, *after = summary["rosaNextSteps"]

@@ -253,7 +253,8 @@ def test_control_plane_log_groups_read_back_encrypted_with_their_key_and_bounded
     forwarded = {n: c["logForwarding"] for n, c in account.outputs["clusters"].items() if "logForwarding" in c}
     assert bool(forwarded) == (account.stack == "prod")  # prod's payments forwards its control-plane logs
     logs, kms = account.client("logs"), account.client("kms")
-    for name, forwarding in forwarded.items():
+    for name, both in forwarded.items():
+        forwarding = both["cloudwatch"]
         (group,) = logs.describe_log_groups(logGroupNamePrefix=forwarding["logGroupName"])["logGroups"]
         assert group["kmsKeyId"] == forwarding["kmsKeyArn"], name
         assert group["retentionInDays"] == forwarding["retentionDays"], name
@@ -270,6 +271,12 @@ def test_control_plane_log_groups_read_back_encrypted_with_their_key_and_bounded
         }
         role = account.client("iam").get_role(RoleName=forwarding["roleArn"].rsplit("/", 1)[1])["Role"]
         assert role["Path"] == "/" and role["RoleName"].startswith("CustomerLogDistribution-")
+        bucket = both["s3"]["bucket"]
+        s3 = account.client("s3")
+        rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+        expire = next(r for r in rules if r["ID"] == "expire-control-plane-logs")
+        assert expire["Expiration"] == {"Days": both["s3"]["retentionDays"]}
+        assert expire["Filter"] == {"Prefix": both["s3"]["prefix"]}
 
 
 # --- security groups -----------------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from foundation.settings.types import (
     RoleArn,
     RoleNamePart,
     RolePrefix,
+    S3KeyPrefix,
     SubnetId,
     TagKey,
     TagValue,
@@ -169,11 +170,22 @@ class CloudWatchLogsSettings(_Model):
     retention_days: LogRetentionDays = 365
 
 
-class LogForwardingSettings(_Model):
-    """HCP control-plane log forwarding (`rosa create cluster --log-fwd-config`), in rosa's shape: the destination and
-    what to forward, whole log groups and/or single applications (rosa needs at least one of them)."""
+class S3LogsSettings(_Model):
+    """The bucket the control-plane logs go to, under `prefix`: made by the stack and guarded as every bucket is,
+    SSE-S3 (the only encryption Red Hat's forwarder supports), objects expiring after `retention_days`."""
 
-    cloudwatch: CloudWatchLogsSettings
+    bucket_name: BucketName | None = None  # default: <cluster>-control-plane-logs-<account id>
+    prefix: S3KeyPrefix = "control-plane/"
+    retention_days: int = Field(default=365, ge=1, le=3650)
+
+
+class LogForwardingSettings(_Model):
+    """HCP control-plane log forwarding (`rosa create cluster --log-fwd-config`), in rosa's shape: the destinations
+    (a CloudWatch log group, a bucket, or both; one at least) and what to forward, whole log groups and/or single
+    applications (rosa needs at least one of them)."""
+
+    cloudwatch: CloudWatchLogsSettings | None = None
+    s3: S3LogsSettings | None = None
     groups: tuple[ControlPlaneLogGroup, ...] = tuple(load_catalogue().log_forwarding.groups)
     applications: tuple[KubernetesName, ...] = ()
 

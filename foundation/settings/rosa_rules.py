@@ -12,6 +12,7 @@ from foundation.catalogue import load_catalogue, version_key
 from foundation.names import StackNames
 from foundation.project import config_key, shown
 from foundation.settings.models import ManagedOidc, StackSettings
+from foundation.settings.types import valid_bucket_name
 
 
 def create_cluster_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
@@ -183,7 +184,7 @@ def shared_issuer_problems(settings: StackSettings, names: StackNames) -> Iterat
             )
 
 
-def cluster_identity_problems(settings: StackSettings) -> Iterator[str]:
+def cluster_identity_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
     """What rosa refuses of an HCP-only feature (control-plane log forwarding, audit-log forwarding, AutoNode): on a
     classic cluster, in GovCloud, or where Red Hat publishes no log distribution role (openshift/rosa
     cmd/create/cluster/cmd.go, cmd/edit/cluster/cmd.go, pkg/helper/autonode; foundation/data/SOURCES.md)."""
@@ -213,6 +214,16 @@ def cluster_identity_problems(settings: StackSettings) -> Iterator[str]:
                 f"{here}.logForwarding is set: Red Hat publishes the role that delivers control-plane logs for "
                 f"{published} only, not {settings.ocm_environment} OCM in {settings.partition}"
             )
+        if not forwarding.cloudwatch and not forwarding.s3:
+            yield f"{here}.logForwarding names no destination: cloudwatch, s3, or both"
+        if (bucket := names.control_plane_log_bucket(cluster)) and forwarding.s3 and not forwarding.s3.bucket_name:
+            try:
+                valid_bucket_name(bucket)
+            except ValueError as unfit:
+                yield (
+                    f"{here}.logForwarding.s3: the bucket name {bucket!r} derived from the cluster's name is not "
+                    f"{unfit}; name one in bucketName"
+                )
         if not forwarding.groups and not forwarding.applications:
             yield (
                 f"{here}.logForwarding forwards nothing: name at least one of groups "

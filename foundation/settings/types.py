@@ -256,4 +256,13 @@ def _control_plane_log_group(value: str) -> str:
 
 
 LogRetentionDays = Annotated[int, AfterValidator(_log_retention)]
+S3KeyPrefix = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"[A-Za-z0-9][A-Za-z0-9._/-]{0,254}",
+            "an S3 key prefix: 1 to 255 letters, digits or ._/-, starting with a letter or digit",
+        )
+    ),
+]
 ControlPlaneLogGroup = Annotated[str, AfterValidator(_control_plane_log_group)]
