@@ -8,6 +8,7 @@ from components.backup_vault import BackupVault, BackupVaultArgs
 from components.ci_identity import CiIdentity, CiIdentityArgs
 from components.cluster_foundation import ClusterFoundation, ClusterFoundationArgs
 from components.encryption_keys import KeyDefaults
+from components.ocm_roles import OcmRoles, OcmRolesArgs
 from components.oidc_provider import oidc_providers
 from components.provider import account_provider
 from components.role import RoleDefaults
@@ -40,6 +41,12 @@ account_roles: AccountRoleArns = (
     AccountRolesReference("account-stack", settings.account_stack, settings.topologies, settings.classic_operator_specs)
     if settings.layout == "cluster" and settings.account_stack
     else AccountRoles("account-roles", AccountRolesArgs.of(names, role_defaults), in_account)
+)
+#    Beside them, where the settings ask: the OCM role and user roles that link the account to Red Hat's OCM.
+ocm_roles = (
+    OcmRoles("ocm-roles", OcmRolesArgs.of(names, role_defaults), in_account)
+    if settings.ocm_role or settings.user_roles
+    else None
 )
 
 # 4. One IAM OIDC provider per issuer: the clusters on one managed OIDC config share it; a self-hosted issuer is its
@@ -84,3 +91,5 @@ pulumi.export(outputs.CLASSIC_OPERATOR_POLICY_ARNS, account_roles.classic_operat
 pulumi.export(outputs.CLUSTERS, {name: foundation.summary for name, foundation in clusters.items()})
 pulumi.export(outputs.BACKUP_VAULT, shared_vault.summary if shared_vault else None)
 pulumi.export(outputs.CI_IDENTITY, ci_identity.summary if ci_identity else None)
+if ocm_roles:  # only where the settings ask, so that other stacks' outputs stay as they were
+    pulumi.export(outputs.OCM_ROLES, ocm_roles.summary)

@@ -18,6 +18,7 @@ from foundation.iam import document_json
 
 DATA_DIR = Path(__file__).parent / "data"
 CLASSIC_POLICY_DIR = DATA_DIR / "policies" / "classic"
+OCM_POLICY_DIR = DATA_DIR / "policies" / "ocm"
 HCP_POLICY_DIR = DATA_DIR / "policies" / "hcp"  # Red Hat's HCP documents no AWS-managed policy carries
 
 Topology = Literal["hcp", "classic"]
@@ -25,6 +26,7 @@ Topology = Literal["hcp", "classic"]
 Partition = Literal["aws", "aws-us-gov"]
 OcmEnvironment = Literal["production", "staging"]
 RedHatRole = Literal["installer", "support"]
+OcmRoleProfile = Literal["standard", "admin", "no-console"]  # rosa create ocm-role: default, --admin, --no-console
 BackupFrequency = Literal["hourly", "daily", "weekly"]
 BACKUP_FREQUENCIES: tuple[BackupFrequency, ...] = ("hourly", "daily", "weekly")
 
@@ -208,6 +210,31 @@ class CreateClusterSpec(_Data):
         return {counts["single_az"]: False, counts["multi_az"]: True}.get(subnets)
 
 
+class OcmPolicySpec(_Data):
+    """One permission policy of an OCM role: `<OCM role name>-<name_suffix>`, from Red Hat's document `document`."""
+
+    slug: str  # a stable key: standard, admin, no-console
+    name_suffix: str
+    document: str
+    role_tagged: bool = False  # carries the profile's role tag too, as rosa tags the admin and no-console policies
+
+
+class OcmProfileSpec(_Data):
+    """What one `rosa create ocm-role` profile creates: its policies, and the tag that marks the role as of it."""
+
+    policies: tuple[OcmPolicySpec, ...]
+    role_tag: str | None = None  # `rosa_admin_role` / `rosa_no_console_role`, "true" on the role; none for standard
+
+
+class OcmRolesSpec(_Data):
+    """The roles that link an AWS account to Red Hat's OCM: the organisation's OCM role and each user's user role
+    (`rosa create ocm-role`, `rosa create user-role`; see data/SOURCES.md). Both trust Red Hat's installer role."""
+
+    ocm_role_type: str  # `rosa_role_type` of the OCM role, and the name part `<prefix>-OCM-Role-<org external id>`
+    user_role_type: str  # `rosa_role_type` of a user role, and the name part `<prefix>-User-<username>-Role`
+    profiles: dict[OcmRoleProfile, OcmProfileSpec]
+
+
 class PartitionSpec(_Data):
     """Red Hat's side of ROSA in one AWS partition: the OCM (jump) accounts whose roles the account roles trust, and
     the regions ROSA is offered in (None: every region of the partition)."""
@@ -227,6 +254,7 @@ class Catalogue(_Data):
     backup: BackupSpec
     kms: KmsSpec
     create_cluster: CreateClusterSpec
+    ocm_roles: OcmRolesSpec
     log_forwarding: LogForwardingSpec
     audit_log: AuditLogSpec
     auto_node: AutoNodeSpec
@@ -273,14 +301,19 @@ class Catalogue(_Data):
         """The vendored permission document `policy_id` for classic OpenShift `version`, as a dict."""
         return json.loads((CLASSIC_POLICY_DIR / version / f"{policy_id}.json").read_text())
 
+    def ocm_policy(self, policy_id: str) -> dict:
+        """Red Hat's permission document `policy_id` of the OCM role (one per profile policy), as a dict."""
+        return json.loads((OCM_POLICY_DIR / f"{policy_id}.json").read_text())
+
     def hcp_policy(self, policy_id: str) -> dict:
         """Red Hat's vendored HCP permission document `policy_id` (one no AWS-managed policy carries), as a dict."""
         return json.loads((HCP_POLICY_DIR / f"{policy_id}.json").read_text())
 
     def is_red_hat_policy(self, document: Mapping[str, Any]) -> bool:
-        """Whether `document` is one of Red Hat's vendored permission documents (classic, or HCP's AutoNode),
-        unchanged: ROSA's own requirement (the installer passes roles and assumes roles on `*`, Karpenter grants EBS
-        the use of any `red-hat` key through EC2), which the stack cannot narrow."""
+        """Whether `document` is one of Red Hat's vendored permission documents, unchanged: a classic account or
+        operator policy, an OCM role's, or HCP AutoNode's. ROSA requires them as they are (the classic installer
+        passes and assumes roles on `*`; the admin OCM role creates roles and policies; Karpenter lets EBS use any
+        `red-hat` key through EC2), and the stack cannot narrow them."""
         return document_json(document) in _red_hat_policy_texts()
 
 
@@ -303,7 +336,13 @@ def _red_hat_policy_texts() -> frozenset[str]:
         for spec in specs
         if spec.policy
     }
-    return frozenset({*classic, document_json(catalogue.hcp_policy(catalogue.auto_node.policy))})
+    ocm = {
+        document_json(catalogue.ocm_policy(policy.document))
+        for profile in catalogue.ocm_roles.profiles.values()
+        for policy in profile.policies
+    }
+    auto_node = document_json(catalogue.hcp_policy(catalogue.auto_node.policy))
+    return frozenset(classic | ocm | {auto_node})
 
 
 @cache

@@ -22,15 +22,10 @@ import re
 import warnings
 from collections.abc import Mapping
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 from foundation.iam import listed
-
-with warnings.catch_warnings():  # parliament 1.6.4 still imports pkg_resources
-    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-    from parliament import UnknownActionException, UnknownPrefixException, expand_action, iam_definition
-    from parliament.community_auditors.credentials_exposure import CREDENTIALS_EXPOSURE_ACTIONS
-    from parliament.statement import OPERATORS
 
 PERMISSIONS_MANAGEMENT = "Permissions management"
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
@@ -42,14 +37,28 @@ _EVERY_RESOURCE = re.compile(r"\*|arn:[^:]+:s3:::\*|arn:[^:]+:(?!s3:)[^:]+:[^:]*
 
 
 @cache
+def _parliament() -> ModuleType:
+    """parliament, imported when first needed: loading its database is a third of a small stack's render, and most
+    stacks' settings hold no statement to judge."""
+    with warnings.catch_warnings():  # parliament 1.6.4 still imports pkg_resources
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        import parliament
+        import parliament.community_auditors.credentials_exposure
+        import parliament.statement
+    return parliament
+
+
+@cache
 def admin_equivalent_actions() -> frozenset[str]:
     """Every admin-equivalent action the database knows, as `service:Action` in AWS's spelling."""
+    parliament = _parliament()
+    exposing = parliament.community_auditors.credentials_exposure.CREDENTIALS_EXPOSURE_ACTIONS
     actions = {
         f"{service['prefix']}:{privilege['privilege']}"
-        for service in iam_definition
+        for service in parliament.iam_definition
         for privilege in service["privileges"]
         if privilege["access_level"] == PERMISSIONS_MANAGEMENT
-        or f"{service['prefix']}:{privilege['privilege']}".lower() in CREDENTIALS_EXPOSURE_ACTIONS
+        or f"{service['prefix']}:{privilege['privilege']}".lower() in exposing
         or any(
             fnmatch.fnmatchcase(f"{service['prefix']}:{privilege['privilege']}".lower(), handover.lower())
             for handover in ROLE_HANDOVER
@@ -87,11 +96,12 @@ def admin_grants(statement: Mapping[str, Any]) -> tuple[str, ...]:
 def unknown_action(action: str) -> str | None:
     """Why `action` (`service:Action`, `*` and `?` allowed) names no action AWS has; None when it names one or more."""
     service, _, name = action.partition(":")
+    parliament = _parliament()
     try:
-        expand_action(action)
-    except UnknownPrefixException:
+        parliament.expand_action(action)
+    except parliament.UnknownPrefixException:
         return f"no AWS service has the action prefix {service!r}"
-    except UnknownActionException:
+    except parliament.UnknownActionException:
         return f"the service {service!r} has no action matching {name!r}"
     return None
 
@@ -100,5 +110,6 @@ def unknown_action(action: str) -> str | None:
 def condition_operators() -> frozenset[str]:
     """Every condition operator IAM takes: each documented one, with `IfExists` (any but Null, as AWS documents it)
     and with a set qualifier (`ForAllValues:`, `ForAnyValue:`)."""
-    plain = set(OPERATORS) | {f"{op}IfExists" for op in OPERATORS if op != "Null"}
+    operators = _parliament().statement.OPERATORS
+    plain = set(operators) | {f"{op}IfExists" for op in operators if op != "Null"}
     return frozenset(plain | {f"{qualifier}:{op}" for qualifier in SET_QUALIFIERS for op in plain})

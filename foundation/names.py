@@ -16,6 +16,8 @@ from typing import Literal
 
 from foundation import naming
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
+from foundation.naming import IamName
+from foundation.ocm_names import OcmNames
 from foundation.project import PROJECT, config_key
 from foundation.settings.models import (
     ClusterSettings,
@@ -25,7 +27,6 @@ from foundation.settings.models import (
     WorkloadRoleSettings,
 )
 
-IamKind = Literal["role", "policy"]
 BucketPurpose = Literal["issuer", "vault", "replica", "access-log", "control-plane-logs"]
 CiRoleKind = Literal["deploy", "preview"]
 CI_ROLE_KINDS: tuple[CiRoleKind, ...] = ("deploy", "preview")
@@ -36,23 +37,6 @@ VAULT_KEY_ALIASES = f"{KMS_ALIAS_ROOT}backups/"  # the vault keys' aliases (`vau
 # `history/`, `backups/` and `journal/` directories under `<project>/<stack>/`, locks under
 # `locks/organization/<project>/<stack>/`.
 STATE_ROOT = ".pulumi"
-
-
-@dataclass(frozen=True)
-class IamName:
-    """One IAM role or policy name the stack creates, uncut in `parts` and cut in `name`."""
-
-    kind: IamKind
-    parts: tuple[str, ...]
-    owner: str  # what it belongs to, as a message names it: "cluster 'a' operator role x/y"
-
-    @property
-    def name(self) -> str:
-        return naming.iam_name(*self.parts)
-
-    @property
-    def uncut(self) -> str:
-        return "-".join(self.parts)
 
 
 @dataclass(frozen=True)
@@ -163,6 +147,11 @@ class StackNames:
     def replication_role_arn(self, vault_bucket: str) -> str:
         return self.role_arn(self.replication_role(vault_bucket).name)
 
+    @property
+    def ocm(self) -> OcmNames:
+        """The names of the OCM role, its policies and the user roles (`foundation.ocm_names`)."""
+        return OcmNames(self.settings)
+
     def ci_role(self, kind: CiRoleKind) -> IamName:
         """`<account prefix>-github-<kind>-<environment>`: the pipeline's deploy or preview role."""
         ci = self.settings.ci_identity
@@ -217,6 +206,7 @@ class StackNames:
         if settings.backup and settings.backup.replica_region:
             for vault in self.vaults():
                 yield f"vault/{vault.name}/replication-role", self.replication_role(vault.name)
+        yield from self.ocm.iam_names()
         if settings.ci_identity:
             for kind in CI_ROLE_KINDS:
                 yield f"ci/{kind}-role", self.ci_role(kind)

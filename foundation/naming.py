@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 IAM_NAME_MAX = 64
+IAM_POLICY_NAME_MAX = 128  # IAM's own limit for a policy name, which rosa never reaches for the OCM role's
 
 
-def iam_name(*parts: str) -> str:
-    """Join name parts with '-' and cut to IAM's 64 characters, exactly as `rosa` and Red Hat's modules do.
+def iam_name(*parts: str, limit: int = IAM_NAME_MAX) -> str:
+    """Join name parts with '-' and cut to `limit` characters (IAM's 64 by default), exactly as `rosa` and Red Hat's
+    modules do.
 
     Cutting can make two names equal; settings validation refuses that before anything is registered.
     """
-    return "-".join(parts)[:IAM_NAME_MAX]
+    return "-".join(parts)[:limit]
+
+
+@dataclass(frozen=True)
+class IamName:
+    """One IAM role or policy name the stack creates, uncut in `parts` and cut in `name` (`foundation.names`)."""
+
+    kind: Literal["role", "policy"]
+    parts: tuple[str, ...]
+    owner: str  # what it belongs to, as a message names it: "cluster 'a' operator role x/y"
+    limit: int = IAM_NAME_MAX  # where the name is cut
+
+    @property
+    def name(self) -> str:
+        return iam_name(*self.parts, limit=self.limit)
+
+    @property
+    def uncut(self) -> str:
+        return "-".join(self.parts)
 
 
 def arn(partition: str, service: str, resource: str, *, account: str = "", region: str = "") -> str:

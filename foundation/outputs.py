@@ -17,6 +17,7 @@ CLASSIC_OPERATOR_POLICY_ARNS = "classicOperatorPolicyArns"  # operator slug -> A
 CLUSTERS = "clusters"  # cluster name -> ClusterOutputs
 BACKUP_VAULT = "backupVault"  # the shared vault's VaultOutputs, or None
 CI_IDENTITY = "ciIdentity"  # CiIdentityOutputs, or None
+OCM_ROLES = "ocmRoles"  # OcmRolesOutputs; only in a stack with an OCM role or user roles
 
 
 class VaultOutputs(TypedDict):
@@ -129,6 +130,25 @@ class CiIdentityOutputs(TypedDict):
     previewSubject: str
     previewRoleArn: str
     oidcProviderArn: str
+
+
+class LinkedRoleOutputs(TypedDict):
+    """A role OCM must be told of once it exists: `rosa link ocm-role` / `rosa link user-role`, logged in to OCM as
+    the organisation's member or that user (rosa refuses another organisation or account by the id given)."""
+
+    roleArn: str
+    rosaLinkArgs: list[str]
+    rosaLinkCommand: str
+
+
+class OcmRoleOutputs(LinkedRoleOutputs):
+    profile: str  # standard | admin | no-console
+    policyArns: dict[str, str]  # policy slug (standard, admin, no-console) -> ARN
+
+
+class OcmRolesOutputs(TypedDict):
+    ocmRole: OcmRoleOutputs | None
+    userRoles: dict[str, LinkedRoleOutputs]  # OCM username -> its user role
 
 
 def cluster_manifests(outputs: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:

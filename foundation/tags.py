@@ -15,6 +15,9 @@ RESERVED_TAG_KEYS = frozenset(
         "operator_namespace",
         "operator_name",
         "red-hat",  # ROSA's managed policies use only keys tagged red-hat=true
+        "rosa_environment",  # the OCM and user roles' OCM environment
+        "rosa_admin_role",  # an OCM role of the admin profile
+        "rosa_no_console_role",  # an OCM role of the no-console profile
     }
 )
 # The most tags ROSA puts on one resource; AWS allows 50 in all, so user tags get the rest.
@@ -87,3 +90,9 @@ def classic_operator_policy_tags(prefix: str, version: str, namespace: str, oper
         "operator_namespace": namespace,
         "operator_name": operator,
     }
+
+
+def ocm_role_tags(prefix: str, role_type: str, environment: str) -> dict[str, str]:
+    """An OCM or user role's tags as rosa sets them (`rosa create ocm-role` / `user-role`): with `added_tags(rosa=)`'s
+    `red-hat-managed`, the tags rosa's `list ocm-roles` / `list user-roles` read. A profile's own tag comes on top."""
+    return {"rosa_role_prefix": prefix, "rosa_role_type": role_type, "rosa_environment": environment}

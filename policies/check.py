@@ -67,21 +67,25 @@ def report(findings: list[Finding]) -> tuple[str, bool]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policies.check", description=__doc__)
-    parser.add_argument("stack")
+    parser.add_argument("stacks", nargs="+", metavar="stack", help="one or more (`make check-all`: every stack)")
     parser.add_argument("--build", type=Path, default=PROJECT_ROOT / "build", help="render root (default: build/)")
     parser.add_argument("--config", type=Path, help="policy config (default: policies/config/<stack>.json)")
     args = parser.parse_args(argv)
-    render_dir = args.build / args.stack
+    return max(_check(stack, args.build, args.config) for stack in args.stacks)
+
+
+def _check(stack: str, build: Path, config_file: Path | None) -> int:
+    render_dir = build / stack
     if not (render_dir / "resources.json").is_file():
-        print(f"no render at {render_dir}: run `make render STACK={args.stack}` first", file=sys.stderr)
+        print(f"no render at {render_dir}: run `make render STACK={stack}` first", file=sys.stderr)
         return 2
     try:
-        config = load_config(args.config or CONFIG_DIR / f"{args.stack}.json")
+        config = load_config(config_file or CONFIG_DIR / f"{stack}.json")
     except ValueError as invalid:
         print(invalid, file=sys.stderr)
         return 2
     text, blocked = report(evaluate(graph_from_render(render_dir), config))
-    print(f"guardrails for stack {args.stack!r}:\n{text}")
+    print(f"guardrails for stack {stack!r}:\n{text}")
     return 1 if blocked else 0
 
 

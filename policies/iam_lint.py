@@ -4,7 +4,8 @@ parliament knows AWS's actions, resource ARN formats and condition keys. Finding
 or service prefixes count as MEDIUM here (parliament rates them LOW): a misspelt action is a permission that silently
 never works. Each identity policy is also judged for ADMIN_EQUIVALENT grants (`foundation.iam_actions`: permissions
 management, credential exposure, sts:Assume* or iam:PassRole on every resource, wildcards expanded with parliament's
-action database), HIGH; Red Hat's vendored classic documents, which ROSA requires as they are, are not.
+action database), HIGH; Red Hat's vendored classic and OCM role documents, which ROSA requires as they are, are
+not.
 Findings this project accepts are listed in `policies/iam-lint-accepted.yaml`, each with its reason, and printed as
 accepted.
 """
@@ -105,14 +106,19 @@ def lint(iam_dir: Path, accepted: list[dict[str, str]]) -> list[LintFinding]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policies.iam_lint", description=__doc__)
-    parser.add_argument("stack")
+    parser.add_argument("stacks", nargs="+", metavar="stack", help="one or more (`make check-all`: every stack)")
     parser.add_argument("--build", type=Path, default=PROJECT_ROOT / "build")
     args = parser.parse_args(argv)
-    iam_dir = args.build / args.stack / "iam"
+    accepted = load_accepted()
+    return max(_lint_stack(stack, args.build, accepted) for stack in args.stacks)
+
+
+def _lint_stack(stack: str, build: Path, accepted_findings: list[dict[str, str]]) -> int:
+    iam_dir = build / stack / "iam"
     if not iam_dir.is_dir():
-        print(f"no render at {iam_dir}: run `make render STACK={args.stack}` first", file=sys.stderr)
+        print(f"no render at {iam_dir}: run `make render STACK={stack}` first", file=sys.stderr)
         return 2
-    findings = lint(iam_dir, load_accepted())
+    findings = lint(iam_dir, accepted_findings)
     failing = [f for f in findings if f.fails]
     accepted = [f for f in findings if f.accepted_because]
     for finding in failing:
@@ -122,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     low = Counter(f.issue for f in findings if not f.fails and not f.accepted_because)
     documents = len(list(iam_dir.glob("*.json")))
     print(
-        f"IAM lint of {args.stack!r}: {documents} documents, {len(failing)} failing, {len(accepted)} accepted, "
+        f"IAM lint of {stack!r}: {documents} documents, {len(failing)} failing, {len(accepted)} accepted, "
         f"LOW (reported, not failing): {dict(sorted(low.items())) or 'none'}"
     )
     return 1 if failing else 0

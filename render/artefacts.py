@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -47,7 +49,20 @@ def write(render: Render, out_dir: Path) -> None:
         (out_dir / "manifests" / cluster).mkdir(parents=True)
         for document in documents:
             path = out_dir / "manifests" / cluster / f"{document['kind'].lower()}-{document['metadata']['name']}.yaml"
-            path.write_text(yaml.safe_dump(document, sort_keys=False))
+            # safe_dump's text, from libyaml's C emitter (the pure-Python one: 4 % of the fleet's command)
+            path.write_text(yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False))
+
+
+def publish(render: Render, out_root: Path, stack: str) -> Path:
+    """Write `render` as `out_root/<stack>/`, replacing what was there: written beside it and swapped in, so that a
+    failed run never leaves a half-written render behind. Returns the folder."""
+    target = out_root / stack
+    out_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{stack}-", dir=out_root))
+    write(render, staging)
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    return target
 
 
 def summary(render: Render, stack: str, out_dir: Path, seconds: float) -> str:

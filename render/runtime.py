@@ -138,12 +138,17 @@ class Render:
     def depth(self) -> int:
         """The longest chain of cloud resources each waiting for the previous one: the fewest sequential steps a
         `pulumi up` of this graph can take, however parallel the engine."""
+        return len(self.critical_path())
+
+    def critical_path(self) -> list[Registered]:
+        """That longest chain, first resource first (of equally long ones, the last by names, so that it is the same
+        whatever order the registrations completed in)."""
         by_urn = {r.urn: r for r in self.resources}
         children: dict[str, list[Registered]] = {}
         for r in self.resources:
             if r.parent_urn:
                 children.setdefault(r.parent_urn, []).append(r)
-        memo: dict[str, int] = {}
+        memo: dict[str, list[Registered]] = {}
 
         def custom(urn: str) -> list[Registered]:
             """A dependency on a component is a dependency on every cloud resource under it."""
@@ -154,14 +159,14 @@ class Render:
                 return [resource]
             return [c for child in children.get(urn, []) for c in custom(child.urn)]
 
-        def chain(resource: Registered) -> int:
+        def chain(resource: Registered) -> list[Registered]:
             if resource.urn not in memo:
-                memo[resource.urn] = 0  # cycle guard; the engine refuses cycles anyway
-                waits = [d for urn in resource.waits_for for d in custom(urn)]
-                memo[resource.urn] = 1 + max((chain(d) for d in waits), default=0)
+                memo[resource.urn] = [resource]  # cycle guard; the engine refuses cycles anyway
+                waits = [chain(d) for urn in resource.waits_for for d in custom(urn)]
+                memo[resource.urn] = [*max(waits, key=_longest, default=[]), resource]
             return memo[resource.urn]
 
-        return max((chain(r) for r in self.resources if not _is_component(r)), default=0)
+        return max((chain(r) for r in self.resources if not _is_component(r)), key=_longest, default=[])
 
     def of_type(self, type_token: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_token]
@@ -275,6 +280,10 @@ def _stack_files_in(stacks_dir: Path) -> Iterator[None]:
 def _is_component(resource: Registered) -> bool:
     """No cloud resource: a component of this project, the stack (or a stack reference), a provider."""
     return is_component_type(resource.type) or resource.type.startswith(("pulumi:pulumi:Stack", "pulumi:providers:"))
+
+
+def _longest(chain: list[Registered]) -> tuple[int, list[str]]:
+    return len(chain), [r.name for r in chain]
 
 
 def _urn_name(urn: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -152,11 +153,26 @@ def _retrieve_failed_outputs() -> None:
 
 def stack_outputs() -> dict[str, Any]:
     """The resolved outputs the program exported (`pulumi.export`) in the last run, as `pulumi stack output` shows
-    them. The root `Stack` keeps them in its `outputs`; `Output.future` (a private method) resolves them without
-    registering anything."""
+    them. The root `Stack` keeps them in its `outputs`; `Output.future` (a private method) resolves each Output
+    without registering anything."""
     root = get_root_resource()
     assert isinstance(root, Stack), "stack_outputs() before start()"
-    return _sync_await(pulumi.Output.from_input(root.outputs).future(with_unknowns=False)) or {}
+    return _sync_await(_resolved(root.outputs)) or {}
+
+
+async def _resolved(value: Any) -> Any:
+    """`value` with every Output and awaitable in it replaced by its value, through dicts, lists and tuples, as
+    `Output.from_input(value)` resolves it. Awaiting each Output where it appears, instead of lifting the whole tree
+    into Outputs, skips an `Output.all` and its tasks per dict and list (11 % of the fleet's render; benchmarks/)."""
+    if isinstance(value, pulumi.Output):
+        return await _resolved(await value.future(with_unknowns=False))
+    if inspect.isawaitable(value):
+        return await _resolved(await value)
+    if isinstance(value, dict):
+        return {key: await _resolved(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)([await _resolved(item) for item in value])
+    return value
 
 
 @contextmanager

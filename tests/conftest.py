@@ -1,18 +1,22 @@
-"""Shared helpers: build raw Pulumi config the way the engine passes it, and run the program under the mocks."""
+"""Shared helpers: build raw Pulumi config the way the engine passes it, run the program under the mocks, and render
+each example stack once per test run."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import pickle
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from filelock import FileLock
 
 from foundation.issuer_key import public_key_pem
-from render.runtime import PROJECT_ROOT, Render, run_main
+from render.runtime import PROJECT_ROOT, Render, render_stack, run_main
 
 ACCOUNT_ID = "123456789012"
 CONFIG_ID = "0123456789abcdefghijklmnopqrstuv"
@@ -104,3 +108,31 @@ def reference_dir() -> Path:
 @pytest.fixture(scope="session")
 def reference_catalogue(reference_dir: Path) -> dict[str, Any]:
     return json.loads((reference_dir / "catalogue.json").read_text())
+
+
+_SHARED_RENDERS: list[Path] = []  # where this test run keeps each example's render, for every worker to load
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_renders(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The run's own folder: pytest-xdist's workers share their base temp's parent, a single process its base temp
+    (whose parent holds earlier runs, whose renders must not be read)."""
+    base = tmp_path_factory.getbasetemp()
+    _SHARED_RENDERS[:] = [(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "renders"]
+
+
+@functools.cache
+def example(stack: str) -> Render:
+    """Example stack `stack` (stacks/Pulumi.<stack>.yaml) rendered once per test run and shared, read-only, by every
+    test and worker: the first worker to ask renders it, under a lock the others wait on, and leaves it on disk."""
+    if not _SHARED_RENDERS:  # outside a test session
+        return render_stack(stack)
+    folder = _SHARED_RENDERS[0]
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{stack}.pickle"
+    with FileLock(f"{path}.lock"):
+        if path.is_file():
+            return pickle.loads(path.read_bytes())
+        render = render_stack(stack)
+        path.write_bytes(pickle.dumps(render))
+        return render

@@ -17,7 +17,7 @@ from foundation.names import StackNames
 from foundation.settings.loading import SettingsError, settings_from_config
 from render.mocks import MockAccount
 from render.runtime import run_program
-from tests.conftest import ACCOUNT_ID, cluster, config, document, inputs_of, run
+from tests.conftest import ACCOUNT_ID, cluster, config, document, example, inputs_of, run
 
 SHARED = {"vault": "shared"}
 VAULT = f"rosa-backups-{ACCOUNT_ID}-us-east-1"
@@ -320,3 +320,26 @@ def test_an_administrator_outside_the_account_or_managed_by_the_stack_is_refused
 def test_the_vault_names_its_administrator_in_its_outputs():
     vault = run(backup=SHARED).outputs["backupVault"]
     assert vault["administratorArn"] == f"arn:aws:iam::{ACCOUNT_ID}:role/admin/VaultAdministrator"
+
+
+def test_the_shared_vault_waits_for_no_cluster():
+    """Its key and bucket policies name the backup roles from the settings, so a cluster's slow issuer (a CloudFront
+    distribution takes minutes) delays neither the vault's encryption nor its replication."""
+    render = example("prod")
+    parents, by_urn = render.parents(), {r.urn: r for r in render.resources}
+
+    def under(resource, type_token: str) -> bool:
+        return any(a.type == type_token for a in render.ancestry(resource, parents))
+
+    def waits(resource, seen: set[str]) -> set[str]:
+        for urn in resource.waits_for:
+            if urn not in seen:
+                seen.add(urn)
+                waits(by_urn[urn], seen)
+        return seen
+
+    vault = [r for r in render.resources if under(r, "rosa-foundation:backup:BackupVault")]
+    assert len(vault) > 10
+    for resource in vault:
+        clusters = [u for u in waits(resource, set()) if under(by_urn[u], "rosa-foundation:cluster:ClusterFoundation")]
+        assert clusters == [], resource.name

@@ -85,7 +85,28 @@ CASES = [
     ("derived-log-bucket-name", "prod",
      {"prod": [("bucketName: acme-prod-rosa-backups", "bucketName: acme-prod-rosa-backups-" + "b" * 38)]},
      ["the access log bucket name", "no dots: HTTPS to a dotted bucket name"]),
-    # 6. HCP-only identities: what CloudWatch and rosa refuse.
+    # 6. The OCM role and user roles (split-account holds them).
+    ("ocm-role-in-a-cluster-stack", "split-hcp",
+     {"split-hcp": [("layout: cluster", "layout: cluster\n  rosa-foundation:ocmRole: {organizationId: 2Kf7dQm1x, "
+                                        "organizationExternalId: '1'}")]},
+     ["rosa-foundation:ocmRole: the OCM and user roles link the account to Red Hat's OCM and belong to the account "
+      "stack"]),
+    ("ocm-role-profile-unknown", "split-account",
+     {"split-account": [("profile: standard", "profile: administrator")]},
+     ["rosa-foundation:ocmRole.profile = 'administrator': must be 'standard', 'admin' or 'no-console'"]),
+    ("ocm-external-id-unquoted", "split-account",
+     {"split-account": [('organizationExternalId: "16502874"', "organizationExternalId: 16502874")]},
+     ["rosa-foundation:ocmRole.organizationExternalId = 16502874: expected text, but YAML read a number; quote it"]),
+    ("ocm-organization-id-missing", "split-account",
+     {"split-account": [("    organizationId: 2Kf7dQm1xVbR9sTnW4yHcZp3LaE\n", "")]},
+     ["rosa-foundation:ocmRole.organizationId is missing: it is required"]),
+    ("user-role-twice", "split-account",
+     {"split-account": [("ocmUsername: platform-bob", "ocmUsername: Platform-Alice")]},
+     ["rosa-foundation:userRoles[1].ocmUsername = 'Platform-Alice': userRoles[0] has it already"]),
+    ("ocm-username-iam-refuses", "split-account",
+     {"split-account": [("ocmUsername: platform-alice", "ocmUsername: platform alice")]},
+     ["rosa-foundation:userRoles[0].ocmUsername = 'platform alice': must be 1 to 64 letters, digits or _+=,.@-"]),
+    # 7. HCP-only identities: what CloudWatch and rosa refuse.
     ("log-retention-cloudwatch-lacks", "prod", {"prod": [("retentionDays: 400", "retentionDays: 100")]},
      ["rosa-foundation:clusters[0].logForwarding.cloudwatch.retentionDays = 100: must be one of CloudWatch Logs' "
       "retentions, in days: 1, 3, 5, 7, 14,"]),
@@ -148,7 +169,8 @@ def test_bad_input_is_refused_by_the_render_with_exit_2_one_line_each_and_nothin
 def test_a_stack_that_does_not_exist_is_named_with_the_stacks_that_do(tmp_path, capsys):
     assert main(["prd", "--stacks", str(EXAMPLES), "--out", str(tmp_path / "out")]) == 2
     assert "no stack 'prd'" in (error := capsys.readouterr().err)
-    assert "stacks there: dev, fleet, prod, split-account, split-classic, split-hcp, staging" in error
+    there = sorted(path.name.removeprefix("Pulumi.").removesuffix(".yaml") for path in EXAMPLES.glob("Pulumi.*.yaml"))
+    assert f"stacks there: {', '.join(there)}\n" in error and "dev, fleet, " in error
 
 
 def test_values_yaml_reads_as_dates_or_octal_render_as_the_text_written(tmp_path, capsys):
@@ -177,7 +199,8 @@ def test_values_yaml_reads_as_dates_or_octal_render_as_the_text_written(tmp_path
     [
         (["dev"], {"dev": [("vault: shared", "vault: [shared")]}, "not valid YAML"),
         (["split-hcp"], {"split-account": [("layout: account", f"layout: cluster\n  rosa-foundation:{SPLIT_ACCOUNT}")]},
-         "the account stack's settings are invalid (1 problem); fix Pulumi.split-account.yaml"),
+         # a cluster stack with no clusters, and the OCM and user roles it may not hold
+         "the account stack's settings are invalid (3 problems); fix Pulumi.split-account.yaml"),
         (["prd"], {}, "no stack 'prd'"),
     ],
     ids=["yaml-syntax", "account-stack-names-itself-back", "no-such-stack"],

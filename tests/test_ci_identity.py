@@ -15,8 +15,8 @@ from foundation import ci_permissions, pipeline_boundary
 from foundation.names import StackNames
 from foundation.settings.loading import SettingsError, settings_from_config
 from foundation.stack_files import stack_config, stack_file
-from render.runtime import Render, render_stack
-from tests.conftest import config, run
+from render.runtime import Render
+from tests.conftest import config, example, run
 from tests.iam_evaluation import Document, evaluate
 
 CI = {
@@ -113,7 +113,7 @@ def _many(value) -> list:
 
 @pytest.fixture(scope="module", params=["staging", "prod"])
 def stack(request) -> Pipeline:
-    return Pipeline(render_stack(request.param))
+    return Pipeline(example(request.param))
 
 
 def foreign(template: str, stack: Pipeline) -> str:

@@ -19,12 +19,13 @@ from policies import check
 from policies.graph import Rule
 from policies.pack import PACK_NAME, POLICIES
 from policies.runner import RULES, evaluate
-from render.runtime import PROJECT_ROOT, mock_account, render_stack, run_program, stack_config, stack_file
+from render.runtime import PROJECT_ROOT, mock_account, run_program, stack_config, stack_file
+from tests.conftest import example
 
 
 @pytest.fixture(scope="module")
 def prod() -> list[dict]:
-    return [r.to_json() for r in render_stack("prod").resources]
+    return [r.to_json() for r in example("prod").resources]
 
 
 def findings(resources, config=None):
@@ -126,7 +127,7 @@ def test_every_rule_has_a_failing_example_here():
 
 def test_the_example_stacks_pass_every_rule(prod):
     for stack in ("dev", "staging"):
-        assert findings([r.to_json() for r in render_stack(stack).resources]) == [], stack
+        assert findings([r.to_json() for r in example(stack).resources]) == [], stack
     assert findings(prod) == []
 
 

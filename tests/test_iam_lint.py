@@ -7,7 +7,7 @@ import pytest
 
 from policies import iam_lint
 from render import artefacts
-from render.runtime import render_stack
+from tests.conftest import example
 
 ACCEPTED = iam_lint.load_accepted()
 
@@ -54,7 +54,7 @@ def test_a_trust_policy_without_resource_is_accepted_with_its_reason():
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
 def test_every_rendered_document_of_the_example_stacks_passes(stack, tmp_path, capsys):
-    artefacts.write(render_stack(stack), tmp_path / stack)
+    artefacts.write(example(stack), tmp_path / stack)
     assert iam_lint.main([stack, "--build", str(tmp_path)]) == 0
     assert "0 failing" in capsys.readouterr().out
 

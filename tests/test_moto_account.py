@@ -18,6 +18,9 @@ from render.runtime import run_main, stack_config, stack_file
 from tests.moto_account import MotoMocks
 
 STACKS = ("dev", "staging", "prod")
+# The account stack of the split layout: account roles, the OCM role and user roles, no cluster. Its IAM reads back
+# like the others'; the per-cluster tests below have nothing to read in it.
+IAM_STACKS = (*STACKS, "split-account")
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
@@ -51,7 +54,7 @@ def account(request):
         region = config["aws:region"]
         iam = boto3.client("iam", region_name=region, aws_access_key_id="t", aws_secret_access_key="t")
         ec2 = boto3.client("ec2", region_name=region, aws_access_key_id="t", aws_secret_access_key="t")
-        clusters = json.loads(config["rosa-foundation:clusters"])
+        clusters = json.loads(config.get("rosa-foundation:clusters", "[]"))
         for cluster in clusters:  # what the account already has: the clusters' VPCs and the users' own policies
             if "network" in cluster:
                 cluster["network"]["vpcId"] = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -59,7 +62,8 @@ def account(request):
                 for arn in workload.get("managedPolicyArns", []):
                     path, name = arn.split(":policy", 1)[1].rsplit("/", 1)
                     iam.create_policy(PolicyName=name, Path=f"{path}/", PolicyDocument=json.dumps(ALLOW_ALL))
-        config["rosa-foundation:clusters"] = json.dumps(clusters)
+        if clusters:
+            config["rosa-foundation:clusters"] = json.dumps(clusters)
         render = run_main(config, stack=request.param, mocks_for=MotoMocks)
         yield Account(request.param, render, region)
 
@@ -74,6 +78,7 @@ def _vaults(account: Account) -> list[dict]:
 # --- IAM ----------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("account", IAM_STACKS, indirect=True)
 def test_every_role_reads_back_with_path_session_cap_boundary_tags_and_trust(account):
     iam = account.client("iam")
     for role in account.inputs("aws:iam/role:Role"):
@@ -86,6 +91,7 @@ def test_every_role_reads_back_with_path_session_cap_boundary_tags_and_trust(acc
         assert stored["AssumeRolePolicyDocument"] == json.loads(role["assumeRolePolicy"])
 
 
+@pytest.mark.parametrize("account", IAM_STACKS, indirect=True)
 def test_each_role_has_exactly_the_policies_the_stack_attached(account):
     iam = account.client("iam")
     expected: dict[str, set[str]] = {r["name"]: set() for r in account.inputs("aws:iam/role:Role")}
@@ -101,6 +107,7 @@ def test_each_role_has_exactly_the_policies_the_stack_attached(account):
     assert not inline, f"inline policies the account does not have: {sorted(inline)}"
 
 
+@pytest.mark.parametrize("account", IAM_STACKS, indirect=True)
 def test_customer_managed_policies_read_back_unchanged(account):
     iam = account.client("iam")
     stored = {p["PolicyName"]: p for p in iam.list_policies(Scope="Local")["Policies"]}
@@ -129,6 +136,26 @@ def test_oidc_providers_read_back_with_their_client_ids_and_every_federated_trus
     for role in account.inputs("aws:iam/role:Role"):
         principal = json.loads(role["assumeRolePolicy"])["Statement"][0]["Principal"]
         assert principal.get("Federated", next(iter(arns))) in arns, role["name"]
+
+
+@pytest.mark.parametrize("account", ["split-account"], indirect=True)
+def test_the_ocm_and_user_roles_read_back_as_rosa_lists_them(account):
+    """What `rosa list ocm-roles` / `rosa list user-roles` look for (openshift/rosa pkg/aws/policies.go `IsOCMRole`:
+    the name holds `OCM-Role`; `IsUserRole`: the name holds `User` and the role is tagged `rosa_role_type=User`),
+    and the role ARNs the `rosa link` commands name exist."""
+    iam, ocm = account.client("iam"), account.outputs["ocmRoles"]
+    roles = {r["Arn"]: r for r in iam.list_roles()["Roles"]}
+    linked = [ocm["ocmRole"], *ocm["userRoles"].values()]
+    assert len(linked) == 3 and all(role["roleArn"] in roles for role in linked)
+    assert [a for a in roles if "OCM-Role" in roles[a]["RoleName"]] == [ocm["ocmRole"]["roleArn"]]
+    users = []
+    for arn, role in roles.items():
+        tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=role["RoleName"])["Tags"]}
+        if "User" in role["RoleName"] and tags.get("rosa_role_type") == "User":
+            users.append(arn)
+    assert sorted(users) == sorted(user["roleArn"] for user in ocm["userRoles"].values())
+    for role in linked:
+        assert role["rosaLinkArgs"][role["rosaLinkArgs"].index("--role-arn") + 1] == role["roleArn"]
 
 
 # --- backup vaults -----------------------------------------------------------------------------------------------

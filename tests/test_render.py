@@ -1,4 +1,7 @@
-"""The offline render contract (`make render STACK=<name>` -> build/<name>/), exercised as users run it."""
+"""The offline render contract (`make render STACK=<name>` -> build/<name>/), exercised as users run it.
+
+Every example's render is the test run's shared one (tests/conftest.py), written to build/ by the CLI's own writer, so
+that `make check-all` checks these files instead of rendering again; the CLI itself renders prod and compares."""
 
 import json
 import re
@@ -8,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from render import artefacts
 from render.graph import mermaid
 from render.runtime import PROJECT_ROOT
+from tests.conftest import example
 
 STACKS = sorted(
     p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (PROJECT_ROOT / "stacks").glob("Pulumi.*.yaml")
@@ -23,11 +28,10 @@ def render_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
+def rendered() -> Path:
+    out = PROJECT_ROOT / "build"
     for stack in STACKS:
-        result = render_cli(stack, "--out", str(out))
-        assert result.returncode == 0, result.stderr
+        artefacts.publish(example(stack), out, stack)
     return out
 
 
@@ -107,18 +111,31 @@ def test_outputs_json_holds_the_stack_outputs(rendered, stack):
         assert summary["rosaCreateClusterArgs"][:3] == ["rosa", "create", "cluster"]
 
 
-def test_rendering_twice_gives_identical_files(rendered, tmp_path):
-    assert render_cli("prod", "--out", str(tmp_path)).returncode == 0
-    for path in sorted((tmp_path / "prod").rglob("*.json")):
-        assert path.read_text() == (rendered / "prod" / path.relative_to(tmp_path / "prod")).read_text(), path.name
+@pytest.fixture(scope="module")
+def commands(tmp_path_factory) -> tuple[Path, dict[str, subprocess.CompletedProcess]]:
+    """prod and a split cluster stack (which renders its account stack first), each rendered by the command."""
+    out = tmp_path_factory.mktemp("commands")
+    return out, {stack: render_cli(stack, "--out", str(out)) for stack in ("prod", "split-classic")}
 
 
-def test_the_summary_counts_resources_per_type_and_cluster(tmp_path):
-    result = render_cli("prod", "--out", str(tmp_path))
-    assert "rendered stack 'prod':" in result.stdout
-    assert "aws:iam/role:Role" in result.stdout
-    assert "payments" in result.stdout and "(account-wide)" in result.stdout
-    assert str(tmp_path / "prod") in result.stdout
+def test_the_command_writes_exactly_the_files_of_a_render_in_another_process(rendered, commands):
+    """Renders are deterministic across processes, and the command writes nothing but the render."""
+    out, results = commands
+    for stack, result in results.items():
+        assert result.returncode == 0, result.stderr
+        written = {p.relative_to(out / stack): p.read_bytes() for p in (out / stack).rglob("*") if p.is_file()}
+        shared = {p.relative_to(rendered / stack): p.read_bytes() for p in (rendered / stack).rglob("*") if p.is_file()}
+        assert written.keys() == shared.keys() and len(written) > 10, stack
+        assert [name for name, text in written.items() if shared[name] != text] == [], stack
+
+
+def test_the_summary_counts_resources_per_type_and_cluster(commands):
+    out, results = commands
+    stdout = results["prod"].stdout
+    assert "rendered stack 'prod':" in stdout
+    assert "aws:iam/role:Role" in stdout
+    assert "payments" in stdout and "(account-wide)" in stdout
+    assert str(out / "prod") in stdout
 
 
 def test_invalid_config_exits_non_zero_with_the_message_and_writes_nothing(tmp_path):

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from foundation.settings.loading import SettingsError, settings_from_config
-from render.runtime import render_stack
-from tests.conftest import NAMED_ISSUER, PRIVATE_NETWORK, SUBNET_IDS, cluster, config, run
+from tests.conftest import NAMED_ISSUER, PRIVATE_NETWORK, SUBNET_IDS, cluster, config, example, run
 from tests.test_render import STACKS
 
 ROSA = json.loads((Path(__file__).parent / "data" / "rosa_create_cluster_flags.json").read_text())
@@ -120,7 +119,7 @@ def problems(**settings) -> str:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_example_clusters_command_uses_rosas_current_flags_within_its_rules(stack):
-    for name, summary in render_stack(stack).outputs.get("clusters", {}).items():
+    for name, summary in example(stack).outputs.get("clusters", {}).items():
         args = summary["rosaCreateClusterArgs"]
         assert violations(args) == [], name
         assert shlex.split(summary["rosaCreateClusterCommand"]) == args

@@ -15,7 +15,7 @@ import yaml
 from foundation.settings.loading import SettingsError, check_account_stack, settings_from_config
 from foundation.stack_files import StackFileError, stack_config, stack_file
 from render.runtime import render_stack, run_main
-from tests.conftest import cluster, config
+from tests.conftest import cluster, config, example
 
 ACCOUNT = "acme-platform/rosa-foundation/split-account"
 
@@ -31,15 +31,17 @@ def subtree(render, cluster_name: str) -> dict[tuple[str, str], dict]:
 
 
 def test_the_account_stack_holds_only_account_wide_resources():
-    render = render_stack("split-account")
+    render = example("split-account")
     assert not render.of_type("rosa-foundation:cluster:ClusterFoundation")
     assert set(render.outputs["accountRoleArns"]) == {"hcp", "classic"}
     assert len(render.outputs["classicOperatorPolicyArns"]) == 6
 
 
-@pytest.mark.parametrize("stack", ["split-hcp", "split-classic"])
+@pytest.mark.parametrize(
+    "stack", ["split-hcp", "split-classic", "fleet-split-000", "fleet-split-007", "fleet-split-009"]
+)
 def test_a_cluster_stack_registers_exactly_what_the_single_stack_registers_for_that_cluster(stack):
-    split = render_stack(stack)
+    split = example(stack)
     cluster_config = stack_config(stack_file(stack))
     single_config = {
         k: v for k, v in cluster_config.items() if k not in ("rosa-foundation:layout", "rosa-foundation:accountStack")
@@ -52,12 +54,12 @@ def test_a_cluster_stack_registers_exactly_what_the_single_stack_registers_for_t
 
 
 def test_a_classic_cluster_stack_attaches_the_account_stacks_operator_policies():
-    account = render_stack("split-account").outputs["classicOperatorPolicyArns"]
-    split = render_stack("split-classic")
+    account = example("split-account").outputs["classicOperatorPolicyArns"]
+    split = example("split-classic")
     attached = {r.inputs["policyArn"] for r in split.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
     assert set(account.values()) <= attached
     args = split.outputs["clusters"]["split-classic"]["rosaCreateClusterArgs"]
-    installer = render_stack("split-account").outputs["accountRoleArns"]["classic"]["installer"]
+    installer = example("split-account").outputs["accountRoleArns"]["classic"]["installer"]
     assert args[args.index("--role-arn") + 1] == installer
 
 
@@ -93,10 +95,13 @@ def test_a_run_that_fails_while_registering_leaves_no_error_for_asyncio_to_print
 
 
 def _account_stack(tmp_path, **changes) -> Path:
-    """A copy of the split-account stack file with `changes` to its settings, in a stacks folder of its own."""
+    """A copy of the split-account stack file with `changes` to its settings (None drops a key), in a stacks folder of
+    its own."""
     document = yaml.safe_load(stack_file("split-account").read_text())
     for key, value in changes.items():
         document["config"][f"rosa-foundation:{key}"] = value
+        if value is None:
+            del document["config"][f"rosa-foundation:{key}"]
     (tmp_path / "Pulumi.split-account.yaml").write_text(yaml.safe_dump(document))
     return tmp_path
 
@@ -113,7 +118,8 @@ def _account_stack(tmp_path, **changes) -> Path:
         ("split-hcp", {"accountRoleTopologies": ["classic"]},
          "clusters[0].topology = 'hcp': the account stack has no hcp account roles"),
         ("split-classic", {"classicPolicyVersion": "4.18"}, "newer than the account stack's classic policies (4.18)"),
-        ("split-hcp", {"layout": "cluster", "accountStack": "x", "clusters": [cluster("y")]},
+        ("split-hcp", {"layout": "cluster", "accountStack": "x", "clusters": [cluster("y")], "ocmRole": None,
+                       "userRoles": None},
          "is itself a cluster stack"),
         ("split-hcp", {"trustExternalId": "other-id-123"},
          "rosa-foundation:trustExternalId = null: the account stack has 'other-id-123'"),
@@ -139,7 +145,9 @@ def test_a_cluster_stack_naming_itself_or_a_missing_account_stack_is_refused(tmp
 
 
 def test_account_stacks_that_name_each_other_are_refused_not_rendered_in_a_circle(tmp_path):
-    _account_stack(tmp_path, layout="cluster", accountStack="split-hcp", clusters=[cluster("y")])
+    _account_stack(
+        tmp_path, layout="cluster", accountStack="split-hcp", clusters=[cluster("y")], ocmRole=None, userRoles=None
+    )
     (tmp_path / "Pulumi.split-hcp.yaml").write_text(stack_file("split-hcp").read_text())
     with pytest.raises(SettingsError, match="is itself a cluster stack"):
         render_stack("split-hcp", tmp_path)

@@ -30,11 +30,22 @@ def _modules() -> dict[str, Path]:
     return modules
 
 
+def _parse(path: Path) -> ast.Module:
+    """`path`'s syntax tree. CPython 3.11 keeps the AST constructor's recursion count per interpreter, not per thread,
+    and now and then refuses a sound file with "AST constructor recursion depth mismatch" (python/cpython#106905; seen
+    here under pytest-xdist, whose worker runs a thread of its own): a second parse of the same text then succeeds."""
+    text = path.read_text()
+    try:
+        return ast.parse(text)
+    except SystemError:
+        return ast.parse(text)
+
+
 def _imports(path: Path, module: str, known: set[str]) -> set[str]:
     """Every project module `module` imports, at any depth of its code (an import in a function is still one)."""
     found = set()
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(_parse(path)):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]

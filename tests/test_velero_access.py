@@ -17,8 +17,8 @@ import yaml
 
 from foundation import naming
 from policies.rules.resource_types import BUCKET_ENCRYPTION, BUCKET_POLICY
-from render.runtime import Render, render_stack
-from tests.conftest import ACCOUNT_ID, run
+from render.runtime import Render
+from tests.conftest import ACCOUNT_ID, example, run
 from tests.iam_evaluation import Decision, Document, evaluate, role_policies
 
 DATA = yaml.safe_load((Path(__file__).parent / "data" / "velero_requests.yaml").read_text())
@@ -101,7 +101,7 @@ class Stack:
 
 @functools.cache
 def rendered(name: str) -> Stack:
-    render = render_stack(name)
+    render = example(name)
     locations = tuple(_locations(render))
     account = locations[0].role_arn.split(":")[4]
     partition = locations[0].role_arn.split(":")[1]
@@ -289,3 +289,23 @@ def test_a_vault_that_serves_no_cluster_yet_admits_no_writer_but_a_backup_role()
     key = f"arn:aws:s3:::{policy.inputs['bucket']}/daily/new-cluster/backups/x"
     decisions = [evaluate([everything], json.loads(policy.inputs["policy"]), administrator, a, key) for a in WRITES]
     assert not any(d.allowed for d in decisions), decisions
+
+
+def test_the_vault_key_by_itself_admits_only_this_stacks_backup_roles(stack):
+    """The key policy names the backup roles in a condition, not as principals (so the key waits for none of them):
+    on its own it must still refuse every other role, however its name looks. Each candidate holds no identity policy,
+    so only the key policy could let it in; the account root's statement delegates to IAM, which then refuses."""
+    location = stack.locations[0]
+    decrypt = next(r for r in stack.requests(location) if r.action == "kms:Decrypt")
+    role_arns = {loc.role_arn for loc in stack.locations if loc.bucket == location.bucket}
+    path = location.role_arn.rsplit("/", 1)[0]
+    lookalikes = {
+        f"{path}/intruder-openshift-adp-backup",  # this stack's path and the backup roles' suffix
+        f"{path}/{location.role_arn.rsplit('/', 1)[1]}-copy",
+        location.role_arn.replace(f":{stack.account}:", ":999999999999:"),  # another account, same name
+        rendered("split-classic" if location.cluster == "split-hcp" else "split-hcp").locations[0].role_arn,
+    }
+    others = (set(stack.roles) - role_arns - {r for r in stack.roles if "replication" in r}) | lookalikes
+    assert all(stack.decide(role, decrypt, identity=[]).allowed for role in role_arns)
+    admitted = [role for role in sorted(others) if stack.decide(role, decrypt, identity=[]).allowed]
+    assert admitted == []

@@ -6,7 +6,9 @@ what those tools cannot know: our promotion order, gates and permissions.
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -82,8 +84,8 @@ def test_promotion_runs_dev_then_staging_then_prod_after_the_checks():
 def test_each_stage_applies_exactly_the_plan_its_reviewers_saw_in_the_stages_environment():
     jobs = load("promote.yml")["jobs"]
     plan, apply = jobs["plan"], jobs["apply"]
-    assert plan["environment"] == "${{ inputs.stack }}-preview"
-    assert apply["environment"] == "${{ inputs.stack }}"  # required reviewers, prevent self-review
+    assert plan["environment"] == "${{ inputs.environment || inputs.stack }}-preview"
+    assert apply["environment"] == "${{ inputs.environment || inputs.stack }}"  # required reviewers, no self-review
     assert apply["needs"] == "plan"
     assert apply["concurrency"] == {"group": "apply-${{ inputs.stack }}", "cancel-in-progress": False}
     plan_runs = " ".join(s.get("run", "") for s in steps(plan))
@@ -103,6 +105,77 @@ def test_the_pulumi_script_saves_applies_and_verifies_plans_with_the_guardrails(
     assert '--save-plan "$3"' in script and '--plan "$3" --yes' in script
     assert "--refresh --expect-no-changes" in script
     assert script.count('"${policy[@]}"') == 3  # the policy pack guards preview, up and verify
+
+
+def test_every_pulumi_command_runs_a_bounded_number_of_operations_at_once():
+    """IAM rate-limits its calls per account; a fleet's apply at the CLI's unbounded default ends in throttling."""
+    script = (SCRIPTS / "pulumi.sh").read_text()
+    assert 'parallel=(--parallel "${PULUMI_PARALLEL:-16}")' in script
+    assert script.count('"${policy[@]}" "${parallel[@]}"') == 3
+    for name in ("promote.yml",):
+        for job in load(name)["jobs"].values():
+            for step in steps(job):
+                if "pulumi.sh" in step.get("run", ""):
+                    assert step["env"]["PULUMI_PARALLEL"] == "${{ vars.PULUMI_PARALLEL }}", name
+
+
+def test_the_split_layout_promotes_changed_cluster_stacks_as_a_bounded_matrix_after_their_account_stacks():
+    jobs = load("deploy.yml")["jobs"]
+    stacks, accounts, clusters = jobs["split-stacks"], jobs["split-accounts"], jobs["split-clusters"]
+    assert stacks["needs"] == "checks" and stacks["steps"][0]["with"]["fetch-depth"] == 0
+    assert '.github/scripts/split-stacks.sh "$BEFORE"' in stacks["steps"][-1]["run"]
+    assert accounts["uses"] == clusters["uses"] == "./.github/workflows/promote.yml"
+    assert accounts["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.split-stacks.outputs.accounts) }}"
+    assert set(clusters["needs"]) == {"split-stacks", "split-accounts"}
+    assert clusters["strategy"]["matrix"]["include"] == "${{ fromJSON(needs.split-stacks.outputs.clusters) }}"
+    assert clusters["strategy"]["max-parallel"] == 8 and clusters["strategy"]["fail-fast"] is False
+    assert clusters["with"] == {"stack": "${{ matrix.stack }}", "environment": "${{ matrix.account }}"}
+
+
+def _split_stacks(repo: Path, base: str) -> dict[str, list]:
+    out = subprocess.run(
+        [SCRIPTS / "split-stacks.sh", base], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
+    return {key: json.loads(value) for key, value in (line.split("=", 1) for line in out.splitlines())}
+
+
+def test_a_push_promotes_the_cluster_stacks_it_changes_or_all_when_the_program_or_account_stack_changes(tmp_path):
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, text=True).stdout.strip()
+
+    def write(path: str, text: str) -> None:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+
+    git("init", "-q")
+    git("config", "user.email", "ci@example.com")
+    git("config", "user.name", "ci")
+    write("stacks/Pulumi.acct.yaml", "config:\n  rosa-foundation:layout: account\n")
+    for name in ("c1", "c2"):
+        write(f"stacks/Pulumi.{name}.yaml", "config:\n  rosa-foundation:layout: cluster\n"
+              "  rosa-foundation:accountStack: org/rosa-foundation/acct\n")  # fmt: skip
+    write("stacks/Pulumi.dev.yaml", "config:\n  aws:region: eu-west-1\n")
+    git("add", ".")
+    git("commit", "-qm", "base")
+    base = git("rev-parse", "HEAD")
+
+    def after(path: str) -> dict[str, list]:
+        """The stacks a push promotes whose commits since `base` end with a change to `path`."""
+        before = (tmp_path / path).read_text() if (tmp_path / path).exists() else ""
+        write(path, before + "# changed\n")
+        git("add", ".")
+        git("commit", "-qm", path)
+        return _split_stacks(tmp_path, base)
+
+    one = {"stack": "c1", "account": "acct"}
+    both = [one, {"stack": "c2", "account": "acct"}]
+    assert _split_stacks(tmp_path, base) == {"accounts": ["acct"], "clusters": []}
+    assert after("docs/x.md") == {"accounts": ["acct"], "clusters": []}
+    assert after("stacks/Pulumi.c1.yaml")["clusters"] == [one]
+    assert after("stacks/Pulumi.acct.yaml")["clusters"] == both
+    git("reset", "-q", "--hard", base)
+    assert after("components/new.py")["clusters"] == both
+    assert _split_stacks(tmp_path, "0" * 40)["clusters"] == both  # no such commit: a new branch
 
 
 def test_pull_requests_run_the_checks_and_the_offline_diff():

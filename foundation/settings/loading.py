@@ -35,7 +35,8 @@ class SettingsError(pulumi.RunError):
         )
 
 
-_STRUCTURED = {"tags", "clusters", "accountRoleTopologies", "backup", "encryption", "ciIdentity", "quotas"}
+_STRUCTURED = {"tags", "clusters", "accountRoleTopologies", "backup", "encryption", "ciIdentity", "quotas", "ocmRole",
+               "userRoles"}  # fmt: skip
 # Top-level true/false settings arrive as text; Pulumi's own `Config.get_bool` reads these four spellings only.
 _BOOLEAN_KEYS = {f.alias for f in StackSettings.model_fields.values() if f.annotation is bool}
 _BOOLEANS = {"true": True, "True": True, "false": False, "False": False}

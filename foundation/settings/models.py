@@ -16,6 +16,7 @@ from foundation.catalogue import (
     BACKUP_FREQUENCIES,
     BackupFrequency,
     OcmEnvironment,
+    OcmRoleProfile,
     OperatorRoleSpec,
     Partition,
     RedHatRole,
@@ -38,6 +39,7 @@ from foundation.settings.types import (
     KubernetesName,
     LogRetentionDays,
     MinorVersion,
+    OcmId,
     OidcConfigId,
     OpenShiftVersion,
     PolicyArn,
@@ -322,6 +324,22 @@ class CiIdentitySettings(_Model):
         return ":".join(written[claim] for claim in GITHUB_SUBJECT_CLAIMS)
 
 
+class OcmRoleSettings(_Model):
+    """The role that links this AWS account to a Red Hat organisation (`rosa create ocm-role`), its values as
+    `rosa whoami` prints them. Red Hat's installer role assumes it with the organisation's id as external id."""
+
+    organization_id: OcmId  # "OCM Organization ID": the trust's sts:ExternalId, and `rosa link --organization-id`
+    organization_external_id: RoleNamePart  # "OCM Organization External ID": ends the role's name
+    profile: OcmRoleProfile = "standard"  # admin lets OCM create roles and OIDC providers; no-console reads one role
+
+
+class UserRoleSettings(_Model):
+    """A Red Hat user's role, which OCM assumes to check the account (`rosa create user-role`; `rosa whoami`)."""
+
+    ocm_username: RoleNamePart  # "OCM Account Username": in the role's name
+    ocm_account_id: OcmId  # "OCM Account ID": the trust's sts:ExternalId, and `rosa link user-role --account-id`
+
+
 class QuotaSettings(_Model):
     """AWS quotas the stack checks its own needs against before registering anything (AWS's defaults; raise a value
     here after raising the quota in Service Quotas)."""
@@ -359,6 +377,9 @@ class StackSettings(_Model):
     # Keep buckets and keys in AWS even when the stack itself is destroyed (after `pulumi state unprotect`).
     retain_stateful_on_delete: bool = True
     ci_identity: CiIdentitySettings | None = None  # off by default
+    # The OCM role and user roles that link the account to Red Hat's OCM; in a stack holding the account roles.
+    ocm_role: OcmRoleSettings | None = None
+    user_roles: tuple[UserRoleSettings, ...] = ()
     quotas: QuotaSettings = Field(default_factory=QuotaSettings)
     # single: one stack for the account and its clusters. account / cluster: the split layout for large fleets, an
     # account stack and one stack per cluster reading the account stack's outputs (README, "One stack or many").

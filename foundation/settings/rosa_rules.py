@@ -231,3 +231,24 @@ def cluster_identity_problems(settings: StackSettings, names: StackNames) -> Ite
             )
         if len(set(forwarding.groups)) != len(forwarding.groups):
             yield f"{here}.logForwarding.groups = {list(forwarding.groups)!r}: lists a group twice"
+
+
+def ocm_role_problems(settings: StackSettings) -> Iterator[str]:
+    """The OCM role and user roles belong with the account roles (one OCM role per account and organisation: rosa
+    refuses a second), and IAM takes one role per name whatever its case, so one per OCM user."""
+    if settings.layout == "cluster":
+        for key, value in (("ocmRole", settings.ocm_role), ("userRoles", settings.user_roles)):
+            if value:
+                yield (
+                    f"{config_key(key)}: the OCM and user roles link the account to Red Hat's OCM and belong to the "
+                    f"account stack ({config_key('accountStack')}), not a cluster stack; move it there"
+                )
+    firsts: dict[tuple[str, str], int] = {}
+    for i, user in enumerate(settings.user_roles):
+        for key, value in (("ocmUsername", user.ocm_username), ("ocmAccountId", user.ocm_account_id)):
+            first = firsts.setdefault((key, value.lower()), i)
+            if first != i:
+                yield (
+                    f"{config_key('userRoles')}[{i}].{key} = {shown(value)}: userRoles[{first}] has it already; an "
+                    "OCM user has one user role (IAM compares role names ignoring case)"
+                )

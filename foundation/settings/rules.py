@@ -36,6 +36,7 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems += _bucket_collisions(settings, names)
     problems += [*rosa_rules.managed_issuer_problems(settings), *rosa_rules.shared_issuer_problems(settings, names)]
     problems += [*_pipeline_problems(settings, names), *_admin_statement_problems(settings)]
+    problems += rosa_rules.ocm_role_problems(settings)
     problems += safety_problems(settings, names)
     return problems
 

@@ -184,6 +184,12 @@ RoleNamePart = Annotated[
     str,
     AfterValidator(matching(r"[A-Za-z0-9_+=,.@-]{1,64}", "1 to 64 letters, digits or _+=,.@- (IAM's role name rule)")),
 ]
+# What `rosa whoami` prints as "OCM Organization ID" and "OCM Account ID": the external ids of the OCM and user roles'
+# trust (STS takes 2 to 1224 characters; OCM's ids are letters and digits).
+OcmId = Annotated[
+    str,
+    AfterValidator(matching(r"[A-Za-z0-9]{2,64}", "an OCM id as `rosa whoami` prints it: 2 to 64 letters or digits")),
+]
 # Actions that give away the account: never granted by a workload statement.
 _ACCOUNT_WIDE_ACTIONS = frozenset({"*", "*:*", "iam:*", "sts:*", "kms:*", "organizations:*"})
 

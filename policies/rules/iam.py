@@ -109,7 +109,7 @@ def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tu
             continue  # a permissions boundary is a ceiling: it grants nothing by itself
         for document in documents:
             if identity and isinstance(document, str) and load_catalogue().is_red_hat_policy(json.loads(document)):
-                continue  # Red Hat's documents, which ROSA requires as they are
+                continue  # Red Hat's classic, OCM role and AutoNode documents, which ROSA requires as they are
             for statement in document_statements(document):
                 if statement.get("Effect") != "Allow":
                     continue
