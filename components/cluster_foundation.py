@@ -97,7 +97,7 @@ class ClusterFoundation(pulumi.ComponentResource):
                     role=auto_node_role,
                     oidc=oidc,
                     role_defaults=args.role_defaults,
-                    policy_name=names.auto_node_policy(cluster).name,
+                    policy_name=names.identities.auto_node_policy(cluster).name,
                 ),
                 child,
             )

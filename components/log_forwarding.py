@@ -84,20 +84,20 @@ class LogForwardingArgs:
             raise ValueError(f"cluster {cluster.name!r} forwards no control-plane logs Red Hat can deliver here")
         cloudwatch = s3 = None
         if forwarding.cloudwatch:
-            log_group = names.control_plane_log_group(cluster)
-            log_group_arn = names.log_group_arn(log_group)
+            log_group = names.identities.control_plane_log_group(cluster)
+            log_group_arn = names.identities.log_group_arn(log_group)
             alias = names.cluster_key_alias(cluster, "logs")
             cloudwatch = CloudWatchDestination(
                 log_group=log_group,
                 log_group_arn=log_group_arn,
                 retention_days=forwarding.cloudwatch.retention_days,
                 key=log_key_spec(cluster.name, alias, settings.region, log_group_arn),
-                role_name=names.log_distribution_role(cluster).name,
-                role_arn=names.log_distribution_role_arn(cluster),
+                role_name=names.identities.log_distribution_role(cluster).name,
+                role_arn=names.identities.log_distribution_role_arn(cluster),
                 central_role_arn=central,
                 policy=log_distribution_policy(names, log_group),
             )
-        if forwarding.s3 and (bucket := names.control_plane_log_bucket(cluster)):
+        if forwarding.s3 and (bucket := names.identities.control_plane_log_bucket(cluster)):
             s3 = S3Destination(bucket, forwarding.s3.prefix, forwarding.s3.retention_days, central)
         return cls(cloudwatch=cloudwatch, s3=s3, key_defaults=key_defaults, role_defaults=role_defaults)
 
@@ -205,7 +205,7 @@ def log_distribution_policy(names: StackNames, log_group: str) -> iam.PolicyDocu
     """Red Hat's CloudWatch policy for the log distribution role, narrowed: streams written and described in
     `log_group` only; log groups described (the call names none)."""
     spec = load_catalogue().log_forwarding
-    streams = f"{names.log_group_arn(log_group)}:*"  # IAM's form of a log group and its streams
+    streams = f"{names.identities.log_group_arn(log_group)}:*"  # IAM's form of a log group and its streams
     return iam.PolicyDocument(
         (
             iam.Statement("Allow", spec.log_group_actions, resources=(streams,), sid="WriteItsLogGroup"),

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 from foundation import iam, naming, oidc_documents, tags
 from foundation.catalogue import load_catalogue
+from foundation.ci_actions import ATTACH, BOUNDED_ROLE_WRITES, INLINE_POLICY_WRITES, ROLE_READ, ROLE_WRITES
+from foundation.ci_logs import log_distribution_role_arns, log_group_statements
 from foundation.names import CI_ROLE_KINDS, KMS_ALIAS_ROOT, StackNames
 from foundation.settings.models import SelfHostedOidc, StackSettings
 
@@ -23,17 +25,6 @@ GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 GITHUB_AUDIENCE = "sts.amazonaws.com"
 MANAGED_POLICY_SIZE = 6144  # IAM's fixed limit for one managed policy, counted without whitespace
 
-ROLE_READ = ("iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
-             "iam:ListRoleTags", "iam:ListInstanceProfilesForRole")  # fmt: skip
-# The writes IAM can condition on the role's permissions boundary (`iam:PermissionsBoundary`): allowed on bounded
-# roles only, so whatever they put there stays under the boundary.
-BOUNDED_ROLE_WRITES = ("iam:CreateRole", "iam:PutRolePermissionsBoundary")
-INLINE_POLICY_WRITES = ("iam:PutRolePolicy", "iam:DeleteRolePolicy")
-ATTACH = ("iam:AttachRolePolicy", "iam:DetachRolePolicy")
-# The writes IAM cannot condition on the boundary: allowed on the stack's role names, every one of which carries it
-# (the boundary refuses creating a role without it and removing it).
-ROLE_WRITES = ("iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
-               "iam:TagRole", "iam:UntagRole")  # fmt: skip
 POLICY_ACTIONS = ("iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
                   "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags",
                   "iam:TagPolicy", "iam:UntagPolicy")  # fmt: skip
@@ -67,12 +58,6 @@ GROUP_ACTIONS = ("ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGrou
                  "ec2:DeleteSecurityGroup")  # fmt: skip
 DISTRIBUTION_ACTIONS = ("cloudfront:UpdateDistribution", "cloudfront:UntagResource")
 CLOUDFRONT_READS = ("cloudfront:GetDistribution", "cloudfront:ListTagsForResource", "cloudfront:GetOriginAccessControl")
-# A log group's configuration as the stack declares it: created with its key and tags, retention set. Never deleted,
-# its retention or key never removed (the boundary's NeverDeleteStackLogGroups): a log group is the administrator's to
-# destroy.
-LOG_GROUP_ACTIONS = ("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey", "logs:TagResource",
-                     "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:UntagLogGroup",
-                     "logs:ListTagsLogGroup")  # fmt: skip
 STATE_READS = ("s3:GetObject",)
 STATE_WRITES = ("s3:PutObject", "s3:DeleteObject")
 
@@ -85,7 +70,7 @@ def deploy_policies(names: StackNames) -> dict[str, iam.PolicyDocument]:
         "storage": (*_buckets(names), *_state(names)),
         "keys": tuple(_keys(names)),
         "network": (*_security_groups(names.settings), *_cloudfront(names)),
-        "logs": (*_log_groups(names), *_log_distribution_roles(names)),
+        "logs": tuple(log_group_statements(names)),
     }
     policies = {concern: iam.PolicyDocument(statements) for concern, statements in documents.items() if statements}
     for i, document in enumerate(_split(oidc_provider_arns(names)), start=1):
@@ -119,15 +104,6 @@ def role_name_patterns(names: StackNames) -> list[str]:
 def stack_role_arns(names: StackNames) -> list[str]:
     """Every role the stack may create: `role_name_patterns`, and the log distribution roles by exact ARN."""
     return role_name_patterns(names) + log_distribution_role_arns(names)
-
-
-def log_distribution_role_arns(names: StackNames) -> list[str]:
-    """The clusters' log distribution roles, by exact ARN: on the path `/` whatever the stack's (Red Hat's rule)."""
-    return [
-        names.log_distribution_role_arn(c)
-        for c in names.settings.clusters
-        if c.log_forwarding and c.log_forwarding.cloudwatch
-    ]
 
 
 def stack_policy_arns(names: StackNames) -> list[str]:
@@ -174,7 +150,7 @@ def inline_policy_roles(names: StackNames) -> list[str]:
     )
     if settings.backup and settings.backup.replica_region:
         arns += [names.role_arn(names.replication_role(vault.name).name) for vault in names.vaults()]
-    arns += [names.role_arn(names.audit_log_role(c).name) for c in settings.clusters if c.audit_log]
+    arns += [names.role_arn(names.identities.audit_log_role(c).name) for c in settings.clusters if c.audit_log]
     return arns
 
 
@@ -403,34 +379,3 @@ def _cloudfront(names: StackNames) -> Iterator[iam.Statement]:
     )
     # An origin access control is created before it has an ARN to scope by.
     yield iam.Statement("Allow", ("cloudfront:CreateOriginAccessControl",), resources=("*",), sid="CreateOriginAccess")
-
-
-# --- logs ----------------------------------------------------------------------------------------------------------
-
-
-def _log_distribution_roles(names: StackNames) -> Iterator[iam.Statement]:
-    """The log distribution roles, by exact ARN off the stack's path: written as every stack role is, with an inline
-    policy, only while they carry the boundary."""
-    roles = tuple(log_distribution_role_arns(names))
-    if not roles:
-        return
-    bounded = iam.Condition("ArnEquals", "iam:PermissionsBoundary", (str(names.settings.permissions_boundary),))
-    yield iam.Statement("Allow", (*ROLE_READ, *ROLE_WRITES), resources=roles, sid="LogDistributionRoles")
-    yield iam.Statement(
-        "Allow",
-        (*BOUNDED_ROLE_WRITES, *INLINE_POLICY_WRITES),
-        resources=roles,
-        conditions=(bounded,),
-        sid="BoundedLogDistributionRoles",
-    )
-
-
-def _log_groups(names: StackNames) -> Iterator[iam.Statement]:
-    log_groups = names.log_groups()
-    if not log_groups:
-        return
-    arns = tuple(arn for group in log_groups for arn in (names.log_group_arn(group), names.log_group_arn(f"{group}:*")))
-    yield iam.Statement("Allow", LOG_GROUP_ACTIONS, resources=arns, sid="StackLogGroups")
-    # Reading a log group back names no log group: IAM authorises it on `*` only.
-    unscoped = load_catalogue().log_forwarding.unscoped_actions
-    yield iam.Statement("Allow", unscoped, resources=("*",), sid="ReadLogGroups")

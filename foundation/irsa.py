@@ -78,22 +78,24 @@ def audit_log_role(names: StackNames, cluster: ClusterSettings) -> IrsaRole | No
     and none on the log groups the stack keeps (`StackNames.log_groups`). Sources: data/SOURCES.md."""
     if not cluster.audit_log:
         return None
-    catalogue, log_groups = load_catalogue(), names.log_groups()
+    catalogue, log_groups = load_catalogue(), names.identities.log_groups()
     spec, unscoped = catalogue.audit_log, catalogue.log_forwarding.unscoped_actions
     scoped = tuple(a for a in spec.actions if a not in unscoped)
     described = tuple(a for a in spec.actions if a in unscoped)
     statements = [
-        iam.Statement("Allow", scoped, resources=(names.log_group_arn("*"),), sid="AuditLogsInThisRegion"),
+        iam.Statement("Allow", scoped, resources=(names.identities.log_group_arn("*"),), sid="AuditLogsInThisRegion"),
         iam.Statement("Allow", described, resources=("*",), sid="DescribeLogGroups"),
     ]
     if log_groups:
         kept = tuple(
-            arn for group in log_groups for arn in (names.log_group_arn(group), names.log_group_arn(f"{group}:*"))
+            arn
+            for group in log_groups
+            for arn in (names.identities.log_group_arn(group), names.identities.log_group_arn(f"{group}:*"))
         )
         statements.append(iam.Statement("Deny", ("logs:*",), resources=kept, sid="NotTheStacksLogGroups"))
     return IrsaRole(
         key=f"{spec.namespace}/{spec.service_accounts[0]}",
-        name=names.audit_log_role(cluster).name,
+        name=names.identities.audit_log_role(cluster).name,
         description=f"Audit log forwarding to CloudWatch of ROSA cluster {cluster.name}",
         subjects=spec.subjects,
         audience=spec.token_audience,
@@ -110,7 +112,7 @@ def auto_node_role(names: StackNames, cluster: ClusterSettings) -> IrsaRole | No
     spec = load_catalogue().auto_node
     return IrsaRole(
         key=f"{spec.namespace}/{spec.service_accounts[0]}",
-        name=names.auto_node_role(cluster).name,
+        name=names.identities.auto_node_role(cluster).name,
         description=f"AutoNode (Karpenter) of ROSA cluster {cluster.name}",
         subjects=spec.subjects,
         audience=spec.token_audience,

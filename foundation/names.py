@@ -16,6 +16,7 @@ from typing import Literal
 
 from foundation import naming
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
+from foundation.identity_names import ClusterIdentityNames
 from foundation.naming import IamName
 from foundation.ocm_names import OcmNames
 from foundation.project import PROJECT, config_key
@@ -101,34 +102,6 @@ class StackNames:
         """`<operator prefix>-openshift-adp-backup`: the cluster's OADP/Velero role."""
         return IamName("role", _backup_role_parts(cluster.operator_prefix), f"cluster {cluster.name!r} backup role")
 
-    def log_distribution_role(self, cluster: ClusterSettings) -> IamName:
-        """`CustomerLogDistribution-<operator prefix>`: the role Red Hat's log distribution role assumes to write the
-        cluster's control-plane logs. Red Hat requires the name to start so, on the IAM path `/` (its role may assume
-        only `role/CustomerLogDistribution-*`), whatever the stack's path: `log_distribution_role_arn`."""
-        prefix = load_catalogue().log_forwarding.role_name_prefix.removesuffix("-")
-        return IamName("role", (prefix, cluster.operator_prefix), f"cluster {cluster.name!r} log distribution role")
-
-    def log_distribution_role_arn(self, cluster: ClusterSettings) -> str:
-        settings = self.settings
-        name = self.log_distribution_role(cluster).name
-        return naming.iam_arn(settings.partition, settings.account_id, "role", "/", name)
-
-    def audit_log_role(self, cluster: ClusterSettings) -> IamName:
-        """`<operator prefix>-audit-log-forwarder`: the audit exporter's role (`--audit-log-arn`)."""
-        parts = (cluster.operator_prefix, "audit-log-forwarder")
-        return IamName("role", parts, f"cluster {cluster.name!r} audit log role")
-
-    def auto_node_role(self, cluster: ClusterSettings) -> IamName:
-        """`<operator prefix>-<namespace>-karpenter`, an operator role's name for Karpenter (AutoNode)."""
-        spec = load_catalogue().auto_node
-        parts = (cluster.operator_prefix, spec.namespace, *spec.service_accounts)
-        return IamName("role", parts, f"cluster {cluster.name!r} AutoNode role")
-
-    def auto_node_policy(self, cluster: ClusterSettings) -> IamName:
-        """The AutoNode role's customer-managed policy, named as the role (Red Hat's document, no AWS-managed one)."""
-        role = self.auto_node_role(cluster)
-        return IamName("policy", role.parts, f"cluster {cluster.name!r} AutoNode policy")
-
     def vault_writers(self, vault_bucket: str) -> tuple[str, ...]:
         """The roles that may write `vault_bucket`'s objects, by their exact ARNs, which its bucket and key policies
         match `aws:PrincipalArn` against: the backup roles of the clusters it serves. Never a name pattern: the
@@ -146,6 +119,11 @@ class StackNames:
 
     def replication_role_arn(self, vault_bucket: str) -> str:
         return self.role_arn(self.replication_role(vault_bucket).name)
+
+    @property
+    def identities(self) -> ClusterIdentityNames:
+        """An HCP cluster's log forwarding, audit-log and AutoNode names (`foundation.identity_names`)."""
+        return ClusterIdentityNames(self.settings)
 
     @property
     def ocm(self) -> OcmNames:
@@ -196,13 +174,8 @@ class StackNames:
                 yield f"{here}/backup-role", self.backup_role(cluster)
             for workload in cluster.workload_roles:
                 yield f"{here}/workload-role/{workload.slug}", self.workload_role(cluster, workload)
-            if cluster.log_forwarding and cluster.log_forwarding.cloudwatch:
-                yield f"{here}/log-distribution-role", self.log_distribution_role(cluster)
-            if cluster.audit_log:
-                yield f"{here}/audit-log-role", self.audit_log_role(cluster)
-            if cluster.auto_node:
-                yield f"{here}/auto-node-role", self.auto_node_role(cluster)
-                yield f"{here}/auto-node-policy", self.auto_node_policy(cluster)
+            for slug, name in self.identities.iam_names(cluster):
+                yield f"{here}/{slug}", name
         if settings.backup and settings.backup.replica_region:
             for vault in self.vaults():
                 yield f"vault/{vault.name}/replication-role", self.replication_role(vault.name)
@@ -327,17 +300,9 @@ class StackNames:
         logs = [
             StackBucket(f"{config_key('clusters')}[{i}].logForwarding.s3.bucketName", bucket, "control-plane-logs")
             for i, cluster in enumerate(self.settings.clusters)
-            if (bucket := self.control_plane_log_bucket(cluster))
+            if (bucket := self.identities.control_plane_log_bucket(cluster))
         ]
         return issuers + [bucket for vault in self.vaults() for bucket in self.vault_buckets(vault)] + logs
-
-    def control_plane_log_bucket(self, cluster: ClusterSettings) -> str | None:
-        """The bucket of a cluster's forwarded control-plane logs: the settings' `bucketName`, else
-        `<cluster>-control-plane-logs-<account id>`; None without an S3 destination."""
-        forwarding = cluster.log_forwarding
-        if not forwarding or not forwarding.s3:
-            return None
-        return forwarding.s3.bucket_name or f"{cluster.name}-control-plane-logs-{self.settings.account_id}"
 
     def bucket_arn(self, bucket: str) -> str:
         return naming.arn(self.settings.partition, "s3", bucket)
@@ -412,26 +377,6 @@ class StackNames:
     def cluster_key_alias(cluster: ClusterSettings, purpose: str) -> str:
         """`alias/rosa/<cluster>/<purpose>` (purpose: volumes, etcd, logs)."""
         return f"{KMS_ALIAS_ROOT}{cluster.name}/{purpose}"
-
-    @staticmethod
-    def control_plane_log_group(cluster: ClusterSettings) -> str:
-        """`/rosa/<cluster>/control-plane`: the CloudWatch log group of the cluster's forwarded control-plane logs."""
-        return f"/rosa/{cluster.name}/control-plane"
-
-    def log_group_arn(self, log_group: str) -> str:
-        """`arn:<partition>:logs:<region>:<account>:log-group:<name>`; `log_group` may be a pattern."""
-        settings = self.settings
-        return naming.arn(
-            settings.partition, "logs", f"log-group:{log_group}", account=settings.account_id, region=settings.region
-        )
-
-    def log_groups(self) -> list[str]:
-        """The table of every log group the stack creates."""
-        return [
-            self.control_plane_log_group(c)
-            for c in self.settings.clusters
-            if c.log_forwarding and c.log_forwarding.cloudwatch
-        ]
 
     @staticmethod
     def vault_key_alias(vault_bucket: str, replica: bool = False) -> str:

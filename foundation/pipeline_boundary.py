@@ -130,9 +130,9 @@ def _bucket_denies(names: StackNames) -> Iterator[iam.Statement]:
 
 def _log_group_denies(names: StackNames) -> Iterator[iam.Statement]:
     """A cluster's control-plane logs are kept: the log group never deleted, its retention and key never removed."""
-    log_groups = names.log_groups()
+    log_groups = names.identities.log_groups()
     if log_groups:
-        arns = tuple(names.log_group_arn(group) for group in log_groups)
+        arns = tuple(names.identities.log_group_arn(group) for group in log_groups)
         yield iam.Statement("Deny", LOG_GROUP_REMOVALS, resources=arns, sid="NeverDeleteStackLogGroups")
 
 

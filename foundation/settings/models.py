@@ -8,8 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import AfterValidator, Field, model_validator
 
 from foundation import iam, naming
 from foundation.catalogue import (
@@ -25,6 +24,8 @@ from foundation.catalogue import (
     minor_version,
     version_key,
 )
+from foundation.settings.base import SettingsModel as _Model
+from foundation.settings.log_forwarding import LogForwardingSettings
 from foundation.settings.types import (
     AccountId,
     Action,
@@ -32,12 +33,10 @@ from foundation.settings.types import (
     Cidr,
     ClusterName,
     ConditionOperator,
-    ControlPlaneLogGroup,
     ExternalId,
     IamPath,
     IssuerUrl,
     KubernetesName,
-    LogRetentionDays,
     MinorVersion,
     OcmId,
     OidcConfigId,
@@ -48,7 +47,6 @@ from foundation.settings.types import (
     RoleArn,
     RoleNamePart,
     RolePrefix,
-    S3KeyPrefix,
     SubnetId,
     TagKey,
     TagValue,
@@ -58,10 +56,6 @@ from foundation.settings.types import (
 )
 
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=False)
 
 
 class ManagedOidc(_Model):
@@ -165,33 +159,6 @@ class NetworkSettings(_Model):
     private: bool = False  # the API reachable only from the VPC: HCP `--private`, classic `--private-link`
 
 
-class CloudWatchLogsSettings(_Model):
-    """The CloudWatch log group the control-plane logs go to: made by the stack (`foundation.names`), encrypted with
-    the cluster's own `logs` key, kept `retention_days` (one of CloudWatch's values)."""
-
-    retention_days: LogRetentionDays = 365
-
-
-class S3LogsSettings(_Model):
-    """The bucket the control-plane logs go to, under `prefix`: made by the stack and guarded as every bucket is,
-    SSE-S3 (the only encryption Red Hat's forwarder supports), objects expiring after `retention_days`."""
-
-    bucket_name: BucketName | None = None  # default: <cluster>-control-plane-logs-<account id>
-    prefix: S3KeyPrefix = "control-plane/"
-    retention_days: int = Field(default=365, ge=1, le=3650)
-
-
-class LogForwardingSettings(_Model):
-    """HCP control-plane log forwarding (`rosa create cluster --log-fwd-config`), in rosa's shape: the destinations
-    (a CloudWatch log group, a bucket, or both; one at least) and what to forward, whole log groups and/or single
-    applications (rosa needs at least one of them)."""
-
-    cloudwatch: CloudWatchLogsSettings | None = None
-    s3: S3LogsSettings | None = None
-    groups: tuple[ControlPlaneLogGroup, ...] = tuple(load_catalogue().log_forwarding.groups)
-    applications: tuple[KubernetesName, ...] = ()
-
-
 class ClusterSettings(_Model):
     """One ROSA cluster: its topology and version, OIDC config, network, workload roles and backup vault name."""
 
@@ -203,11 +170,9 @@ class ClusterSettings(_Model):
     network: NetworkSettings | None = None  # no security groups without it
     workload_roles: tuple[WorkloadRoleSettings, ...] = ()
     backup_bucket_name: BucketName | None = None  # per-cluster vaults only; default <cluster>-backups-<account id>
-    # HCP only: control-plane logs forwarded by Red Hat into a log group of this account; the API audit log forwarded
-    # to CloudWatch by the audit exporter (--audit-log-arn); AutoNode, Karpenter provisioning the nodes.
-    log_forwarding: LogForwardingSettings | None = None
-    audit_log: bool = False
-    auto_node: bool = False
+    log_forwarding: LogForwardingSettings | None = None  # HCP only: control-plane logs (settings/log_forwarding.py)
+    audit_log: bool = False  # HCP only: the API audit log to CloudWatch (--audit-log-arn)
+    auto_node: bool = False  # HCP only: Karpenter provisions the nodes
 
     @property
     def operator_prefix(self) -> str:

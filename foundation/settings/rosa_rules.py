@@ -216,7 +216,11 @@ def cluster_identity_problems(settings: StackSettings, names: StackNames) -> Ite
             )
         if not forwarding.cloudwatch and not forwarding.s3:
             yield f"{here}.logForwarding names no destination: cloudwatch, s3, or both"
-        if (bucket := names.control_plane_log_bucket(cluster)) and forwarding.s3 and not forwarding.s3.bucket_name:
+        if (
+            (bucket := names.identities.control_plane_log_bucket(cluster))
+            and forwarding.s3
+            and not forwarding.s3.bucket_name
+        ):
             try:
                 valid_bucket_name(bucket)
             except ValueError as unfit:
