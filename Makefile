@@ -6,7 +6,7 @@ STACKS := $(sort $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.ya
 # What a render is made from: a render older than any of these is made again (check-all), else checked as it is.
 RENDER_INPUTS := __main__.py Pulumi.yaml requirements.txt $(shell find components foundation render stacks -type f -not -name '*.pyc')
 
-.PHONY: setup test lint workflows unit render render-all check check-all graph diff benchmark clean
+.PHONY: setup test lint workflows unit render render-all check check-all graph diff benchmark clean adopt-report
 
 setup:  ## create .venv with the pinned dependencies: pip installs the pinned uv, uv the rest (what pip would, faster)
 	python3 -m venv .venv
@@ -55,3 +55,6 @@ benchmark:  ## render 1, 10, 100 and 300 (split) fleet clusters against their fl
 
 clean:
 	rm -rf build
+
+adopt-report: $(STACKS:%=build/%/resources.json)  ## read-only: what the account holds against what STACK declares and imports (README, "Adopting an account rosa already set up")
+	$(PYTHON) -m tools.adopt_report $(STACK)

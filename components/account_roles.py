@@ -15,11 +15,13 @@ from typing import Protocol
 import pulumi
 import pulumi_aws as aws
 
-from components.role import RoleDefaults, attach_policy, stack_role
+from components.role import RoleDefaults, attach_extra_policies, attach_policy, rosa_made_options, stack_role
 from foundation import iam, naming, tags
+from foundation.adoption import Adoption
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, RedHatRole, Topology, load_catalogue
 from foundation.names import StackNames
 from foundation.project import type_token
+from foundation.role_keys import account_role_key
 
 
 class AccountRoleArns(Protocol):
@@ -42,6 +44,9 @@ class AccountRolesArgs:
     trust_external_id: str | None
     role_defaults: RoleDefaults
     names: StackNames
+    adoption: Adoption  # which of them to import instead of creating (`rosa-foundation:adopt`)
+    # (topology, role slug) -> managed policies attached beside the role's own (`extraPolicyArns`)
+    extra_policy_arns: Mapping[tuple[Topology, str], tuple[str, ...]]
 
     @classmethod
     def of(cls, names: StackNames, role_defaults: RoleDefaults) -> AccountRolesArgs:
@@ -57,6 +62,13 @@ class AccountRolesArgs:
             trust_external_id=settings.trust_external_id,
             role_defaults=role_defaults,
             names=names,
+            adoption=Adoption(names),
+            extra_policy_arns={
+                (topology, spec.slug): arns
+                for topology in settings.topologies
+                for spec in load_catalogue().topology(topology).account_roles
+                if (arns := settings.extra_policy_arns.get(account_role_key(topology, spec)))
+            },
         )
 
 
@@ -90,6 +102,7 @@ class AccountRoles(pulumi.ComponentResource):
     def _account_role(self, topology: Topology, spec: AccountRoleSpec) -> aws.iam.Role:
         args = self._args
         logical = f"{self._name}-{topology}-{spec.slug}"
+        adopted = args.adoption.account_role(topology, spec)
         role = stack_role(
             logical,
             role_name=args.names.account_role(topology, spec).name,
@@ -100,17 +113,23 @@ class AccountRoles(pulumi.ComponentResource):
                 rosa=tags.account_role_tags(topology, args.prefix, spec.role_type, args.classic_version)
             ),
             parent=self,
+            rosa_made=True,
+            import_id=adopted.role if adopted else None,
         )
+        attachment_import = adopted.attachment if adopted else None
         if spec.managed_policy:  # HCP: AWS's own policy
-            attach_policy(f"{logical}-policy", role, naming.aws_managed_policy_arn(args.partition, spec.managed_policy))
+            managed_arn = naming.aws_managed_policy_arn(args.partition, spec.managed_policy)
+            attach_policy(f"{logical}-policy", role, managed_arn, attachment_import)
         elif spec.policy and args.classic_version:  # classic: this version's document, as our own policy
             policy = self._classic_policy(
                 f"{logical}-policy",
                 policy_name=args.names.classic_account_policy(spec).name,
                 document=load_catalogue().classic_policy(args.classic_version, spec.policy),
                 policy_tags=tags.classic_account_policy_tags(args.prefix, args.classic_version, spec.role_type),
+                import_id=args.adoption.classic_account_policy(spec),
             )
-            attach_policy(f"{logical}-attachment", role, policy.arn)
+            attach_policy(f"{logical}-attachment", role, policy.arn, attachment_import)
+        attach_extra_policies(logical, role, args.extra_policy_arns.get((topology, spec.slug), ()))
         return role
 
     def _trust(self, spec: AccountRoleSpec) -> iam.PolicyDocument:
@@ -130,12 +149,13 @@ class AccountRoles(pulumi.ComponentResource):
                 policy_name=args.names.classic_operator_policy(spec).name,
                 document=load_catalogue().classic_policy(version, spec.policy or ""),
                 policy_tags=tags.classic_operator_policy_tags(args.prefix, version, spec.namespace, spec.operator),
+                import_id=args.adoption.classic_operator_policy(spec),
             )
             arns[spec.slug] = policy.arn
         return arns
 
     def _classic_policy(
-        self, logical: str, *, policy_name: str, document: dict, policy_tags: dict[str, str]
+        self, logical: str, *, policy_name: str, document: dict, policy_tags: dict[str, str], import_id: str | None
     ) -> aws.iam.Policy:
         args = self._args
         return aws.iam.Policy(
@@ -145,5 +165,5 @@ class AccountRoles(pulumi.ComponentResource):
             description=f"ROSA classic {args.classic_version} permissions ({policy_name})",
             policy=iam.document_json(document),
             tags=tags.added_tags(rosa=policy_tags),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, **rosa_made_options(True, import_id)),
         )

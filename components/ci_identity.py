@@ -44,8 +44,9 @@ class CiIdentityArgs:
     boundary: tuple[str, str, iam.PolicyDocument]  # its IAM path, name and document
 
     @classmethod
-    def of(cls, names: StackNames, ci: CiIdentitySettings) -> CiIdentityArgs:
-        """The roles and permissions `foundation.ci_permissions` derives for the stack's pipeline identity `ci`."""
+    def of(cls, names: StackNames, ci: CiIdentitySettings, assumable: tuple[str, ...] = ()) -> CiIdentityArgs:
+        """The roles and permissions `foundation.ci_permissions` derives for the stack's pipeline identity `ci`;
+        `assumable`: other accounts' roles the stack's roles may assume (`pipeline_boundary.boundary_policy`)."""
         deploy = {c: (names.ci_policy("deploy", c), d) for c, d in ci_permissions.deploy_policies(names).items()}
         preview_policy = ci_permissions.preview_policy(names)
         preview = {"state": (names.ci_policy("preview", "state"), preview_policy)} if preview_policy else {}
@@ -57,7 +58,7 @@ class CiIdentityArgs:
             deploy=CiRole(names.ci_role("deploy").name, deploy),
             preview=CiRole(names.ci_role("preview").name, preview),
             iam_path=names.settings.iam_path,
-            boundary=(*boundary, pipeline_boundary.boundary_policy(names)),
+            boundary=(*boundary, pipeline_boundary.boundary_policy(names, assumable)),
         )
 
 

@@ -26,10 +26,12 @@ from components.security_groups import (
     SecurityGroupsArgs,
     ingress_by_group,
 )
+from components.shared_vpc_access import SharedVpcAccess, SharedVpcAccessArgs, SharedVpcOwner
 from components.workload_roles import WorkloadRoles, WorkloadRolesArgs
 from foundation import backup_plan, irsa
+from foundation.adoption import Adoption, RoleImport
 from foundation.backup_plan import VaultPlan
-from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue
+from foundation.catalogue import BACKUP_FREQUENCIES, SHARED_VPC_ROLES, load_catalogue
 from foundation.names import StackNames
 from foundation.outputs import (
     AuditLogOutputs,
@@ -57,12 +59,14 @@ class ClusterFoundationArgs:
     # The plan of the vault its backups go to (None without backups), and whether that vault is the cluster's own.
     backup_plan: VaultPlan | None
     own_vault: bool
+    shared_vpc: SharedVpcOwner | None = None  # the VPC owner whose subnets it uses (network.sharedVpc)
 
 
 class ClusterFoundation(pulumi.ComponentResource):
     """One cluster's operator roles, KMS keys, security groups, workload and backup roles (and its backup vault when
-    vaults are per cluster), all trusting its issuer's OIDC provider; for HCP, as its settings ask, its AutoNode role,
-    its audit-log role and its control-plane log destination.
+    vaults are per cluster), all trusting its issuer's OIDC provider; in another account's VPC, the grants of its
+    Installer and operator roles on the VPC owner's two roles (`SharedVpcAccess`); for HCP, as its settings ask, its
+    AutoNode role, its audit-log role and its control-plane log destinations.
 
     Outputs: backup_role_arn (None without backups), rosa_create_cluster_args (the `rosa create cluster` arguments
     that use exactly these resources), summary (`ClusterOutputs`, the cluster's stack output).
@@ -86,6 +90,7 @@ class ClusterFoundation(pulumi.ComponentResource):
                 oidc=oidc,
                 role_defaults=args.role_defaults,
                 classic_policy_arns=args.account_roles.classic_operator_policy_arns,
+                imports=operator_imports(names, cluster),
             ),
             child,
         )
@@ -165,6 +170,22 @@ class ClusterFoundation(pulumi.ComponentResource):
                 f"{name}-backup-vault", BackupVaultArgs.of(names, plan, args.role_defaults, args.key_defaults), child
             )
 
+        shared = args.shared_vpc
+        access = (
+            SharedVpcAccess(
+                f"{name}-shared-vpc",
+                SharedVpcAccessArgs(
+                    cluster=cluster.name,
+                    shared_role_arns=shared.role_arns,
+                    assuming_roles={"installer": account_role_arns["installer"], **operator_roles.role_arns},
+                    path=names.settings.iam_path,
+                ),
+                child,
+            )
+            if shared
+            else None
+        )
+
         group_ids = security_groups.group_ids if security_groups else {}
         # One Output for every fact, one plain summary built from it: at fleet scale each extra Output stage walked
         # these values again (benchmarks/).
@@ -179,6 +200,8 @@ class ClusterFoundation(pulumi.ComponentResource):
             workloadRoleArns=workload_roles.role_arns,
             backupRoleArn=self.backup_role_arn,
             vault=vault.summary if vault else None,
+            sharedVpcPolicyArns=access.policy_arns if access else None,
+            sharedVpcShare=shared.share if shared else None,
             autoNodeRoleArn=auto_node.role_arn if auto_node else None,
             autoNodePolicyArn=auto_node.policy_arn if auto_node else None,
             auditLogRoleArn=audit_log.role_arn if audit_log else None,
@@ -189,7 +212,7 @@ class ClusterFoundation(pulumi.ComponentResource):
         )
         self.summary = facts.apply(
             lambda values: cluster_summary(
-                cluster, names.settings.region, oidc.config_id, plan, values, names.settings.trust_external_id
+                cluster, names.settings.region, oidc.config_id, plan, values, names.settings.trust_external_id, shared
             )
         )
         self.rosa_create_cluster_args = self.summary.apply(lambda summary: summary["rosaCreateClusterArgs"])
@@ -209,6 +232,7 @@ def cluster_summary(
     plan: VaultPlan | None,
     facts: dict,
     external_id: str | None,
+    shared: SharedVpcOwner | None = None,
 ) -> ClusterOutputs:
     """The cluster's stack output, from its resources' resolved facts."""
     group_ids = facts["securityGroupIds"]
@@ -217,13 +241,24 @@ def cluster_summary(
     if facts["auditLogRoleArn"]:
         audit_log = {"roleArn": facts["auditLogRoleArn"], "rosaFlags": ["--audit-log-arn", facts["auditLogRoleArn"]]}
     extra = [*(audit_log["rosaFlags"] if audit_log else []), *(log_forwarding["rosaFlags"] if log_forwarding else [])]
+    share = facts.get("sharedVpcShare")
+    shared_args = tuple(shared_vpc_args(cluster, shared, share)) if shared else ()
     args = rosa_create_cluster_args(
-        cluster, region, facts["accountRoleArns"], config_id, facts["kmsKeyArns"], group_ids, external_id, extra
+        cluster,
+        region,
+        facts["accountRoleArns"],
+        config_id,
+        facts["kmsKeyArns"],
+        group_ids,
+        external_id,
+        shared_args,
+        extra=extra,
     )
     register = rosa_register_oidc_config_args(
         cluster, facts["accountRoleArns"], facts["oidcIssuerUrl"], facts["oidcPrivateKeySecretArn"]
     )
-    create = shell_command(args, expanded={unregistered_config_id(cluster)})
+    waiting = {unregistered_config_id(cluster), *unapplied_owner_zones(cluster, shared).values()}
+    create = shell_command(args, expanded=waiting)
     auto_node: AutoNodeOutputs | None = None
     if facts["autoNodeRoleArn"]:
         edit = rosa_enable_auto_node_args(cluster, facts["autoNodeRoleArn"])
@@ -263,12 +298,24 @@ def cluster_summary(
         "backup": backup,
         "rosaCreateClusterArgs": args,
         "rosaCreateClusterCommand": create,
-        "rosaCreateClusterReady": config_id is not None,
+        "rosaCreateClusterReady": config_id is not None and not (shared and share is None),
         "afterCreateClusterCommands": after_create,
         "rosaRegisterOidcConfigArgs": register,
         "rosaRegisterOidcConfigCommand": shlex.join(register) if register else None,
-        "rosaNextSteps": rosa_next_steps(cluster, register, [*before_create, create], after_create),
+        "rosaNextSteps": rosa_next_steps(
+            cluster, register, [*before_create, create], after_create, shared if share is None else None
+        ),
     }
+    if shared:  # only shared-VPC clusters carry it: every other cluster's output stays as it was
+        summary["sharedVpc"] = {
+            "ownerStack": shared.owner_stack,
+            "route53RoleArn": shared.role_arns["route53"],
+            "vpcEndpointRoleArn": shared.role_arns["vpc-endpoint"],
+            "assumePolicyArns": facts["sharedVpcPolicyArns"],
+            "ingressPrivateHostedZoneId": share["ingressPrivateHostedZoneId"] if share else None,
+            "hcpInternalCommunicationHostedZoneId": share["hcpInternalCommunicationHostedZoneId"] if share else None,
+            "baseDomain": shared.base_domain,
+        }
     # Only where the settings turn them on: every other cluster's output stays as it was.
     if log_forwarding:
         summary["logForwarding"] = log_forwarding
@@ -342,12 +389,13 @@ def rosa_create_cluster_args(
     key_arns: dict[str, str],
     group_ids: dict[str, str],
     external_id: str | None,
+    shared_vpc: tuple[str, ...] = (),
     extra: list[str] | None = None,
 ) -> list[str]:
     """`rosa create cluster` with this stack's version, roles, external id, prefix, OIDC config, subnets, privacy,
-    keys and security groups, and `extra` (an HCP cluster's --audit-log-arn and --log-fwd-config), in rosa's current
-    flag names (tests/data/rosa_create_cluster_flags.json holds rosa's
-    flags and rules the tests hold every command to).
+    shared VPC (`shared_vpc_args`), keys and security groups, and `extra` (an HCP cluster's --audit-log-arn and
+    --log-fwd-config), in rosa's current flag names (tests/data/rosa_create_cluster_flags.json holds rosa's flags and
+    rules the tests hold every command to).
 
     A self-hosted issuer not yet registered with OCM has no config id: `--oidc-config-id` then carries
     `unregistered_config_id`, which stops the pasted command with what to do first."""
@@ -371,6 +419,7 @@ def rosa_create_cluster_args(
             args += ["--multi-az"]
     if network and network.private:  # rosa: HCP --private is PrivateLink; classic takes --private-link alone
         args += ["--private"] if hcp else ["--private-link"]
+    args += list(shared_vpc)
     args += ["--kms-key-arn", key_arns["volumes"]]
     if "etcd" in key_arns:
         args += ["--etcd-encryption", "--etcd-encryption-kms-arn", key_arns["etcd"]]
@@ -378,6 +427,49 @@ def rosa_create_cluster_args(
         if role in NODE_ROLES:  # the api-endpoint group has no rosa flag: afterCreateClusterCommands
             args += [f"--additional-{role}-security-group-ids", group_id]
     return args + (extra or [])
+
+
+def shared_vpc_args(cluster: ClusterSettings, shared: SharedVpcOwner, share: dict | None) -> list[str]:
+    """rosa's HCP shared-VPC flags (cmd/create/cluster/cmd.go, validation.go `validateHcpSharedVpcArgs`): the owner's
+    two roles, its two private hosted zones, the cluster's reserved base domain, and the owner's roles as the
+    additional principals its API's endpoint service accepts. Until the owner stack is applied
+    (`share` None) each zone id is a shell parameter that stops the pasted command, saying so
+    (`unapplied_owner_zones`)."""
+    zones = unapplied_owner_zones(cluster, shared)
+    if share:
+        zones = {
+            "ingress": share["ingressPrivateHostedZoneId"],
+            "internal": share["hcpInternalCommunicationHostedZoneId"],
+        }
+    return [
+        *(
+            "--route53-role-arn",
+            shared.role_arns["route53"],
+            "--vpc-endpoint-role-arn",
+            shared.role_arns["vpc-endpoint"],
+        ),
+        *("--ingress-private-hosted-zone-id", zones["ingress"]),
+        *("--hcp-internal-communication-hosted-zone-id", zones["internal"]),
+        *("--base-domain", shared.base_domain),
+        # The hosted control plane's endpoint service accepts the owner's roles' endpoint requests: rosa asks for them
+        # for a shared VPC (cmd.go, "Additional Allowed Principal ARNs", required), Red Hat's module passes both.
+        *("--additional-allowed-principals", ",".join(shared.role_arns[kind] for kind in SHARED_VPC_ROLES)),
+    ]
+
+
+def unapplied_owner_zones(cluster: ClusterSettings, shared: SharedVpcOwner | None) -> dict[str, str]:
+    """The zone ids of a shared-VPC cluster whose owner stack is not yet applied, by purpose: shell parameters that,
+    unset, stop the pasted command before rosa runs and say what to do; exported, they are the ids."""
+    if shared is None:
+        return {}
+    variables = {p: f"{p.upper()}_ZONE_ID_{cluster.name.upper().replace('-', '_')}" for p in ("ingress", "internal")}
+    return {
+        purpose: (
+            f"${{{variable}:?the VPC owner stack {shared.owner_stack} has not shared its hosted zones with cluster "
+            f"{cluster.name}: pulumi up that stack, then this one, or export {variable}}}"
+        )
+        for purpose, variable in variables.items()
+    }
 
 
 def unregistered_config_id(cluster: ClusterSettings) -> str:
@@ -433,16 +525,35 @@ def rosa_register_oidc_config_args(
 
 
 def rosa_next_steps(
-    cluster: ClusterSettings, register: list[str] | None, create: list[str], after_create: list[str]
+    cluster: ClusterSettings,
+    register: list[str] | None,
+    create: list[str],
+    after_create: list[str],
+    unapplied_owner: SharedVpcOwner | None = None,
 ) -> list[str]:
     """The shell lines to run next for this cluster, in order, after `pulumi up`: a self-hosted issuer is registered
-    with OCM first and its config id goes into the settings, so that `rosa create cluster` names it; then the
-    cluster is created (`create`: the lines that write what it reads, and the command), then what rosa has no flag
-    for (`afterCreateClusterCommands`)."""
+    with OCM first and its config id goes into the settings, so that `rosa create cluster` names it; a shared-VPC
+    cluster's VPC owner stack is applied once this cluster's roles exist (its roles trust them), then this stack
+    again for the owner's zones; then the cluster is created (`create`: the lines that write what it reads, and the
+    command), then what rosa has no flag for (`afterCreateClusterCommands`)."""
     if register and not cluster.oidc.config_id:
         return [
             shlex.join(register),
             f"# then set oidc.configId of cluster {cluster.name!r} to the id it printed and run `pulumi up` again: "
             "rosaCreateClusterCommand then carries --oidc-config-id and comes next",
         ]
+    if unapplied_owner:
+        owner = unapplied_owner.owner_stack
+        return [
+            shlex.join(["pulumi", "up", "--stack", owner]),
+            "# the VPC owner's roles trust this cluster's roles, which now exist; then run `pulumi up` on this stack "
+            "again: rosaCreateClusterCommand then carries the owner's hosted zones and comes next",
+        ]
     return [*create, *after_create]
+
+
+def operator_imports(names: StackNames, cluster: ClusterSettings) -> dict[str, RoleImport]:
+    """The cluster's operator roles the stack adopts (`rosa-foundation:adopt`), by operator slug."""
+    adoption = Adoption(names)
+    imports = {spec.slug: adoption.operator_role(cluster, spec) for spec in names.settings.operator_specs(cluster)}
+    return {slug: ids for slug, ids in imports.items() if ids}

@@ -18,6 +18,7 @@ import pulumi_aws as aws
 from components.bucket import guard_bucket
 from components.renames import renamed_from
 from foundation import iam, naming, oidc_documents
+from foundation.adoption import Adoption
 from foundation.catalogue import load_catalogue
 from foundation.irsa import IrsaRole
 from foundation.names import StackNames
@@ -48,6 +49,7 @@ class OidcProviderArgs:
     known_issuer: tuple[str, str] | None
     retain_on_delete: bool  # keep the issuer's stateful resources in AWS when the stack is destroyed
     scope: str  # the scope tag's value: the pipeline may change a CloudFront issuer's provider and distribution by it
+    import_id: str | None = None  # the provider's ARN, to import the one rosa made (`rosa-foundation:adopt`)
 
 
 class OidcProvider(pulumi.ComponentResource):
@@ -85,7 +87,7 @@ class OidcProvider(pulumi.ComponentResource):
             tags=self._tags,
             # Every operator of a live cluster authenticates through it: a dropped or mistyped cluster entry
             # must not delete it. Retiring a cluster is deliberate: `pulumi state unprotect` first (README).
-            opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on, protect=True),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on, protect=True, import_=args.import_id),
         )
         self.provider_arn, self.provider = provider.arn, provider
         self.known_issuer = args.known_issuer
@@ -210,7 +212,14 @@ def _oidc_args(names: StackNames, cluster: ClusterSettings, retain_on_delete: bo
     known = None
     if not isinstance(cluster.oidc, SelfHostedOidc) and (host_path := names.issuer_host_path(cluster)):
         known = (names.oidc_provider_arn(host_path), host_path)
-    return OidcProviderArgs(cluster.oidc, self_hosted, known, retain_on_delete, names.settings.account_role_prefix)
+    return OidcProviderArgs(
+        cluster.oidc,
+        self_hosted,
+        known,
+        retain_on_delete,
+        names.settings.account_role_prefix,
+        import_id=Adoption(names).oidc_provider(cluster),
+    )
 
 
 def _read_issuer_documents(bucket_arn: str, reader: iam.Principal, source_arn: str | None = None) -> iam.Statement:

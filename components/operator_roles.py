@@ -9,13 +9,14 @@ AWS-managed `ROSA*` operator policies; classic roles attach the account-wide ope
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 
 from components.oidc_provider import OidcProvider, web_identity_trust_of
-from components.role import RoleDefaults, attach_policy, stack_role
+from components.role import RoleDefaults, attach_extra_policies, attach_policy, stack_role
 from foundation import tags
+from foundation.adoption import RoleImport
 from foundation.catalogue import Topology
 from foundation.irsa import IrsaRole
 from foundation.project import type_token
@@ -32,6 +33,8 @@ class OperatorRolesArgs:
     role_defaults: RoleDefaults
     # classic only: the account-wide operator policies, by operator slug
     classic_policy_arns: Mapping[str, pulumi.Output[str]]
+    # the roles to import instead of creating (`rosa-foundation:adopt`), by operator slug
+    imports: Mapping[str, RoleImport] = field(default_factory=dict)
 
 
 class OperatorRoles(pulumi.ComponentResource):
@@ -49,6 +52,7 @@ class OperatorRoles(pulumi.ComponentResource):
     def _operator_role(self, name: str, args: OperatorRolesArgs, spec: IrsaRole) -> pulumi.Output[str]:
         namespace, operator = spec.key.split("/")
         logical = f"{name}-{namespace}-{operator}"
+        adopted = args.imports.get(spec.key)
         role = stack_role(
             logical,
             role_name=spec.name,
@@ -58,7 +62,10 @@ class OperatorRoles(pulumi.ComponentResource):
             tags=tags.added_tags(rosa=tags.operator_role_tags(args.topology, namespace, operator)),
             parent=self,
             depends_on=[args.oidc.provider],
+            rosa_made=True,
+            import_id=adopted.role if adopted else None,
         )
         for policy_arn in spec.managed_policy_arns or (args.classic_policy_arns[spec.key],):
-            attach_policy(f"{logical}-policy", role, policy_arn)
+            attach_policy(f"{logical}-policy", role, policy_arn, adopted.attachment if adopted else None)
+        attach_extra_policies(logical, role, spec.extra_policy_arns)
         return role.arn

@@ -210,6 +210,30 @@ class CreateClusterSpec(_Data):
         return {counts["single_az"]: False, counts["multi_az"]: True}.get(subnets)
 
 
+SharedVpcRole = Literal["route53", "vpc-endpoint"]
+SHARED_VPC_ROLES: tuple[SharedVpcRole, ...] = ("route53", "vpc-endpoint")
+
+
+class SharedVpcSpec(_Data):
+    """A hosted control plane in another account's VPC (data/SOURCES.md, "HCP shared VPC"): the VPC owner's two roles,
+    the AWS-managed policies they carry and the cluster roles that assume them (`installer` or an operator slug), the
+    private hosted zones `rosa.<cluster>.<base domain>` and `<cluster>.hypershift.local`, the base domains the Route53
+    policy lets records be written under, and the policy rosa names `<shared role>-assume-role` in the cluster's
+    account."""
+
+    managed_policies: dict[SharedVpcRole, str]  # arn:<partition>:iam::aws:policy/<name> (no service-role/ path)
+    trusted_by: dict[SharedVpcRole, tuple[str, ...]]
+    role_suffixes: dict[SharedVpcRole, str]  # <cluster>-<suffix>
+    resource_share_suffix: str  # <cluster>-<suffix>
+    assume_role_policy_suffix: str  # <shared role name>-<suffix>
+    assume_role_policy_tag: str  # rosa's tag on those policies (value "true")
+    ingress_zone_prefix: str
+    internal_zone_domain: str
+    base_domain_suffixes: tuple[str, ...]
+    max_cluster_name: int  # rosa: a shared-VPC cluster without --domain-prefix has a name of at most this many
+    partitions: tuple[Partition, ...]  # rosa refuses HCP shared VPC in GovCloud
+
+
 class OcmPolicySpec(_Data):
     """One permission policy of an OCM role: `<OCM role name>-<name_suffix>`, from Red Hat's document `document`."""
 
@@ -258,6 +282,7 @@ class Catalogue(_Data):
     log_forwarding: LogForwardingSpec
     audit_log: AuditLogSpec
     auto_node: AutoNodeSpec
+    shared_vpc: SharedVpcSpec
 
     @model_validator(mode="after")
     def _policies_fit_the_topology(self) -> Catalogue:

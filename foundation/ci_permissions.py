@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from foundation import iam, naming, oidc_documents, tags
-from foundation.catalogue import load_catalogue
+from foundation import iam, naming, oidc_documents, shared_vpc, tags
+from foundation.catalogue import SHARED_VPC_ROLES, load_catalogue
 from foundation.ci_actions import ATTACH, BOUNDED_ROLE_WRITES, INLINE_POLICY_WRITES, ROLE_READ, ROLE_WRITES
 from foundation.ci_logs import log_distribution_role_arns, log_group_statements
+from foundation.ci_shared_vpc import shared_vpc_statements
 from foundation.names import CI_ROLE_KINDS, KMS_ALIAS_ROOT, StackNames
 from foundation.settings.models import SelfHostedOidc, StackSettings
 
@@ -69,7 +70,7 @@ def deploy_policies(names: StackNames) -> dict[str, iam.PolicyDocument]:
         "iam": tuple(_iam(names)),
         "storage": (*_buckets(names), *_state(names)),
         "keys": tuple(_keys(names)),
-        "network": (*_security_groups(names.settings), *_cloudfront(names)),
+        "network": (*_security_groups(names.settings), *_cloudfront(names), *shared_vpc_statements(names.settings)),
         "logs": tuple(log_group_statements(names)),
     }
     policies = {concern: iam.PolicyDocument(statements) for concern, statements in documents.items() if statements}
@@ -98,6 +99,9 @@ def role_name_patterns(names: StackNames) -> list[str]:
     patterns = [f"{settings.account_role_prefix}-*"]
     patterns += sorted({f"{c.operator_prefix}-*" for c in settings.clusters})
     patterns += sorted({names.workload_role(c, w).name for c in settings.clusters for w in c.workload_roles})
+    served = settings.shared_vpc.clusters if settings.shared_vpc else ()
+    patterns += [shared_vpc.role(c.name, kind).name for c in served for kind in SHARED_VPC_ROLES]
+    patterns += sorted({names.workload_role(None, w).name for w in settings.workload_roles})
     return [names.role_arn(p) for p in dict.fromkeys(patterns)]
 
 
@@ -130,14 +134,18 @@ def attachable_policy_arns(names: StackNames) -> list[str]:
         if spec.managed_policy
     }
     arns = [naming.aws_managed_policy_arn(settings.partition, name) for name in sorted(managed)]
+    if settings.shared_vpc:  # the owner's roles: AWS's ROSASharedVPC* policies
+        arns += [shared_vpc.managed_policy_arn(settings.partition, kind) for kind in SHARED_VPC_ROLES]
     arns += stack_policy_arns(names)
-    arns += sorted({arn for c in settings.clusters for w in c.workload_roles for arn in w.managed_policy_arns})
+    workloads = [w for c in settings.clusters for w in c.workload_roles] + list(settings.workload_roles)
+    arns += sorted({arn for w in workloads for arn in w.managed_policy_arns})
+    arns += sorted({arn for extras in settings.extra_policy_arns.values() for arn in extras} - set(arns))
     return arns
 
 
 def inline_policy_roles(names: StackNames) -> list[str]:
-    """The roles on the stack's path it gives inline policies: backup roles, workload roles with statements,
-    replication roles, audit-log roles (the log distribution roles': `_log_distribution_roles`)."""
+    """The roles on the stack's path it gives inline policies: backup roles, workload roles with statements or a
+    preset, replication roles, audit-log roles (the log distribution roles': `foundation.ci_logs`)."""
     settings = names.settings
     arns = [names.backup_roles_pattern()] if settings.backup else []
     arns += sorted(
@@ -145,7 +153,12 @@ def inline_policy_roles(names: StackNames) -> list[str]:
             names.role_arn(names.workload_role(c, w).name)
             for c in settings.clusters
             for w in c.workload_roles
-            if w.statements
+            if w.statements or w.preset
+        }
+        | {
+            names.role_arn(names.workload_role(None, w).name)
+            for w in settings.workload_roles
+            if w.statements or w.preset
         }
     )
     if settings.backup and settings.backup.replica_region:

@@ -151,18 +151,33 @@ def web_identity_trust(
     audience: str | None = None,
 ) -> PolicyDocument:
     """Trust for service accounts of one cluster: its OIDC provider, and exactly these `:sub` values."""
+    return web_identity_trust_of_issuers(((provider_arn, issuer_host_path),), subjects, audience)
+
+
+def web_identity_trust_of_issuers(
+    issuers: tuple[tuple[str, str], ...], subjects: tuple[str, ...], audience: str | None = None
+) -> PolicyDocument:
+    """Trust for the same service accounts of several clusters: one statement per issuer `(provider ARN,
+    <host>[/<path>])`, each pinning exactly these `:sub` values (and `aud`) under that issuer's own claim keys.
+    Clusters on one issuer share its statement."""
     if not subjects:
         raise PolicyError("a web-identity trust needs at least one subject")
-    conditions = [Condition("StringEquals", f"{issuer_host_path}:sub", subjects)]
-    if audience:
-        conditions.append(Condition("StringEquals", f"{issuer_host_path}:aud", (audience,)))
-    statement = Statement(
-        "Allow",
-        ("sts:AssumeRoleWithWebIdentity",),
-        principal=Principal.federated(provider_arn),
-        conditions=tuple(conditions),
-    )
-    return PolicyDocument((statement,), use="trust")
+    if not issuers:
+        raise PolicyError("a web-identity trust needs at least one issuer")
+    statements = []
+    for provider_arn, issuer_host_path in dict.fromkeys(issuers):
+        conditions = [Condition("StringEquals", f"{issuer_host_path}:sub", subjects)]
+        if audience:
+            conditions.append(Condition("StringEquals", f"{issuer_host_path}:aud", (audience,)))
+        statements.append(
+            Statement(
+                "Allow",
+                ("sts:AssumeRoleWithWebIdentity",),
+                principal=Principal.federated(provider_arn),
+                conditions=tuple(conditions),
+            )
+        )
+    return PolicyDocument(tuple(statements), use="trust")
 
 
 def _check_use(statement: Statement, use: DocumentUse) -> None:
@@ -187,6 +202,27 @@ def listed(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def canonical(document: str | Mapping[str, Any]) -> Any:
+    """An IAM document (JSON text or parsed) as IAM reads it, for comparing two: keys sorted, a lone value or statement
+    equal to a list of one, lists unordered. Two documents that differ only in these ways grant the same."""
+    value = json.loads(document) if isinstance(document, str) else document
+
+    def norm(item: Any, key: str | None = None) -> Any:
+        if key == "Statement" and isinstance(item, dict):
+            item = [item]
+        if isinstance(item, dict):
+            return {k: norm(v, k) for k, v in sorted(item.items())}
+        if key in _SCALAR_KEYS and not isinstance(item, list):
+            return item
+        items = (norm(i) if isinstance(i, dict | list) else i for i in listed(item))
+        return sorted(items, key=lambda i: json.dumps(i, sort_keys=True))
+
+    return norm(value)
+
+
+_SCALAR_KEYS = frozenset({"Version", "Id", "Sid", "Effect"})  # one value, never a list
 
 
 def _is_wildcard(value: str) -> bool:

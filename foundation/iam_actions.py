@@ -28,6 +28,8 @@ from typing import Any
 from foundation.iam import listed
 
 PERMISSIONS_MANAGEMENT = "Permissions management"
+# AWS-managed policies that hand over the account (or all of IAM) by name: never attached, never a boundary.
+ADMIN_MANAGED_POLICIES = ("AdministratorAccess", "IAMFullAccess")
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 ROLE_HANDOVER = ("sts:Assume*", "iam:PassRole")
 # A resource that names every resource of its kind: `*`, or an ARN whose resource part is a bare wildcard, after

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from foundation import naming
 from foundation.catalogue import load_catalogue
 from foundation.naming import IamName
+from foundation.project import config_key
 from foundation.settings.models import ClusterSettings, StackSettings
 
 
@@ -56,6 +57,14 @@ class ClusterIdentityNames:
         """The AutoNode role's customer-managed policy, named as the role (Red Hat's document, no AWS-managed one)."""
         role = self.auto_node_role(cluster)
         return IamName("policy", role.parts, f"cluster {cluster.name!r} AutoNode policy")
+
+    def log_buckets(self) -> list[tuple[str, str]]:
+        """Every control-plane log bucket, with the settings key that names it or whose default it is."""
+        return [
+            (f"{config_key('clusters')}[{i}].logForwarding.s3.bucketName", bucket)
+            for i, cluster in enumerate(self.settings.clusters)
+            if (bucket := self.control_plane_log_bucket(cluster))
+        ]
 
     def control_plane_log_bucket(self, cluster: ClusterSettings) -> str | None:
         """The bucket of a cluster's forwarded control-plane logs: the settings' `bucketName`, else

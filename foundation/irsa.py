@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from foundation import iam, naming
 from foundation.catalogue import load_catalogue
 from foundation.names import StackNames
-from foundation.settings.models import ClusterSettings
+from foundation.role_keys import operator_role_key
+from foundation.settings.models import ClusterSettings, WorkloadRoleSettings
+from foundation.workload_presets import PresetScope, preset_statements
 
 
 @dataclass(frozen=True)
@@ -27,10 +29,19 @@ class IrsaRole:
     audience: str | None = None
     managed_policy_arns: tuple[str, ...] = ()
     statements: tuple[iam.Statement, ...] = ()
+    # Managed policies attached beside its own (`extraPolicyArns`, what `rosa attach policy` adds to ROSA's roles).
+    extra_policy_arns: tuple[str, ...] = ()
+    # A role several clusters trust (the stack's `workloadRoles`): those clusters, by name; () for a cluster's own.
+    clusters: tuple[str, ...] = ()
 
     def trust(self, provider_arn: str, issuer_host_path: str) -> iam.PolicyDocument:
         """The trust document once the cluster's provider ARN and issuer `<host>[/<path>]` are known."""
         return iam.web_identity_trust(provider_arn, issuer_host_path, self.subjects, self.audience)
+
+    def trust_of_issuers(self, issuers: tuple[tuple[str, str], ...]) -> iam.PolicyDocument:
+        """The trust document of a role several clusters trust: one statement per `(provider ARN, issuer
+        <host>[/<path>])` of `clusters`, in their order."""
+        return iam.web_identity_trust_of_issuers(issuers, self.subjects, self.audience)
 
     def inline_policy(self) -> iam.PolicyDocument | None:
         return iam.PolicyDocument(self.statements) if self.statements else None
@@ -49,23 +60,24 @@ def operator_roles(names: StackNames, cluster: ClusterSettings) -> tuple[IrsaRol
             managed_policy_arns=(
                 (naming.aws_managed_policy_arn(partition, spec.managed_policy),) if spec.managed_policy else ()
             ),
+            extra_policy_arns=names.settings.extra_policy_arns.get(operator_role_key(cluster, spec), ()),
         )
         for spec in names.settings.operator_specs(cluster)
     )
 
 
 def application_roles(names: StackNames, cluster: ClusterSettings) -> tuple[IrsaRole, ...]:
-    """The cluster's workload roles from its settings (seed 004: token audience `sts.amazonaws.com`)."""
-    audience = load_catalogue().workload_token_audience
+    """The cluster's workload roles from its settings (seed 004: token audience `sts.amazonaws.com` unless the
+    entry or its preset says `openshift`): its preset's scoped statements, then its own."""
     return tuple(
         IrsaRole(
             key=workload.slug,
             name=names.workload_role(cluster, workload).name,
             description=f"Service account {workload.slug} of ROSA cluster {cluster.name}",
             subjects=(workload.subject,),
-            audience=audience,
+            audience=workload.token_audience,
             managed_policy_arns=workload.managed_policy_arns,
-            statements=tuple(s.to_statement() for s in workload.statements),
+            statements=_statements(names, workload, (cluster,)),
         )
         for workload in cluster.workload_roles
     )
@@ -117,3 +129,51 @@ def auto_node_role(names: StackNames, cluster: ClusterSettings) -> IrsaRole | No
         subjects=spec.subjects,
         audience=spec.token_audience,
     )
+
+
+def shared_roles(names: StackNames) -> tuple[IrsaRole, ...]:
+    """The stack's workload roles, each trusted by the same service account of every cluster it lists
+    (`trustedClusters`, which the settings rules hold to the stack's clusters)."""
+    settings = names.settings
+    by_name = {c.name: c for c in settings.clusters}
+    roles = []
+    for workload in settings.workload_roles:
+        clusters = tuple(by_name[name] for name in workload.trusted_clusters)
+        roles.append(
+            IrsaRole(
+                key=workload.slug,
+                name=names.workload_role(None, workload).name,
+                description=f"Service account {workload.slug} of ROSA clusters {', '.join(workload.trusted_clusters)}",
+                subjects=(workload.subject,),
+                audience=workload.token_audience,
+                managed_policy_arns=workload.managed_policy_arns,
+                statements=_statements(names, workload, clusters),
+                clusters=workload.trusted_clusters,
+            )
+        )
+    return tuple(roles)
+
+
+def _statements(
+    names: StackNames, workload: WorkloadRoleSettings, clusters: tuple[ClusterSettings, ...]
+) -> tuple[iam.Statement, ...]:
+    """The preset's statements scoped to what the entry and its clusters name, then the entry's own."""
+    own = tuple(s.to_statement() for s in workload.statements)
+    if not workload.preset:
+        return own
+    settings = names.settings
+    # The load balancer operator tags its cluster's subnets: those listed, unless a cluster lists none (its VPC's
+    # subnets then are not known here, and the account's in the region stay in reach, as published).
+    listed_subnets = [c.network.subnet_ids if c.network else () for c in clusters]
+    subnets = () if not all(listed_subnets) else tuple(dict.fromkeys(s for ids in listed_subnets for s in ids))
+    scope = PresetScope(
+        partition=settings.partition,
+        region=settings.region,
+        account=settings.account_id,
+        subnet_ids=subnets,
+        hosted_zone_ids=workload.hosted_zone_ids,
+        file_system_ids=workload.file_system_ids,
+        secret_arns=workload.secret_arns,
+        parameter_paths=workload.parameter_paths,
+    )
+    return preset_statements(workload.preset, scope) + own

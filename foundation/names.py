@@ -14,19 +14,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from foundation import naming
-from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
+from foundation import naming, shared_vpc
+from foundation.catalogue import SHARED_VPC_ROLES, AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
 from foundation.identity_names import ClusterIdentityNames
 from foundation.naming import IamName
 from foundation.ocm_names import OcmNames
 from foundation.project import PROJECT, config_key
-from foundation.settings.models import (
-    ClusterSettings,
-    ManagedOidc,
-    SelfHostedOidc,
-    StackSettings,
-    WorkloadRoleSettings,
-)
+from foundation.role_keys import account_role_key, operator_role_key
+from foundation.settings.models import ClusterSettings, ManagedOidc, SelfHostedOidc, StackSettings, WorkloadRoleSettings
 
 BucketPurpose = Literal["issuer", "vault", "replica", "access-log", "control-plane-logs"]
 CiRoleKind = Literal["deploy", "preview"]
@@ -73,9 +68,8 @@ class StackNames:
 
     def account_role(self, topology: Topology, spec: AccountRoleSpec) -> IamName:
         """`<prefix>-<role>-Role`, e.g. `ManagedOpenShift-HCP-ROSA-Installer-Role` (rosa create account-roles)."""
-        return IamName(
-            "role", (self.settings.account_role_prefix, spec.role, "Role"), f"{topology} account role {spec.role}"
-        )
+        parts = naming.account_role_parts(self.settings.account_role_prefix, spec.role)
+        return IamName("role", parts, f"{topology} account role {spec.role}")
 
     def classic_account_policy(self, spec: AccountRoleSpec) -> IamName:
         """`<prefix>-<role>-Role-Policy`: a classic account role's permissions."""
@@ -89,14 +83,16 @@ class StackNames:
 
     def operator_role(self, cluster: ClusterSettings, spec: OperatorRoleSpec) -> IamName:
         """`<operator prefix>-<namespace>-<operator>` (rosa create operator-roles)."""
-        parts = (cluster.operator_prefix, spec.namespace, spec.operator)
+        parts = naming.operator_role_parts(cluster.operator_prefix, spec.namespace, spec.operator)
         return IamName("role", parts, f"cluster {cluster.name!r} operator role {spec.slug}")
 
-    def workload_role(self, cluster: ClusterSettings, workload: WorkloadRoleSettings) -> IamName:
-        """The settings' `roleName`, else `<operator prefix>-<namespace>-<service account>`."""
-        default = (cluster.operator_prefix, workload.namespace, workload.service_account)
-        parts = (workload.role_name,) if workload.role_name else default
-        return IamName("role", parts, f"cluster {cluster.name!r} workload role {workload.slug}")
+    def workload_role(self, cluster: ClusterSettings | None, workload: WorkloadRoleSettings) -> IamName:
+        """The settings' `roleName`, else `<operator prefix>-<namespace>-<service account>`; a role several clusters
+        trust (`cluster` None: the stack's `workloadRoles`) takes the stack's account role prefix instead."""
+        prefix = cluster.operator_prefix if cluster else self.settings.account_role_prefix
+        parts = (workload.role_name,) if workload.role_name else (prefix, workload.namespace, workload.service_account)
+        owner = f"cluster {cluster.name!r} workload role" if cluster else "stack workload role"
+        return IamName("role", parts, f"{owner} {workload.slug}")
 
     def backup_role(self, cluster: ClusterSettings) -> IamName:
         """`<operator prefix>-openshift-adp-backup`: the cluster's OADP/Velero role."""
@@ -160,7 +156,7 @@ class StackNames:
         settings, catalogue = self.settings, load_catalogue()
         for topology in settings.topologies:
             for account_role in catalogue.topology(topology).account_roles:
-                yield f"account-role/{topology}/{account_role.slug}", self.account_role(topology, account_role)
+                yield account_role_key(topology, account_role), self.account_role(topology, account_role)
                 if topology == "classic":
                     yield f"account-policy/classic/{account_role.slug}", self.classic_account_policy(account_role)
         if "classic" in settings.topologies:
@@ -169,13 +165,20 @@ class StackNames:
         for cluster in settings.clusters:
             here = f"cluster/{cluster.name}"
             for operator in settings.operator_specs(cluster):
-                yield f"{here}/operator-role/{operator.slug}", self.operator_role(cluster, operator)
+                yield operator_role_key(cluster, operator), self.operator_role(cluster, operator)
             if settings.backup:
                 yield f"{here}/backup-role", self.backup_role(cluster)
             for workload in cluster.workload_roles:
                 yield f"{here}/workload-role/{workload.slug}", self.workload_role(cluster, workload)
             for slug, name in self.identities.iam_names(cluster):
                 yield f"{here}/{slug}", name
+            for kind in SHARED_VPC_ROLES if cluster.network and cluster.network.shared_vpc else ():
+                yield f"{here}/shared-vpc-policy/{kind}", shared_vpc.assume_policy(cluster.name, kind)
+        for served in settings.shared_vpc.clusters if settings.shared_vpc else ():
+            for kind in SHARED_VPC_ROLES:
+                yield f"shared-vpc/{served.name}/{kind}-role", shared_vpc.role(served.name, kind)
+        for workload in settings.workload_roles:
+            yield f"workload-role/{workload.slug}", self.workload_role(None, workload)
         if settings.backup and settings.backup.replica_region:
             for vault in self.vaults():
                 yield f"vault/{vault.name}/replication-role", self.replication_role(vault.name)
@@ -297,11 +300,7 @@ class StackNames:
             for i, cluster in enumerate(self.settings.clusters)
             if (bucket := self.issuer_bucket(cluster))
         ]
-        logs = [
-            StackBucket(f"{config_key('clusters')}[{i}].logForwarding.s3.bucketName", bucket, "control-plane-logs")
-            for i, cluster in enumerate(self.settings.clusters)
-            if (bucket := self.identities.control_plane_log_bucket(cluster))
-        ]
+        logs = [StackBucket(key, bucket, "control-plane-logs") for key, bucket in self.identities.log_buckets()]
         return issuers + [bucket for vault in self.vaults() for bucket in self.vault_buckets(vault)] + logs
 
     def bucket_arn(self, bucket: str) -> str:

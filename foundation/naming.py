@@ -36,6 +36,16 @@ class IamName:
         return "-".join(self.parts)
 
 
+def account_role_parts(prefix: str, role: str) -> tuple[str, ...]:
+    """`<prefix>-<role>-Role` (rosa create account-roles), e.g. role `HCP-ROSA-Installer`."""
+    return (prefix, role, "Role")
+
+
+def operator_role_parts(prefix: str, namespace: str, operator: str) -> tuple[str, ...]:
+    """`<operator prefix>-<namespace>-<operator>` (rosa create operator-roles)."""
+    return (prefix, namespace, operator)
+
+
 def arn(partition: str, service: str, resource: str, *, account: str = "", region: str = "") -> str:
     return f"arn:{partition}:{service}:{region}:{account}:{resource}"
 

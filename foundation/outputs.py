@@ -17,7 +17,10 @@ CLASSIC_OPERATOR_POLICY_ARNS = "classicOperatorPolicyArns"  # operator slug -> A
 CLUSTERS = "clusters"  # cluster name -> ClusterOutputs
 BACKUP_VAULT = "backupVault"  # the shared vault's VaultOutputs, or None
 CI_IDENTITY = "ciIdentity"  # CiIdentityOutputs, or None
+# Only with the stack's own workload roles: `<namespace>/<service account>` -> ARN of the role its clusters trust.
+WORKLOAD_ROLE_ARNS = "workloadRoleArns"
 OCM_ROLES = "ocmRoles"  # OcmRolesOutputs; only in a stack with an OCM role or user roles
+SHARED_VPC = "sharedVpc"  # a VPC owner stack's SharedVpcOutputs (layout vpc-owner only)
 
 
 class VaultOutputs(TypedDict):
@@ -121,6 +124,41 @@ class ClusterOutputs(TypedDict):
     logForwarding: NotRequired[LogForwardingOutputs]
     auditLog: NotRequired[AuditLogOutputs]
     autoNode: NotRequired[AutoNodeOutputs]
+    sharedVpc: NotRequired[SharedVpcAccess]  # a cluster in another account's VPC only
+
+
+class SharedVpcClusterOutputs(TypedDict):
+    """What a VPC owner shares with one cluster: what its `rosa create cluster` names, and what its stack checks."""
+
+    accountId: str  # the cluster's account
+    route53RoleArn: str  # --route53-role-arn
+    vpcEndpointRoleArn: str  # --vpc-endpoint-role-arn
+    trustedRoleArns: dict[str, list[str]]  # route53 / vpc-endpoint -> the cluster account's roles each trusts
+    ingressPrivateHostedZoneId: str  # --ingress-private-hosted-zone-id
+    ingressPrivateHostedZoneName: str  # rosa.<cluster>.<base domain>
+    hcpInternalCommunicationHostedZoneId: str  # --hcp-internal-communication-hosted-zone-id
+    hcpInternalCommunicationHostedZoneName: str  # <cluster>.hypershift.local
+    baseDomain: str  # --base-domain
+    resourceShareArn: str
+    subnetIds: list[str]  # shared with the cluster's account
+
+
+class SharedVpcOutputs(TypedDict):
+    vpcId: str
+    clusters: dict[str, SharedVpcClusterOutputs]  # cluster name -> its share
+
+
+class SharedVpcAccess(TypedDict):
+    """A shared-VPC cluster's side (`clusters.<name>.sharedVpc`): the owner it reads and the policies it holds."""
+
+    ownerStack: str
+    route53RoleArn: str
+    vpcEndpointRoleArn: str
+    assumePolicyArns: dict[str, str]  # route53 / vpc-endpoint -> the cluster account's `<role>-assume-role` policy
+    # The owner's shared zones and base domain as its outputs give them; None until the owner stack is applied.
+    ingressPrivateHostedZoneId: str | None
+    hcpInternalCommunicationHostedZoneId: str | None
+    baseDomain: str | None
 
 
 class CiIdentityOutputs(TypedDict):

@@ -48,12 +48,14 @@ STATE_BUCKET_READS = ("s3:Get*", "s3:List*")
 LOG_GROUP_REMOVALS = ("logs:DeleteLogGroup", "logs:DeleteRetentionPolicy", "logs:DisassociateKmsKey")
 
 
-def boundary_policy(names: StackNames) -> iam.PolicyDocument:
+def boundary_policy(names: StackNames, assumable: tuple[str, ...] = ()) -> iam.PolicyDocument:
     """The permissions boundary of every role of the stack, the CI roles included: everything, except what the
-    pipeline must never do (a boundary grants nothing by itself; it is the ceiling of what a role's policies grant)."""
+    pipeline must never do (a boundary grants nothing by itself; it is the ceiling of what a role's policies grant).
+    `assumable`: roles of other accounts the stack's roles may still assume, by exact ARN (a shared-VPC cluster's
+    Installer and operator roles assume the VPC owner's two roles: foundation/shared_vpc.py)."""
     statements = (
         iam.Statement("Allow", ("*",), resources=("*",), sid="CeilingForEverythingBelow"),
-        *_iam_denies(names),
+        *_iam_denies(names, assumable),
         iam.Statement("Deny", NEVER, resources=("*",), sid="NeverDestroyData"),
         iam.Statement(
             "Deny",
@@ -70,7 +72,7 @@ def boundary_policy(names: StackNames) -> iam.PolicyDocument:
     return iam.PolicyDocument(statements)
 
 
-def _iam_denies(names: StackNames) -> Iterator[iam.Statement]:
+def _iam_denies(names: StackNames, assumable: tuple[str, ...]) -> Iterator[iam.Statement]:
     settings = names.settings
     boundary = settings.permissions_boundary
     if boundary is None:
@@ -100,7 +102,15 @@ def _iam_denies(names: StackNames) -> Iterator[iam.Statement]:
     yield iam.Statement("Deny", ("iam:DeleteRolePermissionsBoundary",), resources=("*",), sid="NeverDropTheBoundary")
     principals = tuple(naming.iam_arn(partition, account, kind, "/", "*") for kind in ("user", "group"))
     yield iam.Statement("Deny", (), not_actions=IAM_READS, resources=principals, sid="NoUsersOrGroups")
-    yield iam.Statement("Deny", ROLE_HANDOVER, not_resources=tuple(stack_role_arns(names)), sid="NoRoleBeyondStack")
+    stack_roles = tuple(stack_role_arns(names))
+    if assumable:  # IAM writes and PassRole reach no other account's role; assuming one is allowed by exact ARN only
+        handover = tuple(a for a in ROLE_HANDOVER if a != "sts:AssumeRole")
+        yield iam.Statement("Deny", handover, not_resources=stack_roles, sid="NoRoleBeyondStack")
+        yield iam.Statement(
+            "Deny", ("sts:AssumeRole",), not_resources=(*stack_roles, *assumable), sid="NoAssumingBeyondStack"
+        )
+    else:
+        yield iam.Statement("Deny", ROLE_HANDOVER, not_resources=stack_roles, sid="NoRoleBeyondStack")
     policies = tuple(stack_policy_arns(names))
     yield (
         iam.Statement("Deny", POLICY_VERSIONS, not_resources=policies, sid="NoPolicyBeyondStack")

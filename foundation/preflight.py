@@ -78,15 +78,21 @@ def _counts(names: StackNames) -> Iterator[str]:
             quotas.customer_managed_policies_per_account,
             "IAM: Customer managed policies per account",
         )
-    for i, cluster in enumerate(settings.clusters):
-        for j, workload in enumerate(cluster.workload_roles):
-            if len(workload.managed_policy_arns) > quotas.managed_policies_per_role:
-                count = len(workload.managed_policy_arns)
-                yield (
-                    f"{PROJECT}:clusters[{i}].workloadRoles[{j}].managedPolicyArns: {count} policies, over the quota "
-                    f"of {quotas.managed_policies_per_role} per role; raise it (IAM: Managed policies per role) and "
-                    f"set {PROJECT}:quotas.managedPoliciesPerRole, or merge them into statements"
-                )
+    workloads = [
+        (f"{PROJECT}:clusters[{i}].workloadRoles[{j}]", workload)
+        for i, cluster in enumerate(settings.clusters)
+        for j, workload in enumerate(cluster.workload_roles)
+    ]
+    workloads += [(f"{PROJECT}:workloadRoles[{j}]", workload) for j, workload in enumerate(settings.workload_roles)]
+    for here, workload in workloads:
+        if len(workload.managed_policy_arns) > quotas.managed_policies_per_role:
+            count = len(workload.managed_policy_arns)
+            yield (
+                f"{here}.managedPolicyArns: {count} policies, over the quota "
+                f"of {quotas.managed_policies_per_role} per role; raise it (IAM: Managed policies per role) and "
+                f"set {PROJECT}:quotas.managedPoliciesPerRole, or merge them into statements"
+            )
+    for cluster in settings.clusters:
         if cluster.network:
             for field in ("api_allowed_cidrs", "ingress_allowed_cidrs", "egress_cidrs"):
                 cidrs = getattr(cluster.network, field)
@@ -143,6 +149,11 @@ def _trust_documents(names: StackNames) -> Iterator[tuple[str, iam.PolicyDocumen
             yield f"{where}.workloadRoles[{j}]", role.trust(provider, host)
         if (vault := names.vault_of(cluster)) is not None:
             yield f"{where} backup role", plans[vault].backup_role(names, cluster).trust(provider, host)
+    by_name = {cluster.name: cluster for cluster in names.settings.clusters}
+    for j, role in enumerate(irsa.shared_roles(names)):
+        hosts = [names.issuer_host_path(by_name[c]) or CLOUDFRONT_HOST for c in role.clusters]
+        issuers = tuple((names.oidc_provider_arn(host), host) for host in hosts)
+        yield f"{PROJECT}:workloadRoles[{j}]", role.trust_of_issuers(issuers)
 
 
 def _managed_documents(names: StackNames) -> Iterator[tuple[str, str]]:
@@ -163,4 +174,7 @@ def _inline_documents(names: StackNames) -> Iterator[tuple[str, str]]:
     for i, cluster in enumerate(names.settings.clusters):
         for j, role in enumerate(irsa.application_roles(names, cluster)):
             if policy := role.inline_policy():
-                yield f"{PROJECT}:clusters[{i}].workloadRoles[{j}].statements", policy.to_json()
+                yield f"{PROJECT}:clusters[{i}].workloadRoles[{j}] (preset and statements)", policy.to_json()
+    for j, role in enumerate(irsa.shared_roles(names)):
+        if policy := role.inline_policy():
+            yield f"{PROJECT}:workloadRoles[{j}] (preset and statements)", policy.to_json()

@@ -93,7 +93,13 @@ def _admin_findings(name: str, text: str, accepted: list[dict[str, str]]) -> lis
         if granted := admin_grants(statement):
             detail = f"{statement.get('Sid', 'a statement')} allows {', '.join(granted[:8])} on every resource"
             reason = next(
-                (e["reason"] for e in accepted if e["issue"] == ADMIN and fnmatch.fnmatchcase(name, e["documents"])),
+                (
+                    e["reason"]
+                    for e in accepted
+                    if e["issue"] == ADMIN
+                    and fnmatch.fnmatchcase(name, e["documents"])
+                    and e.get("detail", "") in detail
+                ),
                 None,
             )
             findings.append(LintFinding(name, ADMIN, "HIGH", detail[:300], reason))

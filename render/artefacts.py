@@ -76,6 +76,8 @@ def summary(render: Render, stack: str, out_dir: Path, seconds: float) -> str:
         f"  {count:4d}  {name}" for name, count in sorted(per_cluster.items(), key=lambda item: item[0] or "") if name
     ]
     lines.append(f"  {per_cluster[None]:4d}  (account-wide)")
+    if imported := [r for r in render.resources if "import" in r.options]:
+        lines.append(f"to import (rosa-foundation:adopt): {len(imported)} resources, ids under options.import")
     written = f"iam/ ({len(iam_documents(render))} documents)"
     if manifest_count := sum(len(documents) for documents in cluster_manifests(render.outputs).values()):
         written += f", manifests/ ({manifest_count} manifests)"

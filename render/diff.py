@@ -3,7 +3,9 @@
 Renders the stack at BASE (in a temporary git worktree, with BASE's own code and settings) and in the working tree,
 then reports per resource what was added, removed or changed. IAM documents are compared as permissions, not text:
 (effect, action, resource, condition) tuples and trust principals added or removed, so a document whose keys were
-only reordered shows no change. Protected resources the change would delete or replace are called out first.
+only reordered shows no change. Protected resources the change would delete or replace are called out first, then
+every principal of another AWS account that the change lets assume a role (Red Hat's OCM accounts named as such):
+each trust principal names its account.
 Writes Markdown (for a pull-request comment) and JSON to build/diff/<stack>.{md,json} and prints the Markdown.
 """
 
@@ -19,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from foundation.catalogue import load_catalogue
 from foundation.iam import listed
 from foundation.settings.loading import SettingsError
 from foundation.stack_files import StackFileError
@@ -28,6 +31,7 @@ from render.runtime import PROJECT_ROOT, render_stack, stack_file
 
 # Inputs a reviewer needs to see on an added or removed resource besides its IAM documents.
 REVIEW_INPUTS: dict[str, tuple[str, ...]] = {
+    "aws:iam/role:Role": ("permissionsBoundary",),  # the ceiling of what it may be granted
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("role", "policyArn"),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ("fromPort", "cidrIpv4", "cidrIpv6"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ("ipProtocol", "cidrIpv4", "cidrIpv6"),
@@ -66,6 +70,9 @@ class StackDiff:
     base: str
     resources: list[ResourceChange]
     protection: list[str]
+    account: str | None = None  # the stack's own account (its AWS provider's allowedAccountIds), if the render says
+    # Principals of other accounts the change lets assume a role: (role resource, principal, whose account).
+    cross_account: list[tuple[str, str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = {kind: sum(r.change == kind for r in self.resources) for kind in ("added", "removed", "changed")}
@@ -74,10 +81,13 @@ class StackDiff:
         counts["permissionsRemoved"] = sum(len(d.permissions_removed) for d in documents)
         counts["principalsAdded"] = sum(len(d.principals_added) for d in documents)
         counts["principalsRemoved"] = sum(len(d.principals_removed) for d in documents)
+        counts["crossAccountPrincipalsAdded"] = len(self.cross_account)
         return counts
 
     def to_json(self) -> dict[str, Any]:
         return {"stack": self.stack, "base": self.base, "counts": self.counts(), "protection": self.protection,
+                "account": self.account,
+                "crossAccount": [{"resource": r, "principal": p, "account": a} for r, p, a in self.cross_account],
                 "resources": [asdict(r) for r in self.resources]}  # fmt: skip
 
 
@@ -130,7 +140,41 @@ def diff_renders(before: list[dict[str, Any]], after: list[dict[str, Any]], stac
             changes.append(_whole(resource, "removed"))
     order = {"removed": 0, "added": 1, "renamed": 2, "changed": 3}
     changes.sort(key=lambda c: (order[c.change], c.type, c.name))
-    return StackDiff(stack, base, changes, protection_problems(_with_urns(before), _with_urns(after)))
+    account = stack_account(after) or stack_account(before)
+    cross = [
+        (change.name, principal, owner)
+        for change in changes
+        for document in change.documents
+        if document.input == "assumeRolePolicy"
+        for _effect, kind, principal in document.principals_added
+        if kind == "AWS" and (owner := account_of(principal, account))
+    ]
+    return StackDiff(stack, base, changes, protection_problems(_with_urns(before), _with_urns(after)), account, cross)
+
+
+def stack_account(resources: list[dict[str, Any]]) -> str | None:
+    """The account a render's AWS provider is pinned to (`allowedAccountIds`), None if it names none."""
+    for resource in resources:
+        if resource["type"] == "pulumi:providers:aws":
+            allowed = resource["inputs"].get("allowedAccountIds")
+            accounts = json.loads(allowed) if isinstance(allowed, str) else allowed
+            return accounts[0] if accounts else None
+    return None
+
+
+def account_of(principal: str, own_account: str | None) -> str | None:
+    """Whose account an AWS trust principal is in, when it is not the stack's own: `Red Hat's OCM account <id>
+    (<environment>)`, `another account <id>`, or `any account` for `*`; None for the stack's own account."""
+    if principal == "*":
+        return "any account"
+    account = principal if principal.isdigit() else (principal.split(":")[4] if principal.count(":") >= 5 else "")
+    if not account or account == own_account:
+        return None
+    for partition, spec in load_catalogue().partitions.items():
+        for environment, ocm_account in spec.ocm_account_ids.items():
+            if account == ocm_account:
+                return f"Red Hat's OCM account {account} ({partition}, {environment})"
+    return f"another account {account}"
 
 
 def _key_function(before: list[dict[str, Any]], after: list[dict[str, Any]]):
@@ -222,17 +266,22 @@ def markdown(diff: StackDiff) -> str:
         lines += ["> [!CAUTION]", "> This change would delete or replace protected resources:"]
         lines += [f"> - {problem}" for problem in diff.protection]
         lines.append("")
+    others = [(r, p, a) for r, p, a in diff.cross_account if not a.startswith("Red Hat's")]
+    if others:
+        lines += ["> [!WARNING]", "> This change lets principals of other AWS accounts assume roles of this stack:"]
+        lines += [f"> - `{resource}` trusts `{principal}`: {owner}" for resource, principal, owner in others]
+        lines.append("")
     for change in diff.resources:
         title = f"`{change.name}` ({_short(change.type)})"
         if change.renamed_from:
             title += f", renamed from `{change.renamed_from}`"
         lines.append(f"### {change.change}: {title}")
-        lines += list(_change_lines(change))
+        lines += list(_change_lines(change, diff.account))
         lines.append("")
     return "\n".join(lines)
 
 
-def _change_lines(change: ResourceChange) -> Iterator[str]:
+def _change_lines(change: ResourceChange, account: str | None = None) -> Iterator[str]:
     for key, (old, new) in change.inputs.items():
         if change.change in ("added", "removed"):
             yield f"- `{key}`: {_value(new if change.change == 'added' else old)}"
@@ -248,7 +297,9 @@ def _change_lines(change: ResourceChange) -> Iterator[str]:
         what = "trust" if document.input == "assumeRolePolicy" else "principal"
         for sign, principals in (("+", document.principals_added), ("-", document.principals_removed)):
             for effect, kind, principal in principals:
-                yield f"- {sign} {what} ({document.input}): {effect} {kind} `{principal}`"
+                owner = account_of(principal, account) if kind == "AWS" else None
+                whose = f" ({'**' + owner + '**' if owner.startswith(('another', 'any')) else owner})" if owner else ""
+                yield f"- {sign} {what} ({document.input}): {effect} {kind} `{principal}`{whose}"
         rows = [("+", p) for p in document.permissions_added] + [("-", p) for p in document.permissions_removed]
         if rows:
             yield ""

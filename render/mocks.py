@@ -46,6 +46,8 @@ class AccountMocks(pulumi.runtime.Mocks):
             "aws:kms/key:Key": self._kms_key,
             "aws:ec2/securityGroup:SecurityGroup": self._security_group,
             "aws:cloudwatch/logGroup:LogGroup": self._log_group,
+            "aws:route53/zone:Zone": self._hosted_zone,
+            "aws:ram/resourceShare:ResourceShare": self._resource_share,
         }
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
@@ -127,3 +129,17 @@ class AccountMocks(pulumi.runtime.Mocks):
             self.account.partition, "ec2", f"security-group/{group_id}", account=self.account.account_id, region=region
         )
         return group_id, {"arn": arn}
+
+    def _hosted_zone(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        zone_id = "Z" + _digest(name, 20).upper()
+        arn = naming.arn(self.account.partition, "route53", f"hostedzone/{zone_id}")
+        return zone_id, {"zoneId": zone_id, "arn": arn, "nameServers": []}
+
+    def _resource_share(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        digest = _digest(name, 32)
+        share_id = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+        region = inputs.get("region") or self.account.region
+        arn = naming.arn(
+            self.account.partition, "ram", f"resource-share/{share_id}", account=self.account.account_id, region=region
+        )
+        return arn, {"arn": arn}

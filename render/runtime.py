@@ -7,6 +7,7 @@ in render/sdk.py; everything else here is public API.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import runpy
 from collections.abc import Callable, Iterator, Mapping
@@ -90,17 +91,20 @@ class Render:
                 f"alias by URN {registration.alias_urns[0]!r}: give the old name (and type) instead, so reviews can "
                 "read it"
             )
+        options: dict[str, Any] = {
+            "protect": registration.protect,
+            "retainOnDelete": registration.retain_on_delete,
+            "aliases": [],
+        }
+        if registration.import_id:  # only where set: renders without adoption stay as they were
+            options["import"] = registration.import_id
         self.resources.append(
             Registered(
                 type=registration.type,
                 name=registration.name,
                 parent=_urn_name(registration.parent_urn) if registration.parent_urn else None,
                 inputs=plain(registration.inputs),
-                options={
-                    "protect": registration.protect,
-                    "retainOnDelete": registration.retain_on_delete,
-                    "aliases": [],
-                },
+                options=options,
                 urn=registration.urn,
                 parent_urn=registration.parent_urn,
                 alias_specs=registration.alias_specs,
@@ -246,22 +250,43 @@ def run_main(
 
 
 def render_stack(stack: str, stacks_dir: Path = STACKS_DIR) -> Render:
-    """Render `stack`, reading stack files from `stacks_dir`; a cluster stack of the split layout renders its account
-    stack first, for its outputs. An account stack that cannot be rendered first (no file, this stack itself, or a
-    cluster stack in turn) is left to the program's settings check, which refuses it by name before registering."""
+    """Render `stack`, reading stack files from `stacks_dir`; the stacks it reads through a StackReference render
+    first, for their outputs: a split cluster stack's account stack, a shared-VPC cluster's VPC owner stack. One that
+    cannot be rendered first (no file, this stack itself, or one that references others in turn) is left to the
+    program's settings check, which refuses it by name before registering."""
     config = stack_config(stack_file(stack, stacks_dir))
-    referenced = config.get(f"{PROJECT}:accountStack")
     outputs: dict[str, Any] = {}
-    account = referenced.split("/")[-1] if referenced else None
-    if account and account != stack and stack_file(account, stacks_dir).is_file():
-        account_config = stack_config(stack_file(account, stacks_dir))
-        if f"{PROJECT}:accountStack" not in account_config:
-            try:
-                outputs[str(referenced)] = run_main(account_config, stack=account).outputs
-            except SettingsError as invalid:
-                raise StackFileError(f"its account stack {stack_file(account, stacks_dir).name}: {invalid}") from None
-    with _stack_files_in(stacks_dir):  # the program checks the account stack's file where this render read it
+    for referenced in referenced_stacks(config):
+        name = referenced.split("/")[-1]
+        if name == stack or not stack_file(name, stacks_dir).is_file():
+            continue
+        referenced_config = stack_config(stack_file(name, stacks_dir))
+        if referenced_stacks(referenced_config):
+            continue
+        try:
+            outputs[referenced] = run_main(referenced_config, stack=name).outputs
+        except SettingsError as invalid:
+            what = "account stack" if referenced == config.get(f"{PROJECT}:accountStack") else "VPC owner stack"
+            raise StackFileError(f"its {what} {stack_file(name, stacks_dir).name}: {invalid}") from None
+    with _stack_files_in(stacks_dir):  # the program checks the stacks it reads where this render read them
         return run_main(config, stack=stack, stack_outputs=outputs)
+
+
+def referenced_stacks(config: Mapping[str, str]) -> list[str]:
+    """The stacks a stack's config names for StackReferences, as written: `accountStack`, and each cluster's
+    `network.sharedVpc.ownerStack`."""
+    referenced = [config[key]] if (key := f"{PROJECT}:accountStack") in config else []
+    try:
+        clusters = json.loads(config.get(f"{PROJECT}:clusters", "[]"))
+    except json.JSONDecodeError:
+        return referenced  # the program's settings check refuses it
+    for cluster in clusters if isinstance(clusters, list) else []:
+        network = cluster.get("network") if isinstance(cluster, dict) else None
+        shared = network.get("sharedVpc") if isinstance(network, dict) else None
+        owner = shared.get("ownerStack") if isinstance(shared, dict) else None
+        if isinstance(owner, str) and owner not in referenced:
+            referenced.append(owner)
+    return referenced
 
 
 @contextmanager

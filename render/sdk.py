@@ -53,6 +53,7 @@ class Registration:
     alias_urns: tuple[str, ...] = ()  # aliases given as a literal URN
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)  # input key -> URNs
     dependencies: tuple[str, ...] = ()  # every URN the engine must finish first
+    import_id: str | None = None  # `import_`: the id of an existing resource the engine imports instead of creating
 
 
 class RecordingMonitor(MockMonitor):
@@ -84,6 +85,7 @@ class RecordingMonitor(MockMonitor):
                 alias_urns=tuple(a.urn for a in request.aliases if a.urn),
                 property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
                 dependencies=tuple(request.dependencies),
+                import_id=request.importId or None,
             )
         )
         return response

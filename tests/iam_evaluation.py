@@ -51,6 +51,7 @@ for _name in _REMOVED_IN_310:
 try:
     from principalmapper.common import Node, Policy
     from principalmapper.querying import local_policy_simulation, query_interface
+    from principalmapper.util.case_insensitive_dict import CaseInsensitiveDict
 finally:
     for _name in _REMOVED_IN_310:
         delattr(collections, _name)
@@ -155,33 +156,19 @@ def role_policies(render: Render, partition: str, account_id: str) -> dict[str, 
     return documents
 
 
-def may_assume(trust: Document, caller: str, context: Mapping[str, str] | None = None) -> Decision:
-    """Whether `caller` may assume the role whose trust policy is `trust`, judged by the trust policy (the caller's
-    own identity policy, in its own account, is its owner's to grant).
-
-    `caller` is a role ARN (`sts:AssumeRole`; `context` the request's keys, e.g. `sts:ExternalId`) or an IAM OIDC
-    provider's ARN presenting a service-account token (`sts:AssumeRoleWithWebIdentity`; `context` the token's claims
-    as STS turns them into keys, `<issuer host/path>:sub` and `:aud`). STS's rule: a statement naming the caller, the
-    action, and whose conditions hold, allows; a matching deny wins. PMapper's statement matching decides, its
-    conditions included; PMapper knows no `Federated` principal, so a web-identity caller is matched as the service
-    principal its provider's ARN would be (the one rewrite here)."""
-    federated = ":oidc-provider/" in caller
-    action = "sts:AssumeRoleWithWebIdentity" if federated else "sts:AssumeRole"
-    statements = listed(trust.get("Statement"))
-    if federated:  # only statements naming a Federated principal can match a web-identity caller
-        statements = [
-            {**s, "Principal": {"Service": s["Principal"]["Federated"]}}
-            for s in statements
-            if isinstance(s.get("Principal"), Mapping) and "Federated" in s["Principal"]
-        ]
-    node_or_service: Any = caller
-    if not federated:
-        node_or_service = Node(
-            caller, "AROAEVALUATEDROLE", [], None, dict(_EMPTY), None, 0, False, False, None, False, {}
-        )
-    owner = caller.split(":")[4]
-    result = local_policy_simulation.resource_policy_authorization(
-        node_or_service, owner, {"Statement": statements}, action, "*", dict(context or {})
-    )
-    allowed = result.name in ("NODE_MATCH", "DIFF_ACCOUNT_MATCH", "SERVICE_MATCH")
-    return Decision(allowed, f"trust policy: {result.name}")
+def assumable_with_web_identity(trust: Document, provider_arn: str, claims: Mapping[str, str]) -> bool:
+    """Whether a token from the issuer of IAM OIDC provider `provider_arn`, carrying `claims` as STS names them
+    (`<issuer host/path>:sub`, `:aud`), may assume a role with trust policy `trust` (sts:AssumeRoleWithWebIdentity):
+    a statement naming that Federated principal and the action, whose conditions PMapper matches against the claims,
+    allows; a matching Deny wins. PMapper models no Federated principal, so the principal is matched here and the
+    action and conditions by its own matchers (`local_policy_simulation`)."""
+    context = CaseInsensitiveDict(dict(claims))
+    action = "sts:AssumeRoleWithWebIdentity"
+    decided = []
+    for statement in listed(trust.get("Statement")):
+        federated = listed((statement.get("Principal") or {}).get("Federated"))
+        if provider_arn not in federated or not local_policy_simulation._statement_matches_action(statement, action):
+            continue
+        if local_policy_simulation._get_condition_match(statement.get("Condition", {}), context):
+            decided.append(statement.get("Effect"))
+    return "Allow" in decided and "Deny" not in decided

@@ -3,7 +3,8 @@ and its outputs are moto's answers. After the program runs, a test reads the acc
 
 What moto cannot hold or check is left to the offline mocks and to the project's own validation (see
 ../shared/reference/moto.md): the OIDC discovery objects (moto's reading of a TLS-only bucket policy refuses every
-object call), CloudFront, and every IAM condition's meaning.
+object call), CloudFront, AWS RAM's principal and resource associations (moto 5.2.5 answers AssociateResourceShare
+"Not yet implemented"), and every IAM condition's meaning.
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ from typing import Any
 import boto3
 import pulumi
 
+from foundation.iam import canonical
 from render.mocks import AccountMocks, MockAccount
 from render.runtime import plain
 
 Handler = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]
+
+
+def _tag_map(tags: list[dict[str, str]] | None) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in tags or []}
 
 
 def _tags(tags: dict[str, str] | None) -> list[dict[str, str]]:
@@ -32,6 +38,8 @@ class MotoMocks(pulumi.runtime.Mocks):
         self.offline = AccountMocks(account)
         # The SDK registers resources from several threads; moto's in-memory backends are not thread-safe.
         self._one_call_at_a_time = threading.Lock()
+        self.imported: list[str] = []  # the import ids of the resources imported, in order
+        self.closed = False
         # Each AWS provider's default tags, by the provider's name: pulumi-aws adds them to every taggable resource.
         self._default_tags: dict[str, dict[str, str]] = {}
         self._handlers: dict[str, Handler] = {
@@ -56,6 +64,8 @@ class MotoMocks(pulumi.runtime.Mocks):
             "aws:ec2/securityGroup:SecurityGroup": self._security_group,
             "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": self._ingress_rule,
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": self._egress_rule,
+            "aws:route53/zone:Zone": self._hosted_zone,
+            "aws:ram/resourceShare:ResourceShare": self._resource_share,
         }
 
     def client(self, service: str, region: str | None = None) -> Any:
@@ -79,11 +89,74 @@ class MotoMocks(pulumi.runtime.Mocks):
         if default_tags:  # what AWS stores: the provider's default tags under the resource's own (tags_all)
             inputs["tags"] = {**default_tags, **(inputs.get("tags") or {})}
         with self._one_call_at_a_time:
-            resource_id, computed = handler(args.name, inputs)
+            if self.closed:
+                raise RuntimeError(f"{args.name}: registered after its run failed; nothing was made")
+            if args.resource_id:  # the `import_` option: read what exists, as `pulumi up` imports it
+                resource_id, computed = self._import(args.typ, args.resource_id, inputs)
+            else:
+                resource_id, computed = handler(args.name, inputs)
         return resource_id, {**args.inputs, **computed}
+
+    # --- imports (`rosa-foundation:adopt`) ---------------------------------------------------------------------
+
+    def _import(self, type_: str, import_id: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Read the resource `import_id` names and refuse it, as Pulumi's import does, where what it holds differs
+        from the declared `inputs` ("inputs to import do not match the existing resource"). Descriptions are not
+        compared: the stack ignores them on what rosa makes (components/role.py `rosa_made_options`)."""
+        iam = self.client("iam")
+        differences: list[str] = []
+
+        def expect(what: str, exists: Any, declared: Any) -> None:
+            if exists != declared:
+                differences.append(f"{what}: exists {exists!r}, declared {declared!r}")
+
+        if type_ == "aws:iam/role:Role":
+            role = iam.get_role(RoleName=import_id)["Role"]
+            expect("name", role["RoleName"], inputs["name"])
+            expect("path", role["Path"], inputs["path"])
+            expect("trust", canonical(role["AssumeRolePolicyDocument"]), canonical(inputs["assumeRolePolicy"]))
+            boundary = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+            expect("permissionsBoundary", boundary, inputs.get("permissionsBoundary"))
+            expect("maxSessionDuration", role["MaxSessionDuration"], inputs["maxSessionDuration"])
+            expect("tags", _tag_map(role.get("Tags")), inputs.get("tags") or {})
+            outputs = {"arn": role["Arn"], "uniqueId": role["RoleId"]}
+        elif type_ == "aws:iam/policy:Policy":
+            policy = iam.get_policy(PolicyArn=import_id)["Policy"]
+            version = iam.get_policy_version(PolicyArn=import_id, VersionId=policy["DefaultVersionId"])
+            expect("name", policy["PolicyName"], inputs["name"])
+            expect("path", policy["Path"], inputs["path"])
+            expect("policy", canonical(version["PolicyVersion"]["Document"]), canonical(inputs["policy"]))
+            expect("tags", _tag_map(iam.list_policy_tags(PolicyArn=import_id)["Tags"]), inputs.get("tags") or {})
+            outputs = {"arn": policy["Arn"], "policyId": policy["PolicyId"]}
+        elif type_ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            role, policy_arn = import_id.split("/", 1)
+            attached = [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]]
+            expect("attached", policy_arn in attached, True)
+            expect("role/policyArn", (role, policy_arn), (inputs["role"], inputs["policyArn"]))
+            outputs = {}
+        elif type_ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=import_id)
+            expect("url", provider["Url"].removeprefix("https://"), inputs["url"].removeprefix("https://"))
+            expect("clientIdLists", sorted(provider["ClientIDList"]), sorted(inputs["clientIdLists"]))
+            if inputs.get("thumbprintLists"):  # optional and computed: IAM's own when none is declared
+                expect("thumbprintLists", provider["ThumbprintList"], inputs["thumbprintLists"])
+            expect("tags", _tag_map(provider.get("Tags")), inputs.get("tags") or {})
+            outputs = {"arn": import_id}
+        else:
+            raise ValueError(f"the moto account imports no {type_}")
+        if differences:
+            raise ValueError(f"inputs to import do not match the existing resource {import_id}: {differences}")
+        self.imported.append(import_id)
+        return import_id, outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
         return self.offline.call(args)
+
+    def close(self) -> None:
+        """After a failed run: the SDK may still be registering the rest of the program from its threads; none of it
+        may reach moto, where the next test's account lives."""
+        with self._one_call_at_a_time:
+            self.closed = True
 
     # --- IAM -----------------------------------------------------------------------------------------------------
 
@@ -297,6 +370,31 @@ class MotoMocks(pulumi.runtime.Mocks):
         authorize = getattr(self.client("ec2", inputs.get("region")), call)
         rules = authorize(GroupId=inputs["securityGroupId"], IpPermissions=[_permission(inputs)])["SecurityGroupRules"]
         return rules[0]["SecurityGroupRuleId"], {}
+
+    # --- Route53, RAM -------------------------------------------------------------------------------------------
+
+    def _hosted_zone(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        (vpc,) = inputs["vpcs"]  # a private zone, in the shared VPC (pulumi-aws associates further ones separately)
+        zone = self.client("route53").create_hosted_zone(
+            Name=inputs["name"],
+            CallerReference=name,
+            HostedZoneConfig={"Comment": inputs["comment"], "PrivateZone": True},
+            VPC={"VPCRegion": vpc["vpcRegion"], "VPCId": vpc["vpcId"]},
+        )["HostedZone"]
+        zone_id = zone["Id"].rsplit("/", 1)[-1]
+        if inputs.get("tags"):
+            self.client("route53").change_tags_for_resource(
+                ResourceType="hostedzone", ResourceId=zone_id, AddTags=_tags(inputs["tags"])
+            )
+        return zone_id, {"zoneId": zone_id, "arn": f"arn:aws:route53:::hostedzone/{zone_id}", "nameServers": []}
+
+    def _resource_share(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        share = self.client("ram").create_resource_share(
+            name=inputs["name"],
+            allowExternalPrincipals=bool(inputs.get("allowExternalPrincipals")),
+            tags=[{"key": k, "value": v} for k, v in (inputs.get("tags") or {}).items()],
+        )["resourceShare"]
+        return share["resourceShareArn"], {"arn": share["resourceShareArn"]}
 
 
 def _permission(inputs: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from render.runtime import PROJECT_ROOT
 EXAMPLES = PROJECT_ROOT / "stacks"
 SPLIT_ACCOUNT = "accountStack: acme-platform/rosa-foundation/split-account"
 LONG_ID = "x" * 1200 + "!"
+RETAIN = "rosa-foundation:retainStatefulOnDelete: false"
 
 # (id, stack rendered, {stack file: [(text in the example, its replacement)]}, fragments stderr must hold)
 CASES = [
@@ -82,10 +83,74 @@ CASES = [
     ("a-mapping-for-a-list", "dev",
      {"dev": [("  rosa-foundation:clusters:\n    - name", "  rosa-foundation:clusters:\n      name")]},
      ["rosa-foundation:clusters = {", "expected a list, but YAML read a mapping"]),
+    # 6. HCP shared VPC: an owner stack and the cluster stacks that name it must agree on who is trusted.
+    ("owner-serves-its-own-account", "shared-vpc-owner",
+     {"shared-vpc-owner": [('accountId: "666666666666"', 'accountId: "777777777777"')]},
+     ["rosa-foundation:sharedVpc.clusters[0].accountId = '777777777777': is this owner stack's own account"]),
+    ("base-domain-outside-the-route53-policy", "shared-vpc-owner",
+     {"shared-vpc-owner": [("a1b2.p3.openshiftapps.com", "apps.example.com")]},
+     ["rosa-foundation:sharedVpc.clusters[0].baseDomain = 'apps.example.com': the Route53 role may write records"]),
+    ("shared-vpc-cluster-name-too-long", "shared-vpc-owner",
+     {"shared-vpc-owner": [("name: payments-hcp", "name: payments-hcp-eu-1")]},
+     ["rosa-foundation:sharedVpc.clusters[1].name = 'payments-hcp-eu-1'", "at most 15 characters"]),
+    ("owner-trusts-another-prefix", "shared-vpc-cluster",
+     {"shared-vpc-owner": [("accountRolePrefix: SharedOpenShift", "accountRolePrefix: OtherOpenShift")]},
+     ["network.sharedVpc.ownerStack = 'acme-platform/rosa-foundation/shared-vpc-owner': names accountRolePrefix "
+      "'OtherOpenShift', this stack 'SharedOpenShift'"]),
+    ("owner-does-not-serve-the-cluster", "shared-vpc-cluster",
+     {"shared-vpc-owner": [("name: shared-hcp", "name: other-hcp")]},
+     ["does not serve cluster 'shared-hcp'; add it to that stack's sharedVpc.clusters"]),
+    ("subnet-the-owner-does-not-share", "shared-vpc-cluster",
+     {"shared-vpc-cluster": [("subnetIds: [subnet-07e7a7b7c7d7e7a01,", "subnetIds: [subnet-07e7a7b7c7d7e7d01,")]},
+     ["does not share subnet(s) subnet-07e7a7b7c7d7e7d01 with cluster 'shared-hcp'"]),
+    ("owner-stack-file-missing", "shared-vpc-cluster",
+     {"shared-vpc-cluster": [("rosa-foundation/shared-vpc-owner", "rosa-foundation/network-owner")]},
+     ["ownerStack = 'acme-platform/rosa-foundation/network-owner': no stack file Pulumi.network-owner.yaml"]),
+    ("owner-stack-invalid", "shared-vpc-cluster", {"shared-vpc-owner": [("vpcId:", "vpcID:")]},
+     ["its VPC owner stack Pulumi.shared-vpc-owner.yaml", "rosa-foundation:sharedVpc.vpcID: unknown key"]),
+    # 7. Adopting what rosa made (README, "Adopting an account rosa already set up").
+    ("adopt-unknown-kind", "dev", {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: [acount-roles]")]},
+     ["rosa-foundation:adopt[0] = 'acount-roles': must be 'account-roles', 'operator-roles' or 'oidc-providers'"]),
+    ("adopt-as-text", "dev", {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: account-roles")]},
+     ["rosa-foundation:adopt = 'account-roles': expected a YAML list or mapping, got text"]),
+    ("adopt-a-kind-twice", "dev",
+     {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: [operator-roles, operator-roles]")]},
+     ["rosa-foundation:adopt[1] = 'operator-roles': named twice"]),
+    ("adopt-account-roles-in-a-cluster-stack", "split-hcp",
+     {"split-hcp": [(SPLIT_ACCOUNT, f"{SPLIT_ACCOUNT}\n  rosa-foundation:adopt: [account-roles]")]},
+     ["rosa-foundation:adopt[0] = 'account-roles': a cluster stack reads its account roles from its account stack"]),
+    # 8. Roles beyond ROSA's own: presets, roles several clusters trust, boundaries and extra policies.
+    ("preset-unknown", "staging", {"staging": [("preset: efs-csi", "preset: efs")]},
+     ["rosa-foundation:clusters[0].workloadRoles[4].preset = 'efs': must be 'aws-load-balancer-operator', "]),
+    ("preset-unscoped", "staging",
+     {"staging": [("preset: cert-manager\n          hostedZoneIds: [Z0452716ABCDEFGHIJKLM]", "preset: cert-manager")]},
+     ["rosa-foundation:clusters[0].workloadRoles[3].hostedZoneIds is missing: preset 'cert-manager' is scoped to "
+      "the Route 53 hosted zones whose records it changes"]),
+    ("preset-scope-it-does-not-read", "staging",
+     {"staging": [("fileSystemIds: [fs-0a1b2c3d4e5f60789]", "hostedZoneIds: [Z0452716ABCDEFGHIJKLM]")]},
+     ["rosa-foundation:clusters[0].workloadRoles[4].hostedZoneIds: only read by preset cert-manager or external-dns, "
+      "not 'efs-csi'"]),
+    ("preset-service-account-unnamed", "staging",
+     {"staging": [("          serviceAccount: external-dns-staging  # the ExternalDNS resource `staging`\n", "")]},
+     ["rosa-foundation:clusters[0].workloadRoles[2].serviceAccount is missing: it is required unless a preset names "
+      "it (the ExternalDNS Operator names it external-dns-<ExternalDNS name>)"]),
+    ("trusted-cluster-unknown", "staging", {"staging": [("[stg-hcp, stg-classic]", "[stg-hcp, stg-blue]")]},
+     ["rosa-foundation:workloadRoles[0].trustedClusters[1] = 'stg-blue': no cluster of this stack has that name"]),
+    ("boundary-override-with-the-pipeline", "staging",
+     {"staging": [("  rosa-foundation:extraPolicyArns:", "  rosa-foundation:permissionsBoundaryOverrides:\n"
+                   "    account-role/hcp/installer: arn:aws:iam::222222222222:policy/Wider\n"
+                   "  rosa-foundation:extraPolicyArns:")]},
+     ["rosa-foundation:permissionsBoundaryOverrides.account-role/hcp/installer = "
+      "'arn:aws:iam::222222222222:policy/Wider': with rosa-foundation:ciIdentity every role carries the pipeline's "
+      "boundary"]),
+    ("extra-policy-on-a-workload-role", "staging",
+     {"staging": [("account-role/hcp/instance-worker:", "cluster/stg-hcp/workload-role/cert-manager/cert-manager:")]},
+     ["rosa-foundation:extraPolicyArns.cluster/stg-hcp/workload-role/cert-manager/cert-manager: extra policies go "
+      "on ROSA's account and operator roles only"]),
     ("derived-log-bucket-name", "prod",
      {"prod": [("bucketName: acme-prod-rosa-backups", "bucketName: acme-prod-rosa-backups-" + "b" * 38)]},
      ["the access log bucket name", "no dots: HTTPS to a dotted bucket name"]),
-    # 6. The OCM role and user roles (split-account holds them).
+    # 9. The OCM role and user roles (split-account holds them).
     ("ocm-role-in-a-cluster-stack", "split-hcp",
      {"split-hcp": [("layout: cluster", "layout: cluster\n  rosa-foundation:ocmRole: {organizationId: 2Kf7dQm1x, "
                                         "organizationExternalId: '1'}")]},

@@ -122,3 +122,44 @@ def test_an_unknown_base_fails_with_a_message(tmp_path, capsys):
     assert diff.main(["dev", "--base", "no-such-ref-anywhere", "--out", str(tmp_path)]) == 2
     assert "could not render 'dev' at 'no-such-ref-anywhere'" in capsys.readouterr().err
     assert not (tmp_path / "dev.md").exists()
+
+
+def test_a_trust_change_to_another_accounts_roles_is_called_out_with_the_account():
+    config = stack_config(stack_file("shared-vpc-owner"))
+    before = [r.to_json() for r in run_main(config, stack="shared-vpc-owner").resources]
+    changed = config["rosa-foundation:sharedVpc"].replace(
+        '"accountRolePrefix": "SharedOpenShift"', '"accountRolePrefix": "Other"'
+    )
+    assert changed != config["rosa-foundation:sharedVpc"]
+    after = [
+        r.to_json()
+        for r in run_main({**config, "rosa-foundation:sharedVpc": changed}, stack="shared-vpc-owner").resources
+    ]
+    result = diff.diff_renders(before, after, "shared-vpc-owner", "base")
+    installer = "arn:aws:iam::666666666666:role/rosa/Other-HCP-ROSA-Installer-Role"
+    assert result.account == "777777777777"
+    assert sorted(result.cross_account) == [
+        ("shared-hcp-shared-vpc-route53", installer, "another account 666666666666"),
+        ("shared-hcp-shared-vpc-vpc-endpoint", installer, "another account 666666666666"),
+    ]
+    text = diff.markdown(result)
+    assert "> [!WARNING]" in text
+    assert f"- + trust (assumeRolePolicy): Allow AWS `{installer}` (**another account 666666666666**)" in text
+    assert (
+        "- - trust (assumeRolePolicy): Allow AWS `arn:aws:iam::666666666666:role/rosa/SharedOpenShift-HCP-ROSA" in text
+    )
+
+
+def test_red_hats_principals_are_named_as_red_hats_and_raise_no_warning(prod, prod_config):
+    renamed = {**prod_config, "rosa-foundation:ocmEnvironment": "staging"}
+    clusters = json.loads(renamed["rosa-foundation:clusters"])
+    for entry in clusters:  # a managed issuer outside production names its URL
+        if entry["oidc"]["mode"] == "managed":
+            entry["oidc"]["issuerUrl"] = f"https://oidc.os1.devshift.org/{entry['oidc']['configId']}"
+    renamed["rosa-foundation:clusters"] = json.dumps(clusters)
+    after = [r.to_json() for r in run_main(renamed, stack="prod").resources]
+    result = diff.diff_renders(prod, after, "prod", "base")
+    assert result.cross_account and all(
+        owner.startswith("Red Hat's OCM account 644306948063") for *_, owner in result.cross_account
+    )
+    assert "> [!WARNING]" not in diff.markdown(result)

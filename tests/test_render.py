@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from foundation.outputs import SharedVpcClusterOutputs
+from foundation.project import type_token
 from render import artefacts
 from render.graph import mermaid
 from render.runtime import PROJECT_ROOT
 from tests.conftest import example
+
+SHARE = type_token("network", "SharedVpcShare")
 
 STACKS = sorted(
     p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (PROJECT_ROOT / "stacks").glob("Pulumi.*.yaml")
@@ -57,8 +61,9 @@ def test_resources_json_lists_every_resource_with_the_contract_keys(rendered, st
         assert re.fullmatch(r"[\w-]+:[\w/-]*:\w+", resource["type"]) or resource["type"].startswith("pulumi:")
         assert resource["parent"] is None or resource["parent"] in names
     types = {r["type"] for r in resources}
-    # Account roles are created here, or read from the account stack (a cluster stack of the split layout).
-    assert types & {"rosa-foundation:iam:AccountRoles", "pulumi:pulumi:StackReference"}
+    # Account roles are created here, or read from the account stack (a cluster stack of the split layout); a VPC
+    # owner stack has none, only its shares.
+    assert types & {"rosa-foundation:iam:AccountRoles", "pulumi:pulumi:StackReference", SHARE}
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -106,6 +111,11 @@ def test_every_iam_document_is_written_pretty_printed_one_file_each(rendered, st
 @pytest.mark.parametrize("stack", STACKS)
 def test_outputs_json_holds_the_stack_outputs(rendered, stack):
     outputs = json.loads((rendered / stack / "outputs.json").read_text())
+    if "sharedVpc" in outputs:  # a VPC owner stack: what each cluster it serves reads
+        assert set(outputs) == {"accountId", "sharedVpc", "ciIdentity"}
+        for share in outputs["sharedVpc"]["clusters"].values():
+            assert set(share) == set(SharedVpcClusterOutputs.__annotations__)
+        return
     assert {"accountId", "accountRolePrefix", "accountRoleArns", "clusters"} <= set(outputs)
     for summary in outputs["clusters"].values():
         assert summary["rosaCreateClusterArgs"][:3] == ["rosa", "create", "cluster"]

@@ -57,7 +57,7 @@ PARAMETERS = {
 REQUEST_FIELDS = {
     resource_pb2.RegisterResourceRequest: (
         "type", "name", "parent", "object", "protect", "retainOnDelete", "provider", "aliases",
-        "propertyDependencies", "dependencies",
+        "propertyDependencies", "dependencies", "importId",
     ),
     resource_pb2.ReadResourceRequest: ("type", "name", "parent", "properties", "provider", "dependencies"),
     alias_pb2.Alias: ("urn", "spec"),
@@ -161,7 +161,12 @@ def program() -> None:
     parent = pulumi.ComponentResource("adapter:test:Parent", "parent", None, in_provider)  # as __main__.py passes it
     first = pulumi.CustomResource("test:index:Thing", "first", {"count": 1}, pulumi.ResourceOptions(parent=parent))
     options = pulumi.ResourceOptions(
-        parent=parent, protect=True, retain_on_delete=True, aliases=[pulumi.Alias(name="old")], depends_on=[first]
+        parent=parent,
+        protect=True,
+        retain_on_delete=True,
+        aliases=[pulumi.Alias(name="old")],
+        depends_on=[first],
+        import_="existing-second",
     )
     pulumi.CustomResource("test:index:Thing", "second", {"token": pulumi.Output.secret("s"), "of": first.id}, options)
     pulumi.CustomResource("test:index:Thing", "read", None, pulumi.ResourceOptions(id="existing"))
@@ -208,6 +213,7 @@ def test_registrations_carry_parent_options_and_dependencies(recorded):
     assert specs == ({"name": "old", "type": "", "parentUrn": ""},) and no_urns, broken(name, "lost aliases")
     assert second.property_dependencies.get("of") == [first.urn], broken(name, "lost propertyDependencies")
     assert first.urn in second.dependencies, broken(name, "lost dependencies")
+    assert (second.import_id, first.import_id) == ("existing-second", None), broken(name, "lost importId")
 
 
 def test_a_resource_names_the_provider_it_inherited_and_others_none(recorded):

@@ -184,7 +184,10 @@ def test_the_example_cluster_stacks_agree_with_their_account_stack():
             "the pipeline's identity belongs to the account stack",
         ),
         ({"accountStack": ACCOUNT}, "rosa-foundation:accountStack: only read by layout 'cluster'"),
-        ({"layout": "clusters"}, "rosa-foundation:layout = 'clusters': must be 'single', 'account' or 'cluster'"),
+        (
+            {"layout": "clusters"},
+            "rosa-foundation:layout = 'clusters': must be 'single', 'account', 'cluster' or 'vpc-owner'",
+        ),
     ],
 )
 def test_bad_layout_settings_are_refused_with_key_and_value(settings, expected):

@@ -1,4 +1,4 @@
-"""What every settings model shares: frozen, no unknown key, camelCase in the stack file."""
+"""The base of every settings model: frozen, no unknown key, camelCase in the stack file."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from foundation.project import PROJECT, REGION_KEY, config_key, shown
 from foundation.settings.models import ManagedOidc, SelfHostedOidc, StackSettings
 from foundation.settings.rosa_rules import account_stack_problems
 from foundation.settings.rules import cross_field_problems
+from foundation.settings.shared_vpc_rules import account_boundary_problems, owner_stack_problems
 from foundation.stack_files import STACKS_DIR, StackFileError, stack_config, stack_file, stacks_dir
 
 # Config namespaces this program reads: its own, its providers' and Pulumi's. Any other is a typo, never ignored.
@@ -36,7 +37,8 @@ class SettingsError(pulumi.RunError):
 
 
 _STRUCTURED = {"tags", "clusters", "accountRoleTopologies", "backup", "encryption", "ciIdentity", "quotas", "ocmRole",
-               "userRoles"}  # fmt: skip
+               "userRoles", "sharedVpc", "adopt",
+                  "workloadRoles", "permissionsBoundaryOverrides", "extraPolicyArns"}  # fmt: skip
 # Top-level true/false settings arrive as text; Pulumi's own `Config.get_bool` reads these four spellings only.
 _BOOLEAN_KEYS = {f.alias for f in StackSettings.model_fields.values() if f.annotation is bool}
 _BOOLEANS = {"true": True, "True": True, "false": False, "False": False}
@@ -121,8 +123,41 @@ def check_account_stack(settings: StackSettings, stack: str, stacks_dir: Path = 
         ) from None
     except StackFileError as unreadable:
         raise SettingsError([f"{here}: {unreadable}"]) from None
-    if problems := list(account_stack_problems(settings, account)):
+    if problems := [*account_stack_problems(settings, account), *account_boundary_problems(settings, account)]:
         raise SettingsError(problems)
+
+
+def load_vpc_owners(settings: StackSettings, folder: Path | None = None) -> dict[str, StackSettings]:
+    """The settings of each VPC owner stack the clusters name (`network.sharedVpc.ownerStack`), by reference as
+    written, read from its file beside this stack's (`folder`, default the program's stacks folder); raises
+    SettingsError where one is missing, invalid, or disagrees with this stack (`shared_vpc_rules`)."""
+    folder = folder or stacks_dir()
+    owners: dict[str, StackSettings] = {}
+    problems: list[str] = []
+    for i, cluster in enumerate(settings.clusters):
+        shared = cluster.network.shared_vpc if cluster.network else None
+        if shared is None or shared.owner_stack in owners:
+            continue
+        here = f"{config_key('clusters')}[{i}].network.sharedVpc.ownerStack = {shown(shared.owner_stack)}"
+        path = stack_file(shared.owner_stack.split("/")[-1], folder)
+        if not path.is_file():
+            problems.append(
+                f"{here}: no stack file {path.name} in {folder.name}/ to read the VPC owner's settings from"
+            )
+            continue
+        try:
+            owners[shared.owner_stack] = settings_from_config(stack_config(path))
+        except SettingsError as invalid:
+            count = len(invalid.problems)
+            problems.append(
+                f"{here}: the owner stack's settings are invalid ({count} problem{'s' * (count > 1)}); fix {path.name}"
+            )
+        except StackFileError as unreadable:
+            problems.append(f"{here}: {unreadable}")
+    problems += owner_stack_problems(settings, owners)
+    if problems:
+        raise SettingsError(problems)
+    return owners
 
 
 def _describe(error: Mapping[str, Any]) -> str:

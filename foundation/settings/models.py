@@ -8,9 +8,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field
 
-from foundation import iam, naming
+from foundation import naming
 from foundation.catalogue import (
     BACKUP_FREQUENCIES,
     BackupFrequency,
@@ -26,27 +26,26 @@ from foundation.catalogue import (
 )
 from foundation.settings.base import SettingsModel as _Model
 from foundation.settings.log_forwarding import LogForwardingSettings
+from foundation.settings.shared_vpc_models import SharedVpcOwnerSettings, SharedVpcSettings
 from foundation.settings.types import (
     AccountId,
-    Action,
+    AdoptKind,
     BucketName,
     Cidr,
     ClusterName,
-    ConditionOperator,
     ExternalId,
     IamPath,
     IssuerUrl,
-    KubernetesName,
     MinorVersion,
     OcmId,
     OidcConfigId,
     OpenShiftVersion,
     PolicyArn,
     Region,
-    ResourceArn,
     RoleArn,
     RoleNamePart,
     RolePrefix,
+    StackReferenceName,
     SubnetId,
     TagKey,
     TagValue,
@@ -54,6 +53,7 @@ from foundation.settings.types import (
     VpcId,
     matching,
 )
+from foundation.settings.workload_models import WorkloadRoleSettings
 
 TOPOLOGY_ORDER: tuple[Topology, ...] = ("hcp", "classic")
 
@@ -94,57 +94,6 @@ class SelfHostedOidc(_Model):
 OidcSettings = Annotated[ManagedOidc | SelfHostedOidc, Field(discriminator="mode")]
 
 
-class ConditionSettings(_Model):
-    """One IAM condition of a workload statement: `{operator: {key: values}}` in the document."""
-
-    operator: ConditionOperator
-    key: Annotated[str, AfterValidator(matching(r"[A-Za-z0-9-]+:[A-Za-z0-9_:/.*-]+", "a condition key 'svc:Key'"))]
-    values: tuple[str, ...] = Field(min_length=1)
-
-
-class StatementSettings(_Model):
-    """One identity policy statement of a workload role."""
-
-    effect: Literal["Allow", "Deny"] = "Allow"
-    actions: tuple[Action, ...] = Field(min_length=1)
-    resources: tuple[ResourceArn, ...] = Field(min_length=1)
-    conditions: tuple[ConditionSettings, ...] = ()
-
-    def to_statement(self) -> iam.Statement:
-        return iam.Statement(
-            self.effect,
-            self.actions,
-            resources=self.resources,
-            conditions=tuple(iam.Condition(c.operator, c.key, c.values) for c in self.conditions),
-        )
-
-    @model_validator(mode="after")
-    def _valid_iam(self) -> StatementSettings:
-        try:
-            self.to_statement()
-        except iam.PolicyError as invalid:
-            raise ValueError(str(invalid)) from None
-        return self
-
-
-class WorkloadRoleSettings(_Model):
-    """An IRSA role for one application service account (seed 004): trusted by exactly that subject."""
-
-    namespace: KubernetesName
-    service_account: KubernetesName
-    role_name: RoleNamePart | None = None  # default: <operator prefix>-<namespace>-<service account>
-    managed_policy_arns: tuple[PolicyArn, ...] = ()
-    statements: tuple[StatementSettings, ...] = ()
-
-    @property
-    def subject(self) -> str:
-        return naming.service_account_subject(self.namespace, self.service_account)
-
-    @property
-    def slug(self) -> str:
-        return f"{self.namespace}/{self.service_account}"
-
-
 class NetworkSettings(_Model):
     """The cluster's existing VPC: its subnets, whether its API is private, and who may reach its API (classic 6443,
     a private HCP's API endpoint 443) and ingress (443) through the additional security groups made in `vpc_id`."""
@@ -157,6 +106,7 @@ class NetworkSettings(_Model):
     egress_cidrs: tuple[Cidr, ...] = ("0.0.0.0/0",)  # nodes pull images and reach AWS APIs (through NAT or proxy)
     subnet_ids: tuple[SubnetId, ...] = ()  # `rosa create cluster --subnet-ids`: required for HCP and with vpc_id
     private: bool = False  # the API reachable only from the VPC: HCP `--private`, classic `--private-link`
+    shared_vpc: SharedVpcSettings | None = None  # the subnets are another account's, shared through AWS RAM
 
 
 class ClusterSettings(_Model):
@@ -337,6 +287,12 @@ class StackSettings(_Model):
     account_role_topologies: tuple[Topology, ...] | None = None  # default: the topologies the clusters use
     classic_policy_version: MinorVersion | None = None  # default: the newest classic cluster's minor
     clusters: tuple[ClusterSettings, ...] = ()
+    # Roles several clusters of the stack trust (each entry's `trustedClusters`): they outlive any one cluster.
+    workload_roles: tuple[WorkloadRoleSettings, ...] = ()
+    # Role key (`foundation.role_keys`) -> the boundary that role carries instead of `permissionsBoundary`.
+    permissions_boundary_overrides: dict[str, PolicyArn] = Field(default_factory=dict)
+    # ROSA's account or operator role key -> managed policies attached beside its own (`rosa attach policy`).
+    extra_policy_arns: dict[str, tuple[PolicyArn, ...]] = Field(default_factory=dict)
     backup: BackupSettings | None = None  # no backup vault without it
     encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     # Keep buckets and keys in AWS even when the stack itself is destroyed (after `pulumi state unprotect`).
@@ -348,19 +304,12 @@ class StackSettings(_Model):
     quotas: QuotaSettings = Field(default_factory=QuotaSettings)
     # single: one stack for the account and its clusters. account / cluster: the split layout for large fleets, an
     # account stack and one stack per cluster reading the account stack's outputs (README, "One stack or many").
-    layout: Literal["single", "account", "cluster"] = "single"
-    account_stack: (
-        Annotated[
-            str,
-            AfterValidator(
-                matching(
-                    r"(?:[\w.-]+/){0,2}[\w.-]+",
-                    "a stack reference: <stack>, <project>/<stack> or <org>/<project>/<stack>",
-                )
-            ),
-        ]
-        | None
-    ) = None
+    # vpc-owner: the VPC owner's account in HCP shared VPC, serving clusters of other accounts (`shared_vpc`).
+    layout: Literal["single", "account", "cluster", "vpc-owner"] = "single"
+    account_stack: StackReferenceName | None = None
+    shared_vpc: SharedVpcOwnerSettings | None = None  # layout vpc-owner only
+    # Import what rosa already made, by kind (README, "Adopting an account rosa already set up"); () imports nothing.
+    adopt: tuple[AdoptKind, ...] = ()
 
     # --- derived facts ------------------------------------------------------------------------------------------
 

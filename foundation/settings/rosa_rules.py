@@ -237,6 +237,27 @@ def cluster_identity_problems(settings: StackSettings, names: StackNames) -> Ite
             yield f"{here}.logForwarding.groups = {list(forwarding.groups)!r}: lists a group twice"
 
 
+def adopt_problems(settings: StackSettings) -> Iterator[str]:
+    """What `rosa-foundation:adopt` cannot mean: a kind named twice, account roles in a cluster stack of the split
+    layout (its account stack holds them), or a kind of which the stack declares nothing (no import would happen)."""
+    key = config_key("adopt")
+    seen: set[str] = set()
+    for i, kind in enumerate(settings.adopt):
+        here = f"{key}[{i}] = {kind!r}"
+        if kind in seen:
+            yield f"{here}: named twice; name each kind once"
+        seen.add(kind)
+        if kind == "account-roles" and settings.layout == "cluster":
+            yield f"{here}: a cluster stack reads its account roles from its account stack; adopt them there"
+        elif kind == "operator-roles" and not settings.clusters and "classic" not in settings.topologies:
+            yield f"{here}: the stack has no cluster and no classic operator policy to adopt"
+        elif kind == "oidc-providers" and not any(isinstance(c.oidc, ManagedOidc) for c in settings.clusters):
+            yield (
+                f"{here}: no cluster of the stack is on a managed OIDC config; a self-hosted issuer's provider is "
+                "created with its bucket, never adopted"
+            )
+
+
 def ocm_role_problems(settings: StackSettings) -> Iterator[str]:
     """The OCM role and user roles belong with the account roles (one OCM role per account and organisation: rosa
     refuses a second), and IAM takes one role per name whatever its case, so one per OCM user."""

@@ -14,7 +14,7 @@ from foundation.names import StackNames
 from foundation.networks import world_covered
 from foundation.partitions import partition_of
 from foundation.project import config_key, shown
-from foundation.settings import rosa_rules
+from foundation.settings import role_rules, rosa_rules, shared_vpc_rules
 from foundation.settings.models import SelfHostedOidc, StackSettings
 from foundation.settings.safety_rules import safety_problems
 from foundation.settings.types import MAX_PREFIX, valid_bucket_name
@@ -32,12 +32,17 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems += [*_network_problems(settings, names), *_workload_problems(settings, names)]
     problems += rosa_rules.create_cluster_problems(settings, names)
     problems += rosa_rules.cluster_identity_problems(settings, names)
+    problems += [*shared_vpc_rules.owner_problems(settings), *shared_vpc_rules.cluster_problems(settings)]
     problems += [*_layout_problems(settings, names), *_name_collisions(settings, names)]
     problems += _bucket_collisions(settings, names)
     problems += [*rosa_rules.managed_issuer_problems(settings), *rosa_rules.shared_issuer_problems(settings, names)]
     problems += [*_pipeline_problems(settings, names), *_admin_statement_problems(settings)]
+    problems += [
+        *role_rules.boundary_override_problems(settings, names),
+        *role_rules.extra_policy_problems(settings, names),
+    ]
     problems += rosa_rules.ocm_role_problems(settings)
-    problems += safety_problems(settings, names)
+    problems += [*safety_problems(settings, names), *rosa_rules.adopt_problems(settings)]
     return problems
 
 
@@ -167,6 +172,8 @@ def _backup_problems(settings: StackSettings, names: StackNames) -> Iterator[str
 
 def _layout_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
     here = config_key("layout")
+    if settings.layout == "vpc-owner":  # shared_vpc_rules.owner_problems
+        return
     if settings.layout == "single":
         if settings.account_stack:
             yield f"{config_key('accountStack')}: only read by layout 'cluster'; {here} is 'single'"
@@ -263,17 +270,17 @@ def _workload_problems(settings: StackSettings, names: StackNames) -> Iterator[s
         seen: dict[str, int] = {}
         for j, workload in enumerate(cluster.workload_roles):
             here = f"{config_key('clusters')}[{i}].workloadRoles[{j}]"
-            if not (workload.managed_policy_arns or workload.statements):
-                yield f"{here}: grants nothing; give managedPolicyArns or statements (or both)"
-            arns = {f"{here}.managedPolicyArns": workload.managed_policy_arns}
-            arns |= {f"{here}.statements[{k}].resources": s.resources for k, s in enumerate(workload.statements)}
-            for key, arn in ((key, arn) for key, listed in arns.items() for arn in listed if arn != "*"):
-                if arn.split(":")[1] != settings.partition:
-                    yield f"{key}: {shown(arn)} is not in this stack's partition {settings.partition!r}"
+            yield from role_rules.workload_entry_problems(settings, here, workload)
+            if workload.trusted_clusters:
+                yield (
+                    f"{here}.trustedClusters: a role several clusters trust outlives any one of them, so it lives in "
+                    f"the stack's {config_key('workloadRoles')}; move the entry there"
+                )
             if workload.slug in seen:
                 first = seen[workload.slug]
                 yield f"{here}: service account {workload.slug} already has a role (workloadRoles[{first}])"
             seen.setdefault(workload.slug, j)
+    yield from role_rules.shared_role_problems(settings, names)
 
 
 def _bucket_collisions(settings: StackSettings, names: StackNames) -> list[str]:
@@ -359,13 +366,18 @@ def _pipeline_problems(settings: StackSettings, names: StackNames) -> Iterator[s
 def _admin_statement_problems(settings: StackSettings) -> Iterator[str]:
     """A workload statement may not hand over the account (foundation.iam_actions): no permissions management,
     credential exposure, sts:Assume* or iam:PassRole on every resource of a kind."""
-    for i, cluster in enumerate(settings.clusters):
-        for j, workload in enumerate(cluster.workload_roles):
-            for k, statement in enumerate(workload.statements):
-                if granted := iam_actions.admin_grants(statement.to_statement().to_dict()):
-                    shown = ", ".join(granted[:5]) + (f" (and {len(granted) - 5} more)" if len(granted) > 5 else "")
-                    yield (
-                        f"{config_key('clusters')}[{i}].workloadRoles[{j}].statements[{k}]: actions "
-                        f"{list(statement.actions)} on {list(statement.resources)} grant {shown} on every resource, "
-                        "which hands over the account; name the roles, policies, buckets or keys the workload uses"
-                    )
+    entries = [
+        (f"{config_key('clusters')}[{i}].workloadRoles[{j}]", workload)
+        for i, cluster in enumerate(settings.clusters)
+        for j, workload in enumerate(cluster.workload_roles)
+    ]
+    entries += [(f"{config_key('workloadRoles')}[{j}]", w) for j, w in enumerate(settings.workload_roles)]
+    for here, workload in entries:
+        for k, statement in enumerate(workload.statements):
+            if granted := iam_actions.admin_grants(statement.to_statement().to_dict()):
+                shown = ", ".join(granted[:5]) + (f" (and {len(granted) - 5} more)" if len(granted) > 5 else "")
+                yield (
+                    f"{here}.statements[{k}]: actions "
+                    f"{list(statement.actions)} on {list(statement.resources)} grant {shown} on every resource, "
+                    "which hands over the account; name the roles, policies, buckets or keys the workload uses"
+                )

@@ -10,7 +10,7 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator
 
@@ -244,6 +244,56 @@ def _openshift_version(value: str) -> str:
 
 
 OpenShiftVersion = Annotated[str, AfterValidator(_openshift_version)]
+
+
+# A stack the program reads through a StackReference: `<stack>`, `<project>/<stack>` or `<org>/<project>/<stack>`.
+StackReferenceName = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"(?:[\w.-]+/){0,2}[\w.-]+", "a stack reference: <stack>, <project>/<stack> or <org>/<project>/<stack>"
+        )
+    ),
+]
+# A base domain reserved in OCM (`rosa create dns-domain --hosted-cp`), e.g. `a1b2.p3.openshiftapps.com`.
+BaseDomain = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"(?=.{1,200}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+            "a lower-case DNS name such as a1b2.p3.openshiftapps.com, as `rosa list dns-domains` shows it",
+        )
+    ),
+]
+# What `rosa-foundation:adopt` may name: resources rosa's `create account-roles`, `create operator-roles` and
+# `create oidc-provider` made, which the stack then imports instead of creating (foundation/adoption.py).
+AdoptKind = Literal["account-roles", "operator-roles", "oidc-providers"]
+HostedZoneId = Annotated[
+    str, AfterValidator(matching(r"[A-Z0-9]{1,32}", "a Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ"))
+]
+FileSystemId = Annotated[
+    str,
+    AfterValidator(matching(r"fs-(?:[0-9a-f]{8}|[0-9a-f]{17})", "an EFS file system id: fs- and 8 or 17 hex digits")),
+]
+SecretArn = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"arn:aws(-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@*?-]+",
+            "a Secrets Manager secret ARN (its name may end in * or ??????), "
+            "arn:<partition>:secretsmanager:<region>:<account>:secret:<name>",
+        )
+    ),
+]
+ParameterPath = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*(?:/\*|\*)?",
+            "an SSM parameter name or path, e.g. /team/app/* or team-app-*",
+        )
+    ),
+]
 
 
 def _log_retention(days: int) -> int:

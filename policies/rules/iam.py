@@ -9,7 +9,8 @@ from typing import Any
 from foundation import naming
 from foundation.catalogue import load_catalogue
 from foundation.iam import listed
-from foundation.iam_actions import admin_grants
+from foundation.iam_actions import ADMIN_MANAGED_POLICIES, admin_grants
+from foundation.workload_presets import is_published_on_every_resource
 from policies.graph import Graph, Resource, Rule, document_statements, is_known, statement_principals
 from policies.rules.resource_types import BUCKET_POLICY, IAM_POLICY, KMS_KEY, ROLE, ROLE_POLICY
 
@@ -97,7 +98,6 @@ TRUST_PRINCIPALS_DOCUMENTED = Rule(
 
 
 def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
-    admin_policies = ("AdministratorAccess", "IAMFullAccess")
     boundaries = {str(role.inputs.get("permissionsBoundary")) for role in graph.of_type(ROLE)}
     for resource in graph.resources:
         key = DOCUMENT_INPUTS.get(resource.type)
@@ -117,11 +117,13 @@ def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tu
                 # AWS's default): only the wildcards that give away everything count there.
                 literal = [a for a in listed(statement.get("Action")) if a in GRANT_ACTIONS]
                 granted = admin_grants(statement) if identity else literal
+                if granted and identity and is_published_on_every_resource(statement):
+                    continue  # an add-on's own published statement, which it needs on `*` as it is (presets)
                 if granted:
                     yield resource, f"allows {_summary(granted)} on every resource"
         arns = listed(resource.inputs.get("policyArn")) + listed(resource.inputs.get("managedPolicyArns"))
         for arn in arns:
-            if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in admin_policies:
+            if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
                 yield resource, f"attaches {arn}"
 
 

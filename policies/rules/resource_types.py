@@ -26,3 +26,5 @@ SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 SECURITY_GROUP_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 
 CLOUDFRONT_DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+
+HOSTED_ZONE = "aws:route53/zone:Zone"

@@ -11,6 +11,7 @@ from policies.graph import UNKNOWN, Graph, Resource, Rule, is_known
 from policies.rules.resource_types import (
     BUCKET,
     CLOUDFRONT_DISTRIBUTION,
+    HOSTED_ZONE,
     IAM_POLICY,
     KMS_KEY,
     LOG_GROUP,
@@ -22,7 +23,7 @@ from policies.rules.resource_types import (
     TLS_PRIVATE_KEY,
 )
 
-STATEFUL = (BUCKET, KMS_KEY, OIDC_PROVIDER, SECRET, LOG_GROUP)
+STATEFUL = (BUCKET, KMS_KEY, OIDC_PROVIDER, SECRET, HOSTED_ZONE, LOG_GROUP)  # a hosted zone: a shared-VPC cluster's DNS
 
 
 def stateful_resources_protected(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
@@ -37,7 +38,9 @@ def stateful_resources_protected(graph: Graph, config: Mapping[str, Any]) -> Ite
 
 STATEFUL_RESOURCES_PROTECTED = Rule(
     name="stateful-resources-protected",
-    description="Buckets, KMS keys, OIDC providers, secrets and log groups are protected and never force-destroyed.",
+    description=(
+        "Buckets, KMS keys, OIDC providers, secrets, hosted zones and log groups are protected, never force-destroyed."
+    ),
     remediation="Register them with protect=True (see README, What is protected).",
     level="mandatory",
     severity="high",  # a destroy or replacement deletes what a cluster or a restore depends on

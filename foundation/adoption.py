@@ -1,0 +1,110 @@
+"""Adopting what rosa already made: the Pulumi import ids of the resources `rosa-foundation:adopt` names, derived from
+the stack's own names (`foundation.names`), so that `pulumi up` imports them instead of stopping at
+EntityAlreadyExists. README, "Adopting an account rosa already set up".
+
+Kinds and what each covers (what the rosa command of that name makes, openshift/rosa d80ba25):
+  account-roles   the account roles of every topology, their attachments, and the classic account roles' policies
+                  (`rosa create account-roles --mode auto`, cmd/create/accountroles/creators.go)
+  operator-roles  every cluster's operator roles and their attachments, and the account-wide classic operator policies
+                  (`rosa create operator-roles --mode auto`, cmd/create/operatorroles/by_prefix.go)
+  oidc-providers  the IAM OIDC provider of every managed OIDC config (`rosa create oidc-provider --mode auto`,
+                  cmd/create/oidcprovider/cmd.go). A self-hosted issuer's provider is created, never imported: the
+                  stack makes that issuer's bucket and documents too.
+
+Import id formats, as pulumi-aws 7.51.1 documents them (the `## Import` section of each resource's docstring):
+`aws.iam.Role` the role name, `aws.iam.Policy` the policy ARN, `aws.iam.RolePolicyAttachment`
+`<role name>/<policy ARN>`, `aws.iam.OpenIdConnectProvider` the provider ARN.
+
+The ids are the only thing adoption changes: every input is declared the same with or without it, so once imported
+the setting can be dropped without a change (Pulumi ignores an import id for a resource already in its state).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from foundation import naming
+from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology
+from foundation.names import StackNames
+from foundation.settings.models import ClusterSettings, ManagedOidc
+from foundation.settings.types import AdoptKind
+
+
+def role_import_id(role_name: str) -> str:
+    """`aws.iam.Role`: the role's name (not its ARN, whatever its path)."""
+    return role_name
+
+
+def policy_import_id(policy_arn: str) -> str:
+    """`aws.iam.Policy`: the policy's ARN."""
+    return policy_arn
+
+
+def attachment_import_id(role_name: str, policy_arn: str) -> str:
+    """`aws.iam.RolePolicyAttachment`: `<role name>/<policy ARN>`."""
+    return f"{role_name}/{policy_arn}"
+
+
+def oidc_provider_import_id(provider_arn: str) -> str:
+    """`aws.iam.OpenIdConnectProvider`: the provider's ARN."""
+    return provider_arn
+
+
+@dataclass(frozen=True)
+class RoleImport:
+    """The import ids of one role and of its one policy attachment."""
+
+    role: str
+    attachment: str
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """Which import ids the stack declares: each method returns None for a kind the settings do not adopt."""
+
+    names: StackNames
+
+    def adopts(self, kind: AdoptKind) -> bool:
+        return kind in self.names.settings.adopt
+
+    def account_role(self, topology: Topology, spec: AccountRoleSpec) -> RoleImport | None:
+        """The account role and its attachment: AWS's managed policy (HCP) or its own classic policy."""
+        if not self.adopts("account-roles"):
+            return None
+        names, settings = self.names, self.names.settings
+        role = names.account_role(topology, spec).name
+        if spec.managed_policy:
+            policy_arn = naming.aws_managed_policy_arn(settings.partition, spec.managed_policy)
+        else:
+            policy_arn = names.policy_arn(names.classic_account_policy(spec).name)
+        return RoleImport(role_import_id(role), attachment_import_id(role, policy_arn))
+
+    def classic_account_policy(self, spec: AccountRoleSpec) -> str | None:
+        if not self.adopts("account-roles"):
+            return None
+        return policy_import_id(self.names.policy_arn(self.names.classic_account_policy(spec).name))
+
+    def classic_operator_policy(self, spec: OperatorRoleSpec) -> str | None:
+        """rosa makes these with the operator roles (`GetOperatorPolicyARN`, named by the account role prefix)."""
+        if not self.adopts("operator-roles"):
+            return None
+        return policy_import_id(self.names.policy_arn(self.names.classic_operator_policy(spec).name))
+
+    def operator_role(self, cluster: ClusterSettings, spec: OperatorRoleSpec) -> RoleImport | None:
+        """The operator role and its attachment: AWS's managed policy (HCP) or the account-wide classic policy."""
+        if not self.adopts("operator-roles"):
+            return None
+        names, settings = self.names, self.names.settings
+        role = names.operator_role(cluster, spec).name
+        if spec.managed_policy:
+            policy_arn = naming.aws_managed_policy_arn(settings.partition, spec.managed_policy)
+        else:
+            policy_arn = names.policy_arn(names.classic_operator_policy(spec).name)
+        return RoleImport(role_import_id(role), attachment_import_id(role, policy_arn))
+
+    def oidc_provider(self, cluster: ClusterSettings) -> str | None:
+        """A managed config's provider (its ARN is known from the settings); None for a self-hosted issuer."""
+        if not self.adopts("oidc-providers") or not isinstance(cluster.oidc, ManagedOidc):
+            return None
+        host_path = self.names.issuer_host_path(cluster)
+        return oidc_provider_import_id(self.names.oidc_provider_arn(host_path)) if host_path else None
