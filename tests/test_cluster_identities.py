@@ -12,7 +12,7 @@ import pytest
 from foundation.catalogue import load_catalogue
 from render.runtime import Render
 from tests.conftest import ACCOUNT_ID, NAMED_ISSUER, cluster, config_id, document, run
-from tests.iam_evaluation import evaluate, may_assume
+from tests.iam_evaluation import assumable_with_web_identity, evaluate
 
 ISSUER_HOST = "oidc.op1.openshiftapps.com"
 LOG_GROUP = "/rosa/alpha/control-plane"
@@ -64,31 +64,37 @@ def test_only_its_service_account_on_its_own_cluster_with_the_openshift_audience
 ):
     trust = document(two_clusters(), role, "assumeRolePolicy")
     namespace, name = service_account.rsplit(":", 2)[1:]
-    assert may_assume(trust, provider("alpha"), token("alpha", service_account)).allowed
+    assert assumable_with_web_identity(trust, provider("alpha"), token("alpha", service_account))
     impostors = {
         "another service account in its namespace": token("alpha", f"system:serviceaccount:{namespace}:default"),
         "its name in another namespace": token("alpha", f"system:serviceaccount:workloads:{name}"),
         "another audience": token("alpha", service_account, audience="sts.amazonaws.com"),
     }
     for who, claims in impostors.items():
-        assert not may_assume(trust, provider("alpha"), claims).allowed, who
+        assert not assumable_with_web_identity(trust, provider("alpha"), claims), who
     # The same service account on the neighbouring cluster presents beta's issuer.
-    assert not may_assume(trust, provider("beta"), token("beta", service_account)).allowed
+    assert not assumable_with_web_identity(trust, provider("beta"), token("beta", service_account))
 
 
 def test_only_red_hats_central_log_distribution_role_assumes_the_log_forwarding_role():
-    trust = document(two_clusters(), "alpha-log-forwarding-role", "assumeRolePolicy")
-    assert may_assume(trust, CENTRAL_ROLE).allowed
+    render = two_clusters()
+    trust = document(render, "alpha-log-forwarding-role", "assumeRolePolicy")
+    role = role_arn(render, "alpha-log-forwarding-role")
+
+    def assume(caller: str) -> bool:
+        """STS's decision: the trust is the role's resource policy, the caller's own side allowing it (its account)."""
+        return evaluate([ALLOW_ALL], trust, caller, "sts:AssumeRole", role, resource_account=ACCOUNT_ID).allowed
+
+    assert assume(CENTRAL_ROLE)
     others = (
         CENTRAL_ROLE.replace("ROSA-CentralLogDistributionRole", "ROSA-SomeOtherRole"),
         "arn:aws:iam::710019948333:role/RH-Managed-OpenShift-Installer",  # Red Hat, but not the log forwarder
         f"arn:aws:iam::{ACCOUNT_ID}:role/alpha-kube-system-karpenter",  # a role of this account
     )
     for caller in others:
-        assert not may_assume(trust, caller).allowed, caller
-    assert not may_assume(
-        trust, provider("alpha"), token("alpha", "system:serviceaccount:kube-system:karpenter")
-    ).allowed
+        assert not assume(caller), caller
+    karpenter = token("alpha", "system:serviceaccount:kube-system:karpenter")
+    assert not assumable_with_web_identity(trust, provider("alpha"), karpenter)
 
 
 def test_the_log_forwarding_role_lives_where_red_hats_role_may_assume_it():
