@@ -203,6 +203,35 @@ CASES = [
     ("ocm-username-iam-refuses", "split-account",
      {"split-account": [("ocmUsername: platform-alice", "ocmUsername: platform alice")]},
      ["rosa-foundation:userRoles[0].ocmUsername = 'platform alice': must be 1 to 64 letters, digits or _+=,.@-"]),
+    # 7. HCP-only identities: what CloudWatch and rosa refuse.
+    ("log-retention-cloudwatch-lacks", "prod", {"prod": [("retentionDays: 400", "retentionDays: 100")]},
+     ["rosa-foundation:clusters[0].logForwarding.cloudwatch.retentionDays = 100: must be one of CloudWatch Logs' "
+      "retentions, in days: 1, 3, 5, 7, 14,"]),
+    ("log-retention-as-text", "prod", {"prod": [("retentionDays: 400", "retentionDays: forever")]},
+     ["rosa-foundation:clusters[0].logForwarding.cloudwatch.retentionDays = 'forever': expected a whole number"]),
+    ("unknown-control-plane-log-group", "prod",
+     {"prod": [("          retentionDays: 400\n", "          retentionDays: 400\n        groups: [api, etcd]\n")]},
+     ["rosa-foundation:clusters[0].logForwarding.groups[1] = 'etcd': must be one of ROSA's control-plane log groups: "
+      "'api', 'authentication', 'controller manager', 'scheduler'"]),
+    ("log-forwarding-forwards-nothing", "prod",
+     {"prod": [("          retentionDays: 400\n", "          retentionDays: 400\n        groups: []\n")]},
+     ["rosa-foundation:clusters[0].logForwarding forwards nothing: name at least one of groups"]),
+    ("log-forwarding-without-a-destination", "prod",
+     {"prod": [("        cloudwatch:\n          retentionDays: 400\n        s3:\n"
+                "          bucketName: acme-prod-payments-control-plane-logs\n          retentionDays: 2557\n",
+                "        groups: [api]\n")]},
+     ["rosa-foundation:clusters[0].logForwarding names no destination: cloudwatch, s3, or both"]),
+    ("log-bucket-prefix-with-spaces", "prod",
+     {"prod": [("          retentionDays: 2557\n", "          retentionDays: 2557\n          prefix: my logs/\n")]},
+     ["rosa-foundation:clusters[0].logForwarding.s3.prefix = 'my logs/': must be an S3 key prefix"]),
+    ("audit-log-on-classic", "prod", {"prod": [("    - name: ledger\n", "    - name: ledger\n      auditLog: true\n")]},
+     ["rosa-foundation:clusters[2].auditLog is set on a classic cluster: rosa offers audit-log forwarding to "
+      "CloudWatch for hosted control plane clusters only (topology: hcp)"]),
+    ("auto-node-on-classic", "prod", {"prod": [("    - name: ledger\n", "    - name: ledger\n      autoNode: true\n")]},
+     ["rosa-foundation:clusters[2].autoNode is set on a classic cluster: rosa offers AutoNode for hosted control "
+      "plane clusters only"]),
+    ("auto-node-as-text", "prod", {"prod": [("autoNode: true", "autoNode: enabled")]},
+     ["rosa-foundation:clusters[0].autoNode = 'enabled': expected true or false"]),
 ]  # fmt: skip
 
 
