@@ -182,6 +182,12 @@ CASES = [
     ("derived-log-bucket-name", "prod",
      {"prod": [("bucketName: acme-prod-rosa-backups", "bucketName: acme-prod-rosa-backups-" + "b" * 38)]},
      ["the access log bucket name", "no dots: HTTPS to a dotted bucket name"]),
+    ("aws-admin-policy-on-a-workload-role", "dev",
+     {"dev": [("          serviceAccount: iam-app-s3-sa\n",
+               "          serviceAccount: iam-app-s3-sa\n"
+               "          managedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n")]},
+     ["rosa-foundation:clusters[0].workloadRoles[0].managedPolicyArns[0] = "
+      "'arn:aws:iam::aws:policy/AdministratorAccess': AWS's AdministratorAccess hands over the account"]),
     # 9. The OCM role and user roles (split-account holds them).
     ("ocm-role-in-a-cluster-stack", "split-hcp",
      {"split-hcp": [("layout: cluster", "layout: cluster\n  rosa-foundation:ocmRole: {organizationId: 2Kf7dQm1x, "

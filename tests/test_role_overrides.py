@@ -71,12 +71,16 @@ def admin_findings(resources_: list[dict]) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("policy", ["AdministratorAccess", "IAMFullAccess", "PowerUserAccess"])
-def test_an_admin_equivalent_extra_policy_is_refused_by_the_guardrail(policy):
+def test_an_admin_equivalent_extra_policy_is_refused_by_the_settings_and_by_the_guardrail(policy):
     admin = f"arn:aws:iam::aws:policy/{policy}"
-    render = run(**settings(extraPolicyArns={WORKER: [admin]}))
-    assert admin_findings(resources(render)) == [
-        (f"account-roles-hcp-instance-worker-extra-{policy}", f"attaches {admin}")
-    ]
+    assert f"rosa-foundation:extraPolicyArns.{WORKER}[0] = '{admin}': AWS's {policy} hands over the account" in (
+        problems(extraPolicyArns={WORKER: [admin]})
+    )
+    # A render that got past the settings (an edited plan, another program) meets the guardrail.
+    rendered = resources(run(**settings(extraPolicyArns={WORKER: [SSM_CORE]})))
+    attachment = next(r for r in rendered if r["name"].endswith("-extra-AmazonSSMManagedInstanceCore"))
+    attachment["inputs"]["policyArn"] = admin
+    assert admin_findings(rendered) == [(attachment["name"], f"attaches {admin}")]
 
 
 def test_the_guardrail_refuses_a_permissions_boundary_attached_as_a_roles_policy():

@@ -203,12 +203,19 @@ def extra_policy_problems(settings: StackSettings, names: StackNames) -> Iterato
 
 
 def attached_policy_problem(settings: StackSettings, names: StackNames, arn: str) -> str | None:
-    """Why managed policy `arn` cannot be attached to a role of this stack, or None: IAM attaches only AWS's policies
-    and the role's own account's; the stack's permissions boundaries and the pipeline's own policies are ceilings and
-    the CI identity's grants, which as a role's policy would grant all they allow (the pipeline's boundary denies
-    attaching them, so the apply would also stop half-way)."""
+    """Why managed policy `arn` cannot be attached to a role of this stack, or None. IAM attaches only AWS's policies
+    and the role's own account's. AWS's admin-equivalent policies are refused here, before anything is registered
+    (the guardrail also judges the render's attachments, and customer policies by their documents). The stack's
+    permissions boundaries and the pipeline's own policies are ceilings and the CI identity's grants, which as a
+    role's policy would grant all they allow (the pipeline's boundary denies attaching them, so the apply would also
+    stop half-way)."""
     if problem := _account_problem(settings, arn):
         return problem
+    if arn.split(":")[4] == "aws" and arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
+        return (
+            f"AWS's {arn.rsplit('/', 1)[-1]} hands over the account (the no-admin-permissions guardrail refuses it "
+            "too); attach a policy that grants what the role needs"
+        )
     boundaries = {settings.permissions_boundary, *settings.permissions_boundary_overrides.values()} - {None}
     if arn in boundaries:
         return (
