@@ -16,7 +16,7 @@ Effect = Literal["Allow", "Deny"]
 DocumentUse = Literal["trust", "identity", "resource"]
 
 POLICY_VERSION = "2012-10-17"
-_ACTION = re.compile(r"^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$")
+_ACTION = re.compile(r"^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$")  # IAM reads prefix and name without regard to case
 
 
 class PolicyError(ValueError):

@@ -263,7 +263,9 @@ def test_an_egress_cidr_listed_twice_is_refused():
     )
 
 
-@pytest.mark.parametrize("actions", [["iam:Put*"], ["iam:Attach*"], ["iam:**"], ["sts:Assume*"], ["s3:*"]])
+@pytest.mark.parametrize(
+    "actions", [["iam:Put*"], ["iam:Attach*"], ["iam:**"], ["sts:Assume*"], ["s3:*"], ["IAM:put*"], ["STS:assume*"]]
+)
 def test_a_workload_statement_that_hands_over_the_account_is_refused(actions):
     statement = {"actions": actions, "resources": ["*"]}
     workload = {"namespace": "app", "serviceAccount": "app", "statements": [statement]}
@@ -358,11 +360,29 @@ def test_a_workload_statement_iam_would_refuse_or_never_match_is_refused(workloa
     assert expected in problems(clusters=[cluster(workloadRoles=[workload])])
 
 
+def test_a_refused_action_is_one_problem_not_also_an_empty_list():
+    message = problems(clusters=[cluster(workloadRoles=[statement(actions=["s3:GetObjekt"])])])
+    assert message.count("\n  - ") == 1 and "at least 1" not in message
+
+
+def test_a_statement_without_actions_is_refused_in_the_stack_files_words():
+    message = problems(clusters=[cluster(workloadRoles=[statement(actions=[])])])
+    assert "workloadRoles[0].statements[0].actions = []: must list at least 1" in message
+
+
+@pytest.mark.parametrize("action", ["IAM:*", "Iam:*", "KMS:*"])
+def test_an_account_wide_action_is_refused_in_any_case_as_iam_reads_it(action):
+    assert f"actions[0] = '{action}': must be a specific action" in problems(
+        clusters=[cluster(workloadRoles=[statement(actions=[action])])]
+    )
+
+
 def test_workload_statements_iam_accepts_pass():
     conditions = [{"operator": "ForAnyValue:StringLikeIfExists", "key": "s3:prefix", "values": ["a/*"]}]
     settings_from_config(
         config(clusters=[cluster(workloadRoles=[statement(actions=["s3:Get*"], conditions=conditions)])])
     )
+    settings_from_config(config(clusters=[cluster(workloadRoles=[statement(actions=["S3:getobject"])])]))
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,7 @@ def settings_from_config(config: Mapping[str, str]) -> StackSettings:
         # JSON mode, so that lists become tuples while nothing else is converted.
         settings = StackSettings.model_validate_json(json.dumps(raw), strict=True)
     except ValidationError as invalid:
-        raise SettingsError([_describe(error) for error in invalid.errors()]) from None
+        raise SettingsError([_describe(error) for error in _first_causes(invalid.errors())]) from None
     if problems := cross_field_problems(settings):
         raise SettingsError(problems)
     return settings
@@ -160,6 +160,13 @@ def load_vpc_owners(settings: StackSettings, folder: Path | None = None) -> dict
     return owners
 
 
+def _first_causes(errors: list[Any]) -> list[Any]:
+    """`errors` without a list's "at least 1 item" where its items were refused: pydantic counts what is left after
+    item validation, so a list of one bad action was reported twice."""
+    failed_items = {tuple(e["loc"][:-1]) for e in errors if e["loc"] and isinstance(e["loc"][-1], int)}
+    return [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in failed_items)]
+
+
 def _describe(error: Mapping[str, Any]) -> str:
     where, kind, value = _config_path(error["loc"]), error["type"], error.get("input")
     if kind == "extra_forbidden":
@@ -168,6 +175,8 @@ def _describe(error: Mapping[str, Any]) -> str:
         return f"{where} is missing: it is required"
     if kind == "union_tag_invalid":
         return f"{where} = {shown(value)}: mode must be 'managed' or 'self-hosted'"
+    if kind == "too_short" and isinstance(value, list | tuple):
+        return f"{where} = {shown(value)}: must list at least {error['ctx']['min_length']}"
     if kind == "union_tag_not_found":
         return f"{where}.mode is missing: 'managed' or 'self-hosted'"
     if kind in _SHAPES:

@@ -195,9 +195,11 @@ _ACCOUNT_WIDE_ACTIONS = frozenset({"*", "*:*", "iam:*", "sts:*", "kms:*", "organ
 
 
 def _action(value: str) -> str:
-    if value in _ACCOUNT_WIDE_ACTIONS:
+    # IAM reads an action's prefix and name without regard to case (IAM User Guide, "IAM JSON policy elements:
+    # Action"), so `IAM:*` is `iam:*`.
+    if value.lower() in _ACCOUNT_WIDE_ACTIONS:
         raise ValueError(f"a specific action, not one of {', '.join(sorted(_ACCOUNT_WIDE_ACTIONS))}")
-    matching(r"[a-z0-9-]+:[A-Za-z0-9*?]+", "an IAM action 'service:Action'")(value)
+    matching(r"[A-Za-z0-9-]+:[A-Za-z0-9*?]+", "an IAM action 'service:Action'")(value)
     if unknown := unknown_action(value):
         raise ValueError(f"an action AWS has: {unknown} (a typo, or newer than parliament's IAM database?)")
     return value

@@ -115,7 +115,7 @@ def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tu
                     continue
                 # A resource policy's `*` is the resource itself (a key policy's own `kms:*` for the account root is
                 # AWS's default): only the wildcards that give away everything count there.
-                literal = [a for a in listed(statement.get("Action")) if a in GRANT_ACTIONS]
+                literal = [a for a in listed(statement.get("Action")) if str(a).lower() in GRANT_ACTIONS]
                 granted = admin_grants(statement) if identity else literal
                 if granted and identity and is_published_on_every_resource(statement):
                     continue  # an add-on's own published statement, which it needs on `*` as it is (presets)
