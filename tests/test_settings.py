@@ -6,7 +6,7 @@ import pytest
 
 from foundation.settings.loading import SettingsError, settings_from_config
 from render.runtime import Render, run_main
-from tests.conftest import CONFIG_ID, NAMED_ISSUER, SUBNET_IDS, cluster, config
+from tests.conftest import CONFIG_ID, NAMED_ISSUER, PRIVATE_NETWORK, SUBNET_IDS, cluster, config
 
 
 def problems(**settings) -> str:
@@ -253,6 +253,12 @@ def test_more_tags_than_an_s3_object_holds_are_refused_with_a_self_hosted_issuer
         in (message)
     )
     assert settings_from_config(config(tags=tags)).tags == tags  # a managed issuer has no objects to tag
+
+
+def test_a_private_classic_cluster_with_a_public_api_is_refused():
+    network = {**PRIVATE_NETWORK, "vpcId": "vpc-0123456789abcdef0", "publicApi": True, "apiAllowedCidrs": ["0.0.0.0/0"]}
+    message = problems(clusters=[cluster(topology="classic", network=network)])
+    assert "clusters[0].network.publicApi: a private cluster's API (rosa create cluster --private-link)" in message
 
 
 def test_an_egress_cidr_listed_twice_is_refused():

@@ -231,6 +231,11 @@ def _network_problems(settings: StackSettings, names: StackNames) -> Iterator[st
                 f"{here}.publicApi: the only API group of a hosted control plane is its private endpoint's "
                 f"({here}.private), never public; remove it"
             )
+        if cluster.topology == "classic" and network.private and network.public_api:
+            yield (
+                f"{here}.publicApi: a private cluster's API (rosa create cluster --private-link) is reached only "
+                f"through this VPC, never from the internet; remove publicApi, or {here}.private for a public API"
+            )
         for field, public in (
             ("apiAllowedCidrs", network.public_api),
             ("ingressAllowedCidrs", network.public_ingress),
