@@ -119,6 +119,11 @@ CASES = [
     ("adopt-account-roles-in-a-cluster-stack", "split-hcp",
      {"split-hcp": [(SPLIT_ACCOUNT, f"{SPLIT_ACCOUNT}\n  rosa-foundation:adopt: [account-roles]")]},
      ["rosa-foundation:adopt[0] = 'account-roles': a cluster stack reads its account roles from its account stack"]),
+    ("adopt-in-a-vpc-owner-stack", "shared-vpc-owner",
+     {"shared-vpc-owner": [("  rosa-foundation:tags:",
+                            "  rosa-foundation:adopt: [account-roles]\n  rosa-foundation:tags:")]},
+     ["rosa-foundation:adopt: what rosa makes (account and operator roles, OIDC providers) is in the clusters' "
+      "account; an owner stack declares none of it"]),
     # 8. Roles beyond ROSA's own: presets, roles several clusters trust, boundaries and extra policies.
     ("preset-unknown", "staging", {"staging": [("preset: efs-csi", "preset: efs")]},
      ["rosa-foundation:clusters[0].workloadRoles[4].preset = 'efs': must be 'aws-load-balancer-operator', "]),
