@@ -356,12 +356,20 @@ SHARE_NAME = "shared-hcp-shared-vpc-resource-share"
 SUBNET = f"arn:aws:ec2:eu-west-1:{OWNER_ACCOUNT}:subnet/subnet-07e7a7b7c7d7e7a01"
 ZONE, SHARE = "arn:aws:route53:::hostedzone/Z0123", f"arn:aws:ram:eu-west-1:{OWNER_ACCOUNT}:resource-share/0a1b2c3d"
 NAMED = {"ram:ResourceShareName": SHARE_NAME}
+# The VPC a Route 53 request names, as its route53:VPCs key holds it (the owner example's VPC, and another of its own).
+THE_VPC = {"route53:VPCs": "VPCId=vpc-07e7a7b7c7d7e7f70,VPCRegion=eu-west-1"}
+OTHER_VPC = {"route53:VPCs": "VPCId=vpc-0aaaaaaaaaaaaaaa1,VPCRegion=eu-west-1"}
 
 
 @pytest.mark.parametrize(
     ("action", "resource", "context", "allowed"),
     [
-        ("route53:CreateHostedZone", ZONE, {}, True),
+        ("route53:CreateHostedZone", ZONE, THE_VPC, True),
+        ("route53:CreateHostedZone", ZONE, OTHER_VPC, False),
+        ("route53:CreateHostedZone", ZONE, {}, False),
+        ("route53:AssociateVPCWithHostedZone", ZONE, THE_VPC, True),
+        ("route53:AssociateVPCWithHostedZone", ZONE, OTHER_VPC, False),
+        ("route53:DisassociateVPCFromHostedZone", ZONE, OTHER_VPC, False),
         ("route53:ChangeTagsForResource", ZONE, {}, True),
         ("route53:DeleteHostedZone", ZONE, {}, False),
         ("route53:ChangeResourceRecordSets", ZONE, {}, False),
@@ -374,11 +382,13 @@ NAMED = {"ram:ResourceShareName": SHARE_NAME}
         ("ram:AssociateResourceShare", SHARE, {"ram:ResourceShareName": "x", "ram:Principal": CLUSTER_ACCOUNT}, False),
         ("ram:UpdateResourceShare", SHARE, NAMED | {"ram:RequestedAllowsExternalPrincipals": "true"}, False),
     ],
-    ids=["create-zone", "tag-zone", "delete-zone", "write-records", "create-share", "create-external-share",
+    ids=["create-zone-in-the-shared-vpc", "create-zone-in-another-vpc", "create-public-zone",
+         "associate-the-shared-vpc", "associate-another-vpc", "detach-another-vpcs-zone", "tag-zone", "delete-zone",
+         "write-records", "create-share", "create-external-share",
          "share-with-cluster-account", "share-with-another-account", "share-a-listed-subnet", "share-another-subnet",
          "another-share", "open-a-share-outside-the-organisation"],
 )  # fmt: skip
-def test_the_owners_pipeline_shares_only_with_the_cluster_accounts_and_never_deletes_a_zone(
+def test_the_owners_pipeline_shares_only_with_the_clusters_ties_zones_only_to_the_shared_vpc_never_deletes_one(
     owner, action, resource, context, allowed
 ):
     arn, identity, boundary = deploy_role(owner)
