@@ -205,6 +205,35 @@ def test_a_role_whose_trust_differs_is_refused_with_exit_3(account):
     assert "exit 3: refused" in adopt_report.render_text(report)
 
 
+def test_what_another_stack_of_the_account_declares_is_refused_with_exit_3_not_taken_over(account):
+    iam, build = account
+    _apply([fix for f in _report(build).findings for fix in f.fixes], iam)  # all else matches
+    # A second stack in the same account, with the same account role prefix and no cluster: it owns the account roles.
+    account_roles = {"clusters": [], "accountRoleTopologies": ["hcp", "classic"], "classicPolicyVersion": "4.20"}
+    other = run_main(config(**{**SETTINGS, **account_roles}), stack="platform")
+    artefacts.write(other, build / "platform")
+    report = _report(build)
+    assert report.exit_code == 3, adopt_report.render_text(report)
+    refused = {f.import_id for f in report.findings if f.verdict == "refused"}
+    assert "ManagedOpenShift-HCP-ROSA-Installer-Role" in refused
+    assert f"arn:aws:iam::{ACCOUNT_ID}:policy{PATH}ManagedOpenShift-Installer-Role-Policy" in refused
+    assert not any(name.startswith(("alpha-", "beta-")) for name in refused)  # the operator roles are this stack's
+    text = adopt_report.render_text(report)
+    assert "stack 'platform' declares it too" in text and "exit 3: refused" in text
+
+
+def test_pulumi_up_refuses_to_import_a_role_whose_trust_differs_not_only_the_report(account):
+    iam, build = account
+    _apply([fix for f in _report(build).findings for fix in f.fixes], iam)
+    name = "ManagedOpenShift-Installer-Role"
+    trust = iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
+    trust["Statement"][0]["Principal"]["AWS"] = ["arn:aws:iam::999999999999:root"]
+    iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(trust))
+    with pytest.raises(Exception, match=f"inputs to import do not match the existing resource {name}"):
+        _apply_stack(ALL_KINDS)
+    assert "999999999999" in json.dumps(iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"])
+
+
 def test_a_missing_attachment_or_role_blocks_the_import_and_says_how(account):
     iam, build = account
     role = "alpha-kube-system-kms-provider"
