@@ -110,7 +110,10 @@ CASES = [
      ["its VPC owner stack Pulumi.shared-vpc-owner.yaml", "rosa-foundation:sharedVpc.vpcID: unknown key"]),
     # 7. Adopting what rosa made (README, "Adopting an account rosa already set up").
     ("adopt-unknown-kind", "dev", {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: [acount-roles]")]},
-     ["rosa-foundation:adopt[0] = 'acount-roles': must be 'account-roles', 'operator-roles' or 'oidc-providers'"]),
+     ["rosa-foundation:adopt[0] = 'acount-roles': must be 'account-roles', 'operator-roles', 'oidc-providers' or "
+      "'ocm-roles'"]),
+    ("adopt-ocm-roles-the-stack-lacks", "dev", {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: [ocm-roles]")]},
+     ["rosa-foundation:adopt[0] = 'ocm-roles': the stack declares no ocmRole and no userRoles to adopt"]),
     ("adopt-as-text", "dev", {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: account-roles")]},
      ["rosa-foundation:adopt = 'account-roles': expected a YAML list or mapping, got text"]),
     ("adopt-a-kind-twice", "dev",
