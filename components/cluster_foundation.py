@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import shlex
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
 from components.account_roles import AccountRoleArns
+from components.audit_log import AuditLog, AuditLogArgs
+from components.auto_node import AutoNode, AutoNodeArgs, volume_key_grants
 from components.backup_vault import BackupVault, BackupVaultArgs
 from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, KeyDefaults, cluster_key_specs
+from components.log_forwarding import LogForwarding, LogForwardingArgs, log_forwarder_config
 from components.oidc_provider import OidcProvider
 from components.operator_roles import OperatorRoles, OperatorRolesArgs
 from components.role import RoleDefaults
@@ -27,7 +33,15 @@ from foundation.adoption import Adoption, RoleImport
 from foundation.backup_plan import VaultPlan
 from foundation.catalogue import BACKUP_FREQUENCIES, SHARED_VPC_ROLES, load_catalogue
 from foundation.names import StackNames
-from foundation.outputs import BackupOutputs, ClusterOutputs
+from foundation.outputs import (
+    AuditLogOutputs,
+    AutoNodeOutputs,
+    BackupOutputs,
+    CloudWatchLogsOutputs,
+    ClusterOutputs,
+    LogForwardingOutputs,
+    S3LogsOutputs,
+)
 from foundation.project import CLUSTER_FOUNDATION
 from foundation.settings import ClusterSettings, SelfHostedOidc
 
@@ -51,7 +65,8 @@ class ClusterFoundationArgs:
 class ClusterFoundation(pulumi.ComponentResource):
     """One cluster's operator roles, KMS keys, security groups, workload and backup roles (and its backup vault when
     vaults are per cluster), all trusting its issuer's OIDC provider; in another account's VPC, the grants of its
-    Installer and operator roles on the VPC owner's two roles (`SharedVpcAccess`).
+    Installer and operator roles on the VPC owner's two roles (`SharedVpcAccess`); for HCP, as its settings ask, its
+    AutoNode role, its audit-log role and its control-plane log destinations.
 
     Outputs: backup_role_arn (None without backups), rosa_create_cluster_args (the `rosa create cluster` arguments
     that use exactly these resources), summary (`ClusterOutputs`, the cluster's stack output).
@@ -79,14 +94,45 @@ class ClusterFoundation(pulumi.ComponentResource):
             ),
             child,
         )
+        auto_node_role = irsa.auto_node_role(names, cluster)
+        auto_node = (
+            AutoNode(
+                f"{name}-auto-node",
+                AutoNodeArgs(
+                    role=auto_node_role,
+                    oidc=oidc,
+                    role_defaults=args.role_defaults,
+                    policy_name=names.identities.auto_node_policy(cluster).name,
+                ),
+                child,
+            )
+            if auto_node_role
+            else None
+        )
         aliases = {purpose: names.cluster_key_alias(cluster, purpose) for purpose in ("volumes", "etcd")}
-        keys = EncryptionKeys(
-            f"{name}-keys",
-            EncryptionKeysArgs(
-                cluster_key_specs(cluster.name, cluster.topology, aliases, account_role_arns, operator_roles.role_arns),
-                args.key_defaults,
-            ),
-            child,
+        operator_arns = operator_roles.role_arns
+        key_specs = cluster_key_specs(cluster.name, cluster.topology, aliases, account_role_arns, operator_arns)
+        if auto_node:  # Karpenter launches the cluster's encrypted volumes
+            karpenter = volume_key_grants(auto_node.role_arn, names.settings.region)
+            key_specs = tuple(
+                dataclasses.replace(spec, grants=(*spec.grants, *karpenter)) if spec.purpose == "volumes" else spec
+                for spec in key_specs
+            )
+        keys = EncryptionKeys(f"{name}-keys", EncryptionKeysArgs(key_specs, args.key_defaults), child)
+        audit_log_role = irsa.audit_log_role(names, cluster)
+        audit_log = (
+            AuditLog(f"{name}-audit-log", AuditLogArgs(audit_log_role, oidc, args.role_defaults), child)
+            if audit_log_role
+            else None
+        )
+        log_forwarding = (
+            LogForwarding(
+                f"{name}-log-forwarding",
+                LogForwardingArgs.of(names, cluster, args.role_defaults, args.key_defaults),
+                child,
+            )
+            if cluster.log_forwarding
+            else None
         )
         security_groups = (
             SecurityGroups(
@@ -156,6 +202,13 @@ class ClusterFoundation(pulumi.ComponentResource):
             vault=vault.summary if vault else None,
             sharedVpcPolicyArns=access.policy_arns if access else None,
             sharedVpcShare=shared.share if shared else None,
+            autoNodeRoleArn=auto_node.role_arn if auto_node else None,
+            autoNodePolicyArn=auto_node.policy_arn if auto_node else None,
+            auditLogRoleArn=audit_log.role_arn if audit_log else None,
+            logForwardingRoleArn=log_forwarding.role_arn if log_forwarding else None,
+            logGroupArn=log_forwarding.log_group_arn if log_forwarding else None,
+            logKmsKeyArn=log_forwarding.kms_key_arn if log_forwarding else None,
+            logBucketArn=log_forwarding.bucket_arn if log_forwarding else None,
         )
         self.summary = facts.apply(
             lambda values: cluster_summary(
@@ -183,17 +236,42 @@ def cluster_summary(
 ) -> ClusterOutputs:
     """The cluster's stack output, from its resources' resolved facts."""
     group_ids = facts["securityGroupIds"]
+    log_forwarding = log_forwarding_outputs(cluster, facts)
+    audit_log: AuditLogOutputs | None = None
+    if facts["auditLogRoleArn"]:
+        audit_log = {"roleArn": facts["auditLogRoleArn"], "rosaFlags": ["--audit-log-arn", facts["auditLogRoleArn"]]}
+    extra = [*(audit_log["rosaFlags"] if audit_log else []), *(log_forwarding["rosaFlags"] if log_forwarding else [])]
     share = facts.get("sharedVpcShare")
     shared_args = tuple(shared_vpc_args(cluster, shared, share)) if shared else ()
     args = rosa_create_cluster_args(
-        cluster, region, facts["accountRoleArns"], config_id, facts["kmsKeyArns"], group_ids, external_id, shared_args
+        cluster,
+        region,
+        facts["accountRoleArns"],
+        config_id,
+        facts["kmsKeyArns"],
+        group_ids,
+        external_id,
+        shared_args,
+        extra=extra,
     )
     register = rosa_register_oidc_config_args(
         cluster, facts["accountRoleArns"], facts["oidcIssuerUrl"], facts["oidcPrivateKeySecretArn"]
     )
     waiting = {unregistered_config_id(cluster), *unapplied_owner_zones(cluster, shared).values()}
     create = shell_command(args, expanded=waiting)
+    auto_node: AutoNodeOutputs | None = None
+    if facts["autoNodeRoleArn"]:
+        edit = rosa_enable_auto_node_args(cluster, facts["autoNodeRoleArn"])
+        auto_node = {
+            "roleArn": facts["autoNodeRoleArn"],
+            "policyArn": facts["autoNodePolicyArn"],
+            "rosaEditClusterArgs": edit,
+            "rosaEditClusterCommand": shlex.join(edit),
+        }
     after_create = after_create_cluster_commands(cluster, region, group_ids)
+    if auto_node:
+        after_create.append(auto_node["rosaEditClusterCommand"])
+    before_create = [log_forwarding["writeConfigCommand"]] if log_forwarding else []
     backup_role_arn = facts["backupRoleArn"]
     backup: BackupOutputs | None = None
     if plan and backup_role_arn:
@@ -224,7 +302,9 @@ def cluster_summary(
         "afterCreateClusterCommands": after_create,
         "rosaRegisterOidcConfigArgs": register,
         "rosaRegisterOidcConfigCommand": shlex.join(register) if register else None,
-        "rosaNextSteps": rosa_next_steps(cluster, register, create, after_create, shared if share is None else None),
+        "rosaNextSteps": rosa_next_steps(
+            cluster, register, [*before_create, create], after_create, shared if share is None else None
+        ),
     }
     if shared:  # only shared-VPC clusters carry it: every other cluster's output stays as it was
         summary["sharedVpc"] = {
@@ -236,7 +316,69 @@ def cluster_summary(
             "hcpInternalCommunicationHostedZoneId": share["hcpInternalCommunicationHostedZoneId"] if share else None,
             "baseDomain": shared.base_domain,
         }
+    # Only where the settings turn them on: every other cluster's output stays as it was.
+    if log_forwarding:
+        summary["logForwarding"] = log_forwarding
+    if audit_log:
+        summary["auditLog"] = audit_log
+    if auto_node:
+        summary["autoNode"] = auto_node
     return summary
+
+
+def log_forwarding_outputs(cluster: ClusterSettings, facts: dict[str, Any]) -> LogForwardingOutputs | None:
+    """Where the cluster's control-plane logs go and how rosa is told: the `--log-fwd-config` document, the file
+    `rosa create cluster` reads it from and the line that writes it, and `rosa create log-forwarder` for a cluster
+    that already exists."""
+    forwarding = cluster.log_forwarding
+    if not forwarding:
+        return None
+    cloudwatch: CloudWatchLogsOutputs | None = None
+    if forwarding.cloudwatch and facts["logGroupArn"]:
+        log_group_arn = facts["logGroupArn"]
+        cloudwatch = {
+            "logGroupName": log_group_arn.split(":log-group:", 1)[1],
+            "logGroupArn": log_group_arn,
+            "retentionDays": forwarding.cloudwatch.retention_days,
+            "kmsKeyArn": facts["logKmsKeyArn"],
+            "roleArn": facts["logForwardingRoleArn"],
+        }
+    s3: S3LogsOutputs | None = None
+    if forwarding.s3 and facts["logBucketArn"]:
+        bucket_arn = facts["logBucketArn"]
+        s3 = {
+            "bucket": bucket_arn.split(":::", 1)[1],
+            "bucketArn": bucket_arn,
+            "prefix": forwarding.s3.prefix,
+            "retentionDays": forwarding.s3.retention_days,
+        }
+    config = log_forwarder_config(
+        cluster,
+        cloudwatch["logGroupName"] if cloudwatch else None,
+        cloudwatch["roleArn"] if cloudwatch else None,
+        s3["bucket"] if s3 else None,
+    )
+    config_file = f"{cluster.name}-log-fwd-config.yaml"
+    create_forwarder = ["rosa", "create", "log-forwarder", "--cluster", cluster.name, "--log-fwd-config", config_file]
+    return {
+        "cloudwatch": cloudwatch,
+        "s3": s3,
+        "config": config,
+        "configFile": config_file,
+        # JSON is YAML: one line the shell writes as it is.
+        "writeConfigCommand": f"printf '%s\\n' {shlex.quote(json.dumps(config, sort_keys=True))} > {config_file}",
+        "rosaFlags": ["--log-fwd-config", config_file],
+        "rosaCreateLogForwarderCommand": shlex.join(create_forwarder),
+    }
+
+
+def rosa_enable_auto_node_args(cluster: ClusterSettings, role_arn: str) -> list[str]:
+    """`rosa edit cluster` turning AutoNode on with Karpenter's role, once the cluster exists: rosa's create command
+    has no AutoNode flag (openshift/rosa pkg/helper/autonode/helpers.go: `autonode`, `autonode-iam-role-arn`)."""
+    return [
+        *("rosa", "edit", "cluster", "--cluster", cluster.name),
+        *("--autonode", "enabled", "--autonode-iam-role-arn", role_arn),
+    ]
 
 
 def rosa_create_cluster_args(
@@ -248,10 +390,12 @@ def rosa_create_cluster_args(
     group_ids: dict[str, str],
     external_id: str | None,
     shared_vpc: tuple[str, ...] = (),
+    extra: list[str] | None = None,
 ) -> list[str]:
     """`rosa create cluster` with this stack's version, roles, external id, prefix, OIDC config, subnets, privacy,
-    shared VPC (`shared_vpc_args`), keys and security groups, in rosa's current flag names
-    (tests/data/rosa_create_cluster_flags.json holds rosa's flags and rules the tests hold every command to).
+    shared VPC (`shared_vpc_args`), keys and security groups, and `extra` (an HCP cluster's --audit-log-arn and
+    --log-fwd-config), in rosa's current flag names (tests/data/rosa_create_cluster_flags.json holds rosa's flags and
+    rules the tests hold every command to).
 
     A self-hosted issuer not yet registered with OCM has no config id: `--oidc-config-id` then carries
     `unregistered_config_id`, which stops the pasted command with what to do first."""
@@ -282,7 +426,7 @@ def rosa_create_cluster_args(
     for role, group_id in sorted(group_ids.items()):
         if role in NODE_ROLES:  # the api-endpoint group has no rosa flag: afterCreateClusterCommands
             args += [f"--additional-{role}-security-group-ids", group_id]
-    return args
+    return args + (extra or [])
 
 
 def shared_vpc_args(cluster: ClusterSettings, shared: SharedVpcOwner, share: dict | None) -> list[str]:
@@ -383,15 +527,15 @@ def rosa_register_oidc_config_args(
 def rosa_next_steps(
     cluster: ClusterSettings,
     register: list[str] | None,
-    create: str,
+    create: list[str],
     after_create: list[str],
     unapplied_owner: SharedVpcOwner | None = None,
 ) -> list[str]:
     """The shell lines to run next for this cluster, in order, after `pulumi up`: a self-hosted issuer is registered
     with OCM first and its config id goes into the settings, so that `rosa create cluster` names it; a shared-VPC
     cluster's VPC owner stack is applied once this cluster's roles exist (its roles trust them), then this stack
-    again for the owner's zones; then the cluster is created, then what rosa has no flag for
-    (`afterCreateClusterCommands`)."""
+    again for the owner's zones; then the cluster is created (`create`: the lines that write what it reads, and the
+    command), then what rosa has no flag for (`afterCreateClusterCommands`)."""
     if register and not cluster.oidc.config_id:
         return [
             shlex.join(register),
@@ -405,7 +549,7 @@ def rosa_next_steps(
             "# the VPC owner's roles trust this cluster's roles, which now exist; then run `pulumi up` on this stack "
             "again: rosaCreateClusterCommand then carries the owner's hosted zones and comes next",
         ]
-    return [create, *after_create]
+    return [*create, *after_create]
 
 
 def operator_imports(names: StackNames, cluster: ClusterSettings) -> dict[str, RoleImport]:

@@ -28,12 +28,14 @@ ADMINISTRATOR_ONLY = ("kms:DisableKey", "kms:PutKeyPolicy", "kms:ScheduleKeyDele
 
 @dataclass(frozen=True)
 class KeyGrant:
-    """One key policy statement: these principals may call these actions on the key, under these conditions."""
+    """One key policy statement: these principals (role ARNs), or the AWS service `service`, may call these actions on
+    the key, under these conditions."""
 
     sid: str
     principals: Sequence[pulumi.Input[str]]
     actions: tuple[str, ...]
     conditions: tuple[iam.Condition, ...] = ()
+    service: str | None = None  # e.g. logs.<region>.amazonaws.com, in place of principals
 
 
 @dataclass(frozen=True)
@@ -140,12 +142,13 @@ def key_policy(
     remaining = list(principal_arns)
     for grant in grants:
         arns, remaining = remaining[: len(grant.principals)], remaining[len(grant.principals) :]
+        principal = iam.Principal.service(grant.service) if grant.service else iam.Principal.aws(*sorted(set(arns)))
         statements.append(
             iam.Statement(
                 "Allow",
                 grant.actions,
                 resources=("*",),  # in a key policy, "*" is this key
-                principal=iam.Principal.aws(*sorted(set(arns))),
+                principal=principal,
                 conditions=grant.conditions,
                 sid=grant.sid,
             )

@@ -1,4 +1,5 @@
-"""One IAM role as this stack makes every role: the stack's path and boundary, a one-hour session cap, given tags."""
+"""One IAM role as this stack makes every role: the stack's path and boundary, a one-hour session cap, given tags; and
+a role for service accounts (`service_account_role`), trusted through its cluster's issuer."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.oidc_provider import OidcProvider, web_identity_trust_of
 from foundation.catalogue import load_catalogue
+from foundation.irsa import IrsaRole
 from foundation.names import StackNames
 from foundation.role_keys import role_keys
 from foundation.settings import StackSettings
@@ -92,3 +95,35 @@ def attach_extra_policies(logical_name: str, role: aws.iam.Role, policy_arns: Se
     `<role>-extra-<policy name>` (the settings refuse two of one name on a role)."""
     for policy_arn in policy_arns:
         attach_policy(f"{logical_name}-extra-{policy_arn.rsplit('/', 1)[-1]}", role, policy_arn)
+
+
+def service_account_role(
+    logical_name: str,
+    spec: IrsaRole,
+    *,
+    oidc: OidcProvider,
+    defaults: RoleDefaults,
+    parent: pulumi.Resource,
+    tags: Mapping[str, str] | None = None,
+) -> aws.iam.Role:
+    """`spec`'s role, trusted through the cluster's issuer `oidc`, with its inline policy (named `permissions`) if it
+    has statements; its managed policies are the caller's to attach."""
+    role = stack_role(
+        logical_name,
+        role_name=spec.name,
+        description=spec.description,
+        trust_policy=web_identity_trust_of(oidc, spec),
+        defaults=defaults,
+        tags=tags,
+        parent=parent,
+        depends_on=[oidc.provider],
+    )
+    if policy := spec.inline_policy():
+        aws.iam.RolePolicy(
+            f"{logical_name}-inline",
+            role=role.name,
+            name="permissions",
+            policy=policy.to_json(),
+            opts=pulumi.ResourceOptions(parent=role),
+        )
+    return role

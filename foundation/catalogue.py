@@ -19,6 +19,7 @@ from foundation.iam import document_json
 DATA_DIR = Path(__file__).parent / "data"
 CLASSIC_POLICY_DIR = DATA_DIR / "policies" / "classic"
 OCM_POLICY_DIR = DATA_DIR / "policies" / "ocm"
+HCP_POLICY_DIR = DATA_DIR / "policies" / "hcp"  # Red Hat's HCP documents no AWS-managed policy carries
 
 Topology = Literal["hcp", "classic"]
 # The AWS partitions ROSA is offered in (commercial and GovCloud); aws-cn and the ISO partitions have no ROSA.
@@ -103,8 +104,9 @@ class BackupScheduleSpec(_Data):
     retention_days: int
 
 
-class OadpSpec(_Data):
-    """The OpenShift API for Data Protection operator: where it runs, its service accounts and token audience."""
+class ServiceAccountsSpec(_Data):
+    """Who presents a cluster's service-account tokens to STS: a namespace, its service accounts and the token's
+    audience (`aud`)."""
 
     namespace: str
     service_accounts: tuple[str, ...]
@@ -113,6 +115,43 @@ class OadpSpec(_Data):
     @property
     def subjects(self) -> tuple[str, ...]:
         return tuple(naming.service_account_subject(self.namespace, sa) for sa in self.service_accounts)
+
+
+class OadpSpec(ServiceAccountsSpec):
+    """The OpenShift API for Data Protection operator: where it runs, its service accounts and token audience."""
+
+
+class AuditLogSpec(ServiceAccountsSpec):
+    """HCP audit-log forwarding to CloudWatch (`rosa create cluster --audit-log-arn`): the exporter's service account
+    and the CloudWatch Logs actions Red Hat's role is given."""
+
+    actions: tuple[str, ...]
+
+
+class AutoNodeSpec(ServiceAccountsSpec):
+    """HCP AutoNode (Karpenter in the hosted control plane, `rosa edit cluster --autonode`): Karpenter's service
+    account, Red Hat's policy document (`HCP_POLICY_DIR`) and what it does with the cluster's volumes key."""
+
+    policy: str
+    volume_key_actions: tuple[str, ...]
+
+
+class LogForwardingSpec(_Data):
+    """HCP control-plane log forwarding (`rosa create cluster --log-fwd-config`): the Red Hat role that delivers the
+    logs, by partition and OCM environment where Red Hat publishes one; the name prefix Red Hat requires of the
+    customer's role; the log groups; the CloudWatch Logs actions; CloudWatch's allowed retentions (days)."""
+
+    central_role_arns: dict[Partition, dict[OcmEnvironment, str]]
+    role_name_prefix: str
+    groups: tuple[str, ...]
+    log_group_actions: tuple[str, ...]  # on the log group and its streams
+    unscoped_actions: tuple[str, ...]  # name no log group (IAM authorises them on `*` only)
+    bucket_write_actions: tuple[str, ...]  # the central role's, on the bucket's prefix
+    bucket_object_acl: str  # the canned ACL its writes carry (`s3:x-amz-acl`)
+    retention_days: tuple[int, ...]
+
+    def central_role_arn(self, partition: Partition, environment: OcmEnvironment) -> str | None:
+        return self.central_role_arns.get(partition, {}).get(environment)
 
 
 class BackupSpec(_Data):
@@ -240,6 +279,9 @@ class Catalogue(_Data):
     kms: KmsSpec
     create_cluster: CreateClusterSpec
     ocm_roles: OcmRolesSpec
+    log_forwarding: LogForwardingSpec
+    audit_log: AuditLogSpec
+    auto_node: AutoNodeSpec
     shared_vpc: SharedVpcSpec
 
     @model_validator(mode="after")
@@ -288,10 +330,15 @@ class Catalogue(_Data):
         """Red Hat's permission document `policy_id` of the OCM role (one per profile policy), as a dict."""
         return json.loads((OCM_POLICY_DIR / f"{policy_id}.json").read_text())
 
+    def hcp_policy(self, policy_id: str) -> dict:
+        """Red Hat's vendored HCP permission document `policy_id` (one no AWS-managed policy carries), as a dict."""
+        return json.loads((HCP_POLICY_DIR / f"{policy_id}.json").read_text())
+
     def is_red_hat_policy(self, document: Mapping[str, Any]) -> bool:
         """Whether `document` is one of Red Hat's vendored permission documents, unchanged: a classic account or
-        operator policy, or an OCM role's. ROSA requires them as they are (the classic installer passes and assumes
-        roles on `*`; the admin OCM role creates roles and policies), and the stack cannot narrow them."""
+        operator policy, an OCM role's, or HCP AutoNode's. ROSA requires them as they are (the classic installer
+        passes and assumes roles on `*`; the admin OCM role creates roles and policies; Karpenter lets EBS use any
+        `red-hat` key through EC2), and the stack cannot narrow them."""
         return document_json(document) in _red_hat_policy_texts()
 
 
@@ -319,7 +366,8 @@ def _red_hat_policy_texts() -> frozenset[str]:
         for profile in catalogue.ocm_roles.profiles.values()
         for policy in profile.policies
     }
-    return frozenset(classic | ocm)
+    auto_node = document_json(catalogue.hcp_policy(catalogue.auto_node.policy))
+    return frozenset(classic | ocm | {auto_node})
 
 
 @cache

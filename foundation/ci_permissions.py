@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 from foundation import iam, naming, oidc_documents, shared_vpc, tags
 from foundation.catalogue import SHARED_VPC_ROLES, load_catalogue
+from foundation.ci_actions import ATTACH, BOUNDED_ROLE_WRITES, INLINE_POLICY_WRITES, ROLE_READ, ROLE_WRITES
+from foundation.ci_logs import log_distribution_role_arns, log_group_statements
 from foundation.ci_shared_vpc import shared_vpc_statements
 from foundation.names import CI_ROLE_KINDS, KMS_ALIAS_ROOT, StackNames
 from foundation.settings.models import SelfHostedOidc, StackSettings
@@ -24,17 +26,6 @@ GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 GITHUB_AUDIENCE = "sts.amazonaws.com"
 MANAGED_POLICY_SIZE = 6144  # IAM's fixed limit for one managed policy, counted without whitespace
 
-ROLE_READ = ("iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
-             "iam:ListRoleTags", "iam:ListInstanceProfilesForRole")  # fmt: skip
-# The writes IAM can condition on the role's permissions boundary (`iam:PermissionsBoundary`): allowed on bounded
-# roles only, so whatever they put there stays under the boundary.
-BOUNDED_ROLE_WRITES = ("iam:CreateRole", "iam:PutRolePermissionsBoundary")
-INLINE_POLICY_WRITES = ("iam:PutRolePolicy", "iam:DeleteRolePolicy")
-ATTACH = ("iam:AttachRolePolicy", "iam:DetachRolePolicy")
-# The writes IAM cannot condition on the boundary: allowed on the stack's role names, every one of which carries it
-# (the boundary refuses creating a role without it and removing it).
-ROLE_WRITES = ("iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
-               "iam:TagRole", "iam:UntagRole")  # fmt: skip
 POLICY_ACTIONS = ("iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
                   "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags",
                   "iam:TagPolicy", "iam:UntagPolicy")  # fmt: skip
@@ -49,6 +40,8 @@ BUCKET_READS = ("s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecyc
 ISSUER_BUCKET_WRITES = ("s3:CreateBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning",
                         "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls", "s3:PutBucketTagging",
                         "s3:PutEncryptionConfiguration")  # fmt: skip
+# A control-plane log bucket's configuration, and its lifecycle (the logs' retention).
+LOG_BUCKET_WRITES = (*ISSUER_BUCKET_WRITES, "s3:PutLifecycleConfiguration")
 ISSUER_OBJECT_ACTIONS = ("s3:GetObject", "s3:GetObjectTagging", "s3:PutObject", "s3:PutObjectTagging",
                          "s3:DeleteObject")  # fmt: skip
 # Key administration, granted to the deploy role in each stack key's own key policy; a vault key's policy grants
@@ -78,6 +71,7 @@ def deploy_policies(names: StackNames) -> dict[str, iam.PolicyDocument]:
         "storage": (*_buckets(names), *_state(names)),
         "keys": tuple(_keys(names)),
         "network": (*_security_groups(names.settings), *_cloudfront(names), *shared_vpc_statements(names.settings)),
+        "logs": tuple(log_group_statements(names)),
     }
     policies = {concern: iam.PolicyDocument(statements) for concern, statements in documents.items() if statements}
     for i, document in enumerate(_split(oidc_provider_arns(names)), start=1):
@@ -96,8 +90,9 @@ def preview_policy(names: StackNames) -> iam.PolicyDocument | None:
 
 
 def role_name_patterns(names: StackNames) -> list[str]:
-    """Every role name this stack can create, as IAM ARN patterns: its IAM path where it has one of its own (one
-    pattern, whatever the fleet's size), else its name prefixes."""
+    """The role names this stack creates on its own path, as IAM ARN patterns: its IAM path where it has one of its
+    own (one pattern, whatever the fleet's size), else its name prefixes. The log distribution roles, which Red Hat
+    puts on `/`, are `log_distribution_role_arns`."""
     settings = names.settings
     if settings.iam_path != "/":
         return [names.role_arn("*")]
@@ -108,6 +103,11 @@ def role_name_patterns(names: StackNames) -> list[str]:
     patterns += [shared_vpc.role(c.name, kind).name for c in served for kind in SHARED_VPC_ROLES]
     patterns += sorted({names.workload_role(None, w).name for w in settings.workload_roles})
     return [names.role_arn(p) for p in dict.fromkeys(patterns)]
+
+
+def stack_role_arns(names: StackNames) -> list[str]:
+    """Every role the stack may create: `role_name_patterns`, and the log distribution roles by exact ARN."""
+    return role_name_patterns(names) + log_distribution_role_arns(names)
 
 
 def stack_policy_arns(names: StackNames) -> list[str]:
@@ -144,8 +144,8 @@ def attachable_policy_arns(names: StackNames) -> list[str]:
 
 
 def inline_policy_roles(names: StackNames) -> list[str]:
-    """The roles the stack gives inline policies: backup roles, workload roles with statements or a preset,
-    replication roles."""
+    """The roles on the stack's path it gives inline policies: backup roles, workload roles with statements or a
+    preset, replication roles, audit-log roles (the log distribution roles': `foundation.ci_logs`)."""
     settings = names.settings
     arns = [names.backup_roles_pattern()] if settings.backup else []
     arns += sorted(
@@ -163,6 +163,7 @@ def inline_policy_roles(names: StackNames) -> list[str]:
     )
     if settings.backup and settings.backup.replica_region:
         arns += [names.role_arn(names.replication_role(vault.name).name) for vault in names.vaults()]
+    arns += [names.role_arn(names.identities.audit_log_role(c).name) for c in settings.clusters if c.audit_log]
     return arns
 
 
@@ -261,6 +262,8 @@ def _buckets(names: StackNames) -> Iterator[iam.Statement]:
         yield iam.Statement(
             "Allow", BUCKET_READS, resources=tuple(names.bucket_arn(b.name) for b in buckets), sid="ReadStackBuckets"
         )
+    if logs := tuple(names.bucket_arn(b.name) for b in buckets if b.purpose == "control-plane-logs"):
+        yield iam.Statement("Allow", LOG_BUCKET_WRITES, resources=logs, sid="ControlPlaneLogBuckets")
     if issuers:
         yield iam.Statement("Allow", ISSUER_BUCKET_WRITES, resources=tuple(issuers), sid="IssuerBuckets")
         yield iam.Statement(

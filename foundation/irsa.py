@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from foundation import iam, naming
+from foundation.catalogue import load_catalogue
 from foundation.names import StackNames
 from foundation.role_keys import operator_role_key
 from foundation.settings.models import ClusterSettings, WorkloadRoleSettings
@@ -79,6 +80,54 @@ def application_roles(names: StackNames, cluster: ClusterSettings) -> tuple[Irsa
             statements=_statements(names, workload, (cluster,)),
         )
         for workload in cluster.workload_roles
+    )
+
+
+def audit_log_role(names: StackNames, cluster: ClusterSettings) -> IrsaRole | None:
+    """The audit exporter's role (`auditLog: true`), None without it: trusted by exactly
+    `system:serviceaccount:openshift-config-managed:cloudwatch-audit-exporter` with audience `openshift`, allowed Red
+    Hat's CloudWatch Logs actions (the exporter makes and names its own log group) in this account and region only,
+    and none on the log groups the stack keeps (`StackNames.log_groups`). Sources: data/SOURCES.md."""
+    if not cluster.audit_log:
+        return None
+    catalogue, log_groups = load_catalogue(), names.identities.log_groups()
+    spec, unscoped = catalogue.audit_log, catalogue.log_forwarding.unscoped_actions
+    scoped = tuple(a for a in spec.actions if a not in unscoped)
+    described = tuple(a for a in spec.actions if a in unscoped)
+    statements = [
+        iam.Statement("Allow", scoped, resources=(names.identities.log_group_arn("*"),), sid="AuditLogsInThisRegion"),
+        iam.Statement("Allow", described, resources=("*",), sid="DescribeLogGroups"),
+    ]
+    if log_groups:
+        kept = tuple(
+            arn
+            for group in log_groups
+            for arn in (names.identities.log_group_arn(group), names.identities.log_group_arn(f"{group}:*"))
+        )
+        statements.append(iam.Statement("Deny", ("logs:*",), resources=kept, sid="NotTheStacksLogGroups"))
+    return IrsaRole(
+        key=f"{spec.namespace}/{spec.service_accounts[0]}",
+        name=names.identities.audit_log_role(cluster).name,
+        description=f"Audit log forwarding to CloudWatch of ROSA cluster {cluster.name}",
+        subjects=spec.subjects,
+        audience=spec.token_audience,
+        statements=tuple(statements),
+    )
+
+
+def auto_node_role(names: StackNames, cluster: ClusterSettings) -> IrsaRole | None:
+    """Karpenter's role (`autoNode: true`), None without it: trusted by exactly
+    `system:serviceaccount:kube-system:karpenter` with audience `openshift` (HyperShift's token minter); its
+    permissions are Red Hat's document, attached as the stack's own policy (`StackNames.auto_node_policy`)."""
+    if not cluster.auto_node:
+        return None
+    spec = load_catalogue().auto_node
+    return IrsaRole(
+        key=f"{spec.namespace}/{spec.service_accounts[0]}",
+        name=names.identities.auto_node_role(cluster).name,
+        description=f"AutoNode (Karpenter) of ROSA cluster {cluster.name}",
+        subjects=spec.subjects,
+        audience=spec.token_audience,
     )
 
 

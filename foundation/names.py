@@ -16,13 +16,14 @@ from typing import Literal
 
 from foundation import naming, shared_vpc
 from foundation.catalogue import SHARED_VPC_ROLES, AccountRoleSpec, OperatorRoleSpec, Topology, load_catalogue
+from foundation.identity_names import ClusterIdentityNames
 from foundation.naming import IamName
 from foundation.ocm_names import OcmNames
 from foundation.project import PROJECT, config_key
 from foundation.role_keys import account_role_key, operator_role_key
 from foundation.settings.models import ClusterSettings, ManagedOidc, SelfHostedOidc, StackSettings, WorkloadRoleSettings
 
-BucketPurpose = Literal["issuer", "vault", "replica", "access-log"]
+BucketPurpose = Literal["issuer", "vault", "replica", "access-log", "control-plane-logs"]
 CiRoleKind = Literal["deploy", "preview"]
 CI_ROLE_KINDS: tuple[CiRoleKind, ...] = ("deploy", "preview")
 KMS_ALIAS_ROOT = "alias/rosa/"  # every alias the stack makes lives under it (the CI role's alias scope)
@@ -116,6 +117,11 @@ class StackNames:
         return self.role_arn(self.replication_role(vault_bucket).name)
 
     @property
+    def identities(self) -> ClusterIdentityNames:
+        """An HCP cluster's log forwarding, audit-log and AutoNode names (`foundation.identity_names`)."""
+        return ClusterIdentityNames(self.settings)
+
+    @property
     def ocm(self) -> OcmNames:
         """The names of the OCM role, its policies and the user roles (`foundation.ocm_names`)."""
         return OcmNames(self.settings)
@@ -164,6 +170,8 @@ class StackNames:
                 yield f"{here}/backup-role", self.backup_role(cluster)
             for workload in cluster.workload_roles:
                 yield f"{here}/workload-role/{workload.slug}", self.workload_role(cluster, workload)
+            for slug, name in self.identities.iam_names(cluster):
+                yield f"{here}/{slug}", name
             for kind in SHARED_VPC_ROLES if cluster.network and cluster.network.shared_vpc else ():
                 yield f"{here}/shared-vpc-policy/{kind}", shared_vpc.assume_policy(cluster.name, kind)
         for served in settings.shared_vpc.clusters if settings.shared_vpc else ():
@@ -286,13 +294,14 @@ class StackNames:
         )
 
     def buckets(self) -> list[StackBucket]:
-        """The table of every bucket the stack creates: issuers, vaults, replicas, access logs."""
+        """The table of every bucket the stack creates: issuers, vaults, replicas, access logs, control-plane logs."""
         issuers = [
             StackBucket(f"{config_key('clusters')}[{i}].oidc.bucketName", bucket, "issuer")
             for i, cluster in enumerate(self.settings.clusters)
             if (bucket := self.issuer_bucket(cluster))
         ]
-        return issuers + [bucket for vault in self.vaults() for bucket in self.vault_buckets(vault)]
+        logs = [StackBucket(key, bucket, "control-plane-logs") for key, bucket in self.identities.log_buckets()]
+        return issuers + [bucket for vault in self.vaults() for bucket in self.vault_buckets(vault)] + logs
 
     def bucket_arn(self, bucket: str) -> str:
         return naming.arn(self.settings.partition, "s3", bucket)
@@ -365,7 +374,7 @@ class StackNames:
 
     @staticmethod
     def cluster_key_alias(cluster: ClusterSettings, purpose: str) -> str:
-        """`alias/rosa/<cluster>/<purpose>` (purpose: volumes, etcd)."""
+        """`alias/rosa/<cluster>/<purpose>` (purpose: volumes, etcd, logs)."""
         return f"{KMS_ALIAS_ROOT}{cluster.name}/{purpose}"
 
     @staticmethod

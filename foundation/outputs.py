@@ -49,6 +49,50 @@ class BackupOutputs(TypedDict):
     manifests: list[dict[str, Any]]  # Kubernetes objects, ready for `oc apply`
 
 
+class CloudWatchLogsOutputs(TypedDict):
+    logGroupName: str
+    logGroupArn: str
+    retentionDays: int
+    kmsKeyArn: str
+    roleArn: str  # Red Hat's log distribution role assumes it
+
+
+class S3LogsOutputs(TypedDict):
+    bucket: str
+    bucketArn: str
+    prefix: str
+    retentionDays: int
+
+
+class LogForwardingOutputs(TypedDict):
+    """Where an HCP cluster's control-plane logs go (each destination, or None), and how rosa is told (`rosa create
+    cluster --log-fwd-config`, or `rosa create log-forwarder` once the cluster exists)."""
+
+    cloudwatch: CloudWatchLogsOutputs | None
+    s3: S3LogsOutputs | None
+    config: dict[str, Any]  # rosa's --log-fwd-config document
+    configFile: str  # where --log-fwd-config reads it
+    writeConfigCommand: str  # the shell line that writes it there
+    rosaFlags: list[str]
+    rosaCreateLogForwarderCommand: str
+
+
+class AuditLogOutputs(TypedDict):
+    """An HCP cluster's audit-log forwarding to CloudWatch."""
+
+    roleArn: str
+    rosaFlags: list[str]  # --audit-log-arn <role>, in rosaCreateClusterArgs
+
+
+class AutoNodeOutputs(TypedDict):
+    """An HCP cluster's AutoNode (Karpenter): its role and policy, and the rosa call that turns it on."""
+
+    roleArn: str
+    policyArn: str
+    rosaEditClusterArgs: list[str]
+    rosaEditClusterCommand: str  # also the last of afterCreateClusterCommands
+
+
 class ClusterOutputs(TypedDict):
     """What `rosa create cluster` and the next pipeline step need of one cluster."""
 
@@ -76,6 +120,10 @@ class ClusterOutputs(TypedDict):
     rosaRegisterOidcConfigArgs: list[str] | None
     rosaRegisterOidcConfigCommand: str | None
     rosaNextSteps: list[str]  # what to run next, in order: register-then-create where the issuer is not registered
+    # Present only where the cluster's settings turn them on (HCP).
+    logForwarding: NotRequired[LogForwardingOutputs]
+    auditLog: NotRequired[AuditLogOutputs]
+    autoNode: NotRequired[AutoNodeOutputs]
     sharedVpc: NotRequired[SharedVpcAccess]  # a cluster in another account's VPC only
 
 

@@ -20,8 +20,8 @@ from foundation.ci_permissions import (
     BOUNDED_ROLE_WRITES,
     INLINE_POLICY_WRITES,
     ci_arns,
-    role_name_patterns,
     stack_policy_arns,
+    stack_role_arns,
 )
 from foundation.names import CI_ROLE_KINDS, VAULT_KEY_ALIASES, StackNames
 
@@ -45,6 +45,7 @@ VAULT_OBJECT_PROTECTION = ("s3:DeleteObjectVersion", "s3:BypassGovernanceRetenti
 VAULT_KEY_ADMINISTRATION = ("kms:PutKeyPolicy", "kms:CreateGrant", "kms:CreateAlias", "kms:UpdateAlias",
                             "kms:DeleteAlias")  # fmt: skip
 STATE_BUCKET_READS = ("s3:Get*", "s3:List*")
+LOG_GROUP_REMOVALS = ("logs:DeleteLogGroup", "logs:DeleteRetentionPolicy", "logs:DisassociateKmsKey")
 
 
 def boundary_policy(names: StackNames, assumable: tuple[str, ...] = ()) -> iam.PolicyDocument:
@@ -64,6 +65,7 @@ def boundary_policy(names: StackNames, assumable: tuple[str, ...] = ()) -> iam.P
             sid="NeverLockAKey",
         ),
         *_bucket_denies(names),
+        *_log_group_denies(names),
         *_vault_denies(names),
         *_state_denies(names),
     )
@@ -100,7 +102,7 @@ def _iam_denies(names: StackNames, assumable: tuple[str, ...]) -> Iterator[iam.S
     yield iam.Statement("Deny", ("iam:DeleteRolePermissionsBoundary",), resources=("*",), sid="NeverDropTheBoundary")
     principals = tuple(naming.iam_arn(partition, account, kind, "/", "*") for kind in ("user", "group"))
     yield iam.Statement("Deny", (), not_actions=IAM_READS, resources=principals, sid="NoUsersOrGroups")
-    stack_roles = tuple(role_name_patterns(names))
+    stack_roles = tuple(stack_role_arns(names))
     if assumable:  # IAM writes and PassRole reach no other account's role; assuming one is allowed by exact ARN only
         handover = tuple(a for a in ROLE_HANDOVER if a != "sts:AssumeRole")
         yield iam.Statement("Deny", handover, not_resources=stack_roles, sid="NoRoleBeyondStack")
@@ -134,6 +136,14 @@ def _bucket_denies(names: StackNames) -> Iterator[iam.Statement]:
             conditions=(iam.Condition("ArnNotEquals", "aws:PrincipalArn", (deploy,)),),
             sid="OnlyThePipelinePublishesIssuers",
         )
+
+
+def _log_group_denies(names: StackNames) -> Iterator[iam.Statement]:
+    """A cluster's control-plane logs are kept: the log group never deleted, its retention and key never removed."""
+    log_groups = names.identities.log_groups()
+    if log_groups:
+        arns = tuple(names.identities.log_group_arn(group) for group in log_groups)
+        yield iam.Statement("Deny", LOG_GROUP_REMOVALS, resources=arns, sid="NeverDeleteStackLogGroups")
 
 
 def _vault_denies(names: StackNames) -> Iterator[iam.Statement]:

@@ -45,6 +45,7 @@ class AccountMocks(pulumi.runtime.Mocks):
             "aws:cloudfront/distribution:Distribution": self._distribution,
             "aws:kms/key:Key": self._kms_key,
             "aws:ec2/securityGroup:SecurityGroup": self._security_group,
+            "aws:cloudwatch/logGroup:LogGroup": self._log_group,
             "aws:route53/zone:Zone": self._hosted_zone,
             "aws:ram/resourceShare:ResourceShare": self._resource_share,
         }
@@ -113,6 +114,13 @@ class AccountMocks(pulumi.runtime.Mocks):
         region = inputs.get("region") or self.account.region
         arn = naming.arn(self.account.partition, "kms", f"key/{key_id}", account=self.account.account_id, region=region)
         return key_id, {"arn": arn, "keyId": key_id}
+
+    def _log_group(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        log_group, region = inputs["name"], inputs.get("region") or self.account.region
+        arn = naming.arn(
+            self.account.partition, "logs", f"log-group:{log_group}", account=self.account.account_id, region=region
+        )
+        return log_group, {"arn": arn}
 
     def _security_group(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         group_id = f"sg-{_digest(name, 17)}"

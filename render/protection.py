@@ -21,6 +21,7 @@ REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "aws:s3/bucket:Bucket": ("bucket", "objectLockEnabled", "region"),
     "aws:kms/key:Key": ("customerMasterKeySpec", "keyUsage", "multiRegion", "region"),
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("url",),
+    "aws:cloudwatch/logGroup:LogGroup": ("name", "region"),
     "aws:route53/zone:Zone": ("name", "delegationSetId"),
 }
 # Replace-on-change inputs the provider computes when the program gives none: dropping one keeps the value.

@@ -60,6 +60,7 @@ class MotoMocks(pulumi.runtime.Mocks):
             "aws:s3/bucketReplicationConfig:BucketReplicationConfig": self._replication,
             "aws:kms/key:Key": self._kms_key,
             "aws:kms/alias:Alias": self._kms_alias,
+            "aws:cloudwatch/logGroup:LogGroup": self._log_group,
             "aws:ec2/securityGroup:SecurityGroup": self._security_group,
             "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": self._ingress_rule,
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": self._egress_rule,
@@ -335,6 +336,13 @@ class MotoMocks(pulumi.runtime.Mocks):
             AliasName=inputs["name"], TargetKeyId=inputs["targetKeyId"]
         )
         return inputs["name"], {}
+
+    def _log_group(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        logs = self.client("logs", inputs.get("region"))
+        logs.create_log_group(logGroupName=inputs["name"], kmsKeyId=inputs["kmsKeyId"], tags=inputs.get("tags") or {})
+        logs.put_retention_policy(logGroupName=inputs["name"], retentionInDays=inputs["retentionInDays"])
+        (group,) = logs.describe_log_groups(logGroupNamePrefix=inputs["name"])["logGroups"]
+        return inputs["name"], {"arn": group["arn"].removesuffix(":*")}  # the provider's ARN, without `:*`
 
     def _security_group(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         ec2 = self.client("ec2", inputs.get("region"))

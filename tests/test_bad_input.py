@@ -155,9 +155,47 @@ CASES = [
      {"staging": [("account-role/hcp/instance-worker:", "cluster/stg-hcp/workload-role/cert-manager/cert-manager:")]},
      ["rosa-foundation:extraPolicyArns.cluster/stg-hcp/workload-role/cert-manager/cert-manager: extra policies go "
       "on ROSA's account and operator roles only"]),
+    ("secret-arn-naming-every-secret", "staging",
+     {"staging": [("secret:staging/ledger/*", "secret:*")]},
+     ["rosa-foundation:workloadRoles[0].secretArns[0] = 'arn:aws:secretsmanager:eu-central-1:222222222222:secret:*': "
+      "must be a Secrets Manager secret ARN whose name starts with a name's own character (not * or ?"]),
+    ("extra-policy-of-another-account", "staging",
+     {"staging": [("policy/AmazonSSMManagedInstanceCore", "policy/AmazonSSMManagedInstanceCore\", "
+                   "\"arn:aws:iam::999999999999:policy/Shared")]},
+     ["rosa-foundation:extraPolicyArns.account-role/hcp/instance-worker[1] = 'arn:aws:iam::999999999999:policy/"
+      "Shared': a customer managed policy of account 999999999999; IAM attaches only AWS managed policies"]),
+    ("extra-policy-the-pipelines-boundary", "staging",
+     {"staging": [("policy/AmazonSSMManagedInstanceCore", "policy/AmazonSSMManagedInstanceCore\", "
+                   "\"arn:aws:iam::222222222222:policy/rosa/staging/StagingOpenShift-PipelineBoundary")]},
+     ["rosa-foundation:extraPolicyArns.account-role/hcp/instance-worker[1] = 'arn:aws:iam::222222222222:policy/rosa/"
+      "staging/StagingOpenShift-PipelineBoundary': a permissions boundary of this stack's roles"]),
+    ("extra-policy-a-wildcard", "staging",
+     {"staging": [("policy/AmazonSSMManagedInstanceCore", "policy/*")]},
+     ["rosa-foundation:extraPolicyArns.account-role/hcp/instance-worker[0] = 'arn:aws:iam::aws:policy/*': must be an "
+      "IAM policy ARN"]),
+    ("extra-policy-in-another-partition", "staging",
+     {"staging": [("arn:aws:iam::aws:policy/AmazonSSM", "arn:aws-us-gov:iam::aws:policy/AmazonSSM")]},
+     ["rosa-foundation:extraPolicyArns.account-role/hcp/instance-worker[0] = 'arn:aws-us-gov:iam::aws:policy/"
+      "AmazonSSMManagedInstanceCore': not in this stack's partition 'aws'"]),
+    ("trusted-clusters-as-text", "staging", {"staging": [("[stg-hcp, stg-classic]", "stg-hcp")]},
+     ["rosa-foundation:workloadRoles[0].trustedClusters = 'stg-hcp': expected a list, but YAML read text"]),
+    ("preset-audience-unknown", "staging",
+     {"staging": [("      preset: external-secrets\n", "      preset: external-secrets\n      audience: sts\n")]},
+     ["rosa-foundation:workloadRoles[0].audience = 'sts': must be 'sts.amazonaws.com' or 'openshift'"]),
+    ("preset-zone-as-an-arn", "staging",
+     {"staging": [("hostedZoneIds: [Z0452716ABCDEFGHIJKLM]\n        - preset: cert",
+                   "hostedZoneIds: [/hostedzone/Z0452716ABCDEFGHIJKLM]\n        - preset: cert")]},
+     ["rosa-foundation:clusters[0].workloadRoles[2].hostedZoneIds[0] = '/hostedzone/Z0452716ABCDEFGHIJKLM': must be "
+      "a Route 53 hosted zone id"]),
     ("derived-log-bucket-name", "prod",
      {"prod": [("bucketName: acme-prod-rosa-backups", "bucketName: acme-prod-rosa-backups-" + "b" * 38)]},
      ["the access log bucket name", "no dots: HTTPS to a dotted bucket name"]),
+    ("aws-admin-policy-on-a-workload-role", "dev",
+     {"dev": [("          serviceAccount: iam-app-s3-sa\n",
+               "          serviceAccount: iam-app-s3-sa\n"
+               "          managedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n")]},
+     ["rosa-foundation:clusters[0].workloadRoles[0].managedPolicyArns[0] = "
+      "'arn:aws:iam::aws:policy/AdministratorAccess': AWS's AdministratorAccess hands over the account"]),
     # 9. The OCM role and user roles (split-account holds them).
     ("ocm-role-in-a-cluster-stack", "split-hcp",
      {"split-hcp": [("layout: cluster", "layout: cluster\n  rosa-foundation:ocmRole: {organizationId: 2Kf7dQm1x, "
@@ -179,6 +217,35 @@ CASES = [
     ("ocm-username-iam-refuses", "split-account",
      {"split-account": [("ocmUsername: platform-alice", "ocmUsername: platform alice")]},
      ["rosa-foundation:userRoles[0].ocmUsername = 'platform alice': must be 1 to 64 letters, digits or _+=,.@-"]),
+    # 7. HCP-only identities: what CloudWatch and rosa refuse.
+    ("log-retention-cloudwatch-lacks", "prod", {"prod": [("retentionDays: 400", "retentionDays: 100")]},
+     ["rosa-foundation:clusters[0].logForwarding.cloudwatch.retentionDays = 100: must be one of CloudWatch Logs' "
+      "retentions, in days: 1, 3, 5, 7, 14,"]),
+    ("log-retention-as-text", "prod", {"prod": [("retentionDays: 400", "retentionDays: forever")]},
+     ["rosa-foundation:clusters[0].logForwarding.cloudwatch.retentionDays = 'forever': expected a whole number"]),
+    ("unknown-control-plane-log-group", "prod",
+     {"prod": [("          retentionDays: 400\n", "          retentionDays: 400\n        groups: [api, etcd]\n")]},
+     ["rosa-foundation:clusters[0].logForwarding.groups[1] = 'etcd': must be one of ROSA's control-plane log groups: "
+      "'api', 'authentication', 'controller manager', 'scheduler'"]),
+    ("log-forwarding-forwards-nothing", "prod",
+     {"prod": [("          retentionDays: 400\n", "          retentionDays: 400\n        groups: []\n")]},
+     ["rosa-foundation:clusters[0].logForwarding forwards nothing: name at least one of groups"]),
+    ("log-forwarding-without-a-destination", "prod",
+     {"prod": [("        cloudwatch:\n          retentionDays: 400\n        s3:\n"
+                "          bucketName: acme-prod-payments-control-plane-logs\n          retentionDays: 2557\n",
+                "        groups: [api]\n")]},
+     ["rosa-foundation:clusters[0].logForwarding names no destination: cloudwatch, s3, or both"]),
+    ("log-bucket-prefix-with-spaces", "prod",
+     {"prod": [("          retentionDays: 2557\n", "          retentionDays: 2557\n          prefix: my logs/\n")]},
+     ["rosa-foundation:clusters[0].logForwarding.s3.prefix = 'my logs/': must be an S3 key prefix"]),
+    ("audit-log-on-classic", "prod", {"prod": [("    - name: ledger\n", "    - name: ledger\n      auditLog: true\n")]},
+     ["rosa-foundation:clusters[2].auditLog is set on a classic cluster: rosa offers audit-log forwarding to "
+      "CloudWatch for hosted control plane clusters only (topology: hcp)"]),
+    ("auto-node-on-classic", "prod", {"prod": [("    - name: ledger\n", "    - name: ledger\n      autoNode: true\n")]},
+     ["rosa-foundation:clusters[2].autoNode is set on a classic cluster: rosa offers AutoNode for hosted control "
+      "plane clusters only"]),
+    ("auto-node-as-text", "prod", {"prod": [("autoNode: true", "autoNode: enabled")]},
+     ["rosa-foundation:clusters[0].autoNode = 'enabled': expected true or false"]),
 ]  # fmt: skip
 
 

@@ -352,3 +352,23 @@ def test_bad_ci_settings_are_refused_with_key_and_value(settings, expected):
     with pytest.raises(SettingsError) as failure:
         settings_from_config(config(**{"permissionsBoundary": BOUNDARY, **settings}))
     assert expected in str(failure.value)
+
+
+def test_the_pipeline_creates_and_configures_the_stacks_log_groups_but_never_removes_them(stack):
+    """A cluster's control-plane logs: the deploy role makes its log group as declared (key, retention, tags); neither
+    it nor any role it can write deletes the group, drops its retention or its key, or makes a group of another
+    name."""
+    groups = [
+        c["logForwarding"]["cloudwatch"]["logGroupArn"]
+        for c in stack.render.outputs["clusters"].values()
+        if "logForwarding" in c
+    ]
+    assert bool(groups) == (stack.render.outputs["accountId"] == "333333333333")  # prod's payments forwards its logs
+    for group in groups:
+        for action in ("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey", "logs:TagResource"):
+            assert stack.may("deploy", action, group), action
+        for who in ("deploy", "hijacked"):
+            for action in ("logs:DeleteLogGroup", "logs:DeleteRetentionPolicy", "logs:DisassociateKmsKey"):
+                assert not stack.may(who, action, group), (who, action)
+        other = group.rsplit(":log-group:", 1)[0] + ":log-group:/rosa/someone-else/control-plane"
+        assert not stack.may("deploy", "logs:CreateLogGroup", other)

@@ -276,6 +276,36 @@ def test_cluster_volume_keys_admit_the_installer_and_the_ebs_csi_operator(accoun
         assert not any(arn.endswith(":root") for arn in principals)
 
 
+def test_control_plane_log_groups_read_back_encrypted_with_their_key_and_bounded_retention(account):
+    forwarded = {n: c["logForwarding"] for n, c in account.outputs["clusters"].items() if "logForwarding" in c}
+    assert bool(forwarded) == (account.stack == "prod")  # prod's payments forwards its control-plane logs
+    logs, kms = account.client("logs"), account.client("kms")
+    for name, both in forwarded.items():
+        forwarding = both["cloudwatch"]
+        (group,) = logs.describe_log_groups(logGroupNamePrefix=forwarding["logGroupName"])["logGroups"]
+        assert group["kmsKeyId"] == forwarding["kmsKeyArn"], name
+        assert group["retentionInDays"] == forwarding["retentionDays"], name
+        assert (
+            account.tags_of({}).items()
+            <= logs.list_tags_for_resource(resourceArn=forwarding["logGroupArn"])["tags"].items()
+        )
+        policy = json.loads(kms.get_key_policy(KeyId=forwarding["kmsKeyArn"], PolicyName="default")["Policy"])
+        (logs_grant,) = [
+            s for s in policy["Statement"] if s.get("Principal") == {"Service": "logs.us-east-1.amazonaws.com"}
+        ]
+        assert logs_grant["Condition"] == {
+            "StringEquals": {"kms:EncryptionContext:aws:logs:arn": forwarding["logGroupArn"]}
+        }
+        role = account.client("iam").get_role(RoleName=forwarding["roleArn"].rsplit("/", 1)[1])["Role"]
+        assert role["Path"] == "/" and role["RoleName"].startswith("CustomerLogDistribution-")
+        bucket = both["s3"]["bucket"]
+        s3 = account.client("s3")
+        rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+        expire = next(r for r in rules if r["ID"] == "expire-control-plane-logs")
+        assert expire["Expiration"] == {"Days": both["s3"]["retentionDays"]}
+        assert expire["Filter"] == {"Prefix": both["s3"]["prefix"]}
+
+
 # --- security groups -----------------------------------------------------------------------------------------------
 
 

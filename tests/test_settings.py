@@ -112,7 +112,7 @@ def test_tags_outside_aws_rules_are_refused(tags, expected):
         (cluster(operatorRolePrefix="x" * 33), "clusters[0].operatorRolePrefix"),
         (
             cluster(colour="blue"),
-            "clusters[0].colour: unknown key (a typo?); allowed: backupBucketName, name, network, oidc,",
+            "clusters[0].colour: unknown key (a typo?); allowed: auditLog, autoNode, backupBucketName, logForwarding,",
         ),
         (cluster(oidc={"mode": "managed"}), "clusters[0].oidc.configId is missing"),
         (cluster(oidc={"mode": "managed", "configId": "ABC"}), "clusters[0].oidc.configId = 'ABC'"),

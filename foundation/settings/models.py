@@ -25,6 +25,7 @@ from foundation.catalogue import (
     version_key,
 )
 from foundation.settings.base import SettingsModel as _Model
+from foundation.settings.log_forwarding import LogForwardingSettings
 from foundation.settings.shared_vpc_models import SharedVpcOwnerSettings, SharedVpcSettings
 from foundation.settings.types import (
     AccountId,
@@ -119,6 +120,9 @@ class ClusterSettings(_Model):
     network: NetworkSettings | None = None  # no security groups without it
     workload_roles: tuple[WorkloadRoleSettings, ...] = ()
     backup_bucket_name: BucketName | None = None  # per-cluster vaults only; default <cluster>-backups-<account id>
+    log_forwarding: LogForwardingSettings | None = None  # HCP only: control-plane logs (settings/log_forwarding.py)
+    audit_log: bool = False  # HCP only: the API audit log to CloudWatch (--audit-log-arn)
+    auto_node: bool = False  # HCP only: Karpenter provisions the nodes
 
     @property
     def operator_prefix(self) -> str:

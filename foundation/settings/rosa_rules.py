@@ -12,6 +12,7 @@ from foundation.catalogue import load_catalogue, version_key
 from foundation.names import StackNames
 from foundation.project import config_key, shown
 from foundation.settings.models import ManagedOidc, StackSettings
+from foundation.settings.types import valid_bucket_name
 
 
 def create_cluster_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
@@ -181,6 +182,59 @@ def shared_issuer_problems(settings: StackSettings, names: StackNames) -> Iterat
                 f"service account there can assume this cluster's {', '.join(roles)} by the same namespace and name; "
                 f"give the cluster an OIDC config of its own, or set {here}.allowRolesOnSharedIssuer: true to accept it"
             )
+
+
+def cluster_identity_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
+    """What rosa refuses of an HCP-only feature (control-plane log forwarding, audit-log forwarding, AutoNode): on a
+    classic cluster, in GovCloud, or where Red Hat publishes no log distribution role (openshift/rosa
+    cmd/create/cluster/cmd.go, cmd/edit/cluster/cmd.go, pkg/helper/autonode; foundation/data/SOURCES.md)."""
+    spec = load_catalogue().log_forwarding
+    govcloud = settings.partition in load_catalogue().create_cluster.private_only_partitions
+    for i, cluster in enumerate(settings.clusters):
+        here = f"{config_key('clusters')}[{i}]"
+        asked = {
+            "logForwarding": ("control-plane log forwarding", cluster.log_forwarding is not None, True),
+            "auditLog": ("audit-log forwarding to CloudWatch", cluster.audit_log, False),
+            "autoNode": ("AutoNode", cluster.auto_node, True),
+        }
+        for key, (feature, on, refused_in_govcloud) in asked.items():
+            if on and cluster.topology != "hcp":
+                yield (
+                    f"{here}.{key} is set on a {cluster.topology} cluster: rosa offers {feature} for hosted control "
+                    "plane clusters only (topology: hcp); remove it"
+                )
+            elif on and govcloud and refused_in_govcloud:
+                yield f"{here}.{key} is set: rosa offers no {feature} in {settings.partition} (GovCloud); remove it"
+        forwarding = cluster.log_forwarding
+        if forwarding is None or cluster.topology != "hcp" or govcloud:
+            continue
+        if spec.central_role_arn(settings.partition, settings.ocm_environment) is None:
+            published = ", ".join(f"{env} OCM in {p}" for p, envs in spec.central_role_arns.items() for env in envs)
+            yield (
+                f"{here}.logForwarding is set: Red Hat publishes the role that delivers control-plane logs for "
+                f"{published} only, not {settings.ocm_environment} OCM in {settings.partition}"
+            )
+        if not forwarding.cloudwatch and not forwarding.s3:
+            yield f"{here}.logForwarding names no destination: cloudwatch, s3, or both"
+        if (
+            (bucket := names.identities.control_plane_log_bucket(cluster))
+            and forwarding.s3
+            and not forwarding.s3.bucket_name
+        ):
+            try:
+                valid_bucket_name(bucket)
+            except ValueError as unfit:
+                yield (
+                    f"{here}.logForwarding.s3: the bucket name {bucket!r} derived from the cluster's name is not "
+                    f"{unfit}; name one in bucketName"
+                )
+        if not forwarding.groups and not forwarding.applications:
+            yield (
+                f"{here}.logForwarding forwards nothing: name at least one of groups "
+                f"({', '.join(repr(g) for g in spec.groups)}) or applications"
+            )
+        if len(set(forwarding.groups)) != len(forwarding.groups):
+            yield f"{here}.logForwarding.groups = {list(forwarding.groups)!r}: lists a group twice"
 
 
 def adopt_problems(settings: StackSettings) -> Iterator[str]:

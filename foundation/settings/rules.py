@@ -31,6 +31,7 @@ def cross_field_problems(settings: StackSettings) -> list[str]:
     problems += [*_tag_problems(settings, names), *_backup_problems(settings, names)]
     problems += [*_network_problems(settings, names), *_workload_problems(settings, names)]
     problems += rosa_rules.create_cluster_problems(settings, names)
+    problems += rosa_rules.cluster_identity_problems(settings, names)
     problems += [*shared_vpc_rules.owner_problems(settings), *shared_vpc_rules.cluster_problems(settings)]
     problems += [*_layout_problems(settings, names), *_name_collisions(settings, names)]
     problems += _bucket_collisions(settings, names)
@@ -269,7 +270,7 @@ def _workload_problems(settings: StackSettings, names: StackNames) -> Iterator[s
         seen: dict[str, int] = {}
         for j, workload in enumerate(cluster.workload_roles):
             here = f"{config_key('clusters')}[{i}].workloadRoles[{j}]"
-            yield from role_rules.workload_entry_problems(settings, here, workload)
+            yield from role_rules.workload_entry_problems(settings, names, here, workload)
             if workload.trusted_clusters:
                 yield (
                     f"{here}.trustedClusters: a role several clusters trust outlives any one of them, so it lives in "

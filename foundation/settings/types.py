@@ -280,8 +280,9 @@ SecretArn = Annotated[
     str,
     AfterValidator(
         matching(
-            r"arn:aws(-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@*?-]+",
-            "a Secrets Manager secret ARN (its name may end in * or ??????), "
+            r"arn:aws(-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-][A-Za-z0-9/_+=.@*?-]*",
+            "a Secrets Manager secret ARN whose name starts with a name's own character (not * or ?, which would "
+            "name every secret) and may end in * or ??????, "
             "arn:<partition>:secretsmanager:<region>:<account>:secret:<name>",
         )
     ),
@@ -295,3 +296,31 @@ ParameterPath = Annotated[
         )
     ),
 ]
+
+
+def _log_retention(days: int) -> int:
+    # CloudWatch Logs refuses any other retention (PutRetentionPolicy); "never expire" is not offered: logs are bounded.
+    allowed = load_catalogue().log_forwarding.retention_days
+    if days not in allowed:
+        raise ValueError(f"one of CloudWatch Logs' retentions, in days: {', '.join(map(str, allowed))}")
+    return days
+
+
+def _control_plane_log_group(value: str) -> str:
+    groups = load_catalogue().log_forwarding.groups
+    if value not in groups:
+        raise ValueError(f"one of ROSA's control-plane log groups: {', '.join(repr(g) for g in groups)}")
+    return value
+
+
+LogRetentionDays = Annotated[int, AfterValidator(_log_retention)]
+S3KeyPrefix = Annotated[
+    str,
+    AfterValidator(
+        matching(
+            r"[A-Za-z0-9][A-Za-z0-9._/-]{0,254}",
+            "an S3 key prefix: 1 to 255 letters, digits or ._/-, starting with a letter or digit",
+        )
+    ),
+]
+ControlPlaneLogGroup = Annotated[str, AfterValidator(_control_plane_log_group)]

@@ -51,12 +51,15 @@ def trust_principals_documented(graph: Graph, config: Mapping[str, Any]) -> Iter
     # Red Hat's OCM accounts, each with the partition it serves: any role there is Red Hat's (the Support principal
     # may be an organisation's own SRE role, OCM's sts_support_rh_sre_role); the same account in another partition is
     # somebody else's.
+    catalogue = load_catalogue()
     red_hat = {
         naming.arn(partition, "iam", "root", account=account)
-        for partition, spec in load_catalogue().partitions.items()
+        for partition, spec in catalogue.partitions.items()
         for account in spec.ocm_account_ids.values()
     }
-    allowed = set(config.get("allowedPrincipals", ()))
+    # Red Hat's control-plane log forwarder, by its exact ARN: it lives outside the OCM accounts.
+    log_forwarders = {arn for envs in catalogue.log_forwarding.central_role_arns.values() for arn in envs.values()}
+    allowed = set(config.get("allowedPrincipals", ())) | log_forwarders
     for role in graph.of_type(ROLE):
         for statement in document_statements(role.inputs.get("assumeRolePolicy")):
             if statement.get("Effect") != "Allow":
@@ -80,7 +83,10 @@ def _red_hat_role(principal: str, red_hat_roots: set[str]) -> bool:
 
 TRUST_PRINCIPALS_DOCUMENTED = Rule(
     name="trust-principals-documented",
-    description="Roles trust only Red Hat's documented OCM roles, AWS services, or principals this stack approves.",
+    description=(
+        "Roles trust only Red Hat's documented OCM roles and log forwarder, AWS services, or principals this stack "
+        "approves."
+    ),
     remediation=(
         "Trust Red Hat through AccountRoles, or list the principal under allowedPrincipals with a reviewer's consent."
     ),
@@ -103,7 +109,7 @@ def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tu
             continue  # a permissions boundary is a ceiling: it grants nothing by itself
         for document in documents:
             if identity and isinstance(document, str) and load_catalogue().is_red_hat_policy(json.loads(document)):
-                continue  # Red Hat's classic and OCM role documents, which ROSA requires as they are
+                continue  # Red Hat's classic, OCM role and AutoNode documents, which ROSA requires as they are
             for statement in document_statements(document):
                 if statement.get("Effect") != "Allow":
                     continue
@@ -119,6 +125,8 @@ def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tu
         for arn in arns:
             if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
                 yield resource, f"attaches {arn}"
+            elif arn in boundaries:  # a ceiling: as a policy it grants everything below its denies
+                yield resource, f"attaches {arn}, a permissions boundary, as a policy"
 
 
 def _is_boundary(policy: Resource, boundaries: set[str]) -> bool:
@@ -136,7 +144,8 @@ NO_ADMIN_PERMISSIONS = Rule(
     description=(
         "No identity policy allows an admin-equivalent action (permissions management, credential exposure, "
         "sts:Assume*, iam:PassRole; wildcards expanded with parliament's IAM action database) on every resource, no "
-        "resource policy allows *, *:* or iam:*, and no role gets AdministratorAccess or IAMFullAccess."
+        "resource policy allows *, *:* or iam:*, and no role gets AdministratorAccess, IAMFullAccess, PowerUserAccess "
+        "or a permissions boundary as a policy."
     ),
     remediation=(
         "Grant the actions the workload calls on the resources it uses: name the roles, policies, buckets or keys."

@@ -14,6 +14,7 @@ from policies.rules.resource_types import (
     HOSTED_ZONE,
     IAM_POLICY,
     KMS_KEY,
+    LOG_GROUP,
     OIDC_PROVIDER,
     ROLE,
     SECRET,
@@ -22,7 +23,7 @@ from policies.rules.resource_types import (
     TLS_PRIVATE_KEY,
 )
 
-STATEFUL = (BUCKET, KMS_KEY, OIDC_PROVIDER, SECRET, HOSTED_ZONE)  # a hosted zone: a shared-VPC cluster's DNS
+STATEFUL = (BUCKET, KMS_KEY, OIDC_PROVIDER, SECRET, HOSTED_ZONE, LOG_GROUP)  # a hosted zone: a shared-VPC cluster's DNS
 
 
 def stateful_resources_protected(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
@@ -37,7 +38,9 @@ def stateful_resources_protected(graph: Graph, config: Mapping[str, Any]) -> Ite
 
 STATEFUL_RESOURCES_PROTECTED = Rule(
     name="stateful-resources-protected",
-    description="Buckets, KMS keys, OIDC providers, secrets and hosted zones are protected, never force-destroyed.",
+    description=(
+        "Buckets, KMS keys, OIDC providers, secrets, hosted zones and log groups are protected, never force-destroyed."
+    ),
     remediation="Register them with protect=True (see README, What is protected).",
     level="mandatory",
     severity="high",  # a destroy or replacement deletes what a cluster or a restore depends on
@@ -73,7 +76,9 @@ NO_PRIVATE_KEY_IN_STATE = Rule(
     check=no_private_key_in_state,
 )
 
-TAGGABLE = (ROLE, IAM_POLICY, OIDC_PROVIDER, BUCKET, KMS_KEY, SECRET, SECURITY_GROUP, CLOUDFRONT_DISTRIBUTION)
+TAGGABLE = (
+    ROLE, IAM_POLICY, OIDC_PROVIDER, BUCKET, KMS_KEY, SECRET, SECURITY_GROUP, CLOUDFRONT_DISTRIBUTION, LOG_GROUP
+)  # fmt: skip
 
 
 def _default_tags(graph: Graph, resource: Resource) -> Any:

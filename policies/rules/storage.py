@@ -35,6 +35,18 @@ def _is_log_target(graph: Graph, bucket: Resource) -> bool:
     return bool(graph.referring(bucket, BUCKET_LOGGING, "targetBucket"))
 
 
+def _may_be_control_plane_log_bucket(graph: Graph, bucket: Resource) -> bool:
+    """A bucket Red Hat's control-plane log forwarder writes (its policy grants Red Hat's central role), or one whose
+    policy is not known yet (a first preview computes it): judged once it is."""
+    central = {arn for envs in load_catalogue().log_forwarding.central_role_arns.values() for arn in envs.values()}
+    policies = [p.inputs.get("policy") for p in graph.referring(bucket, BUCKET_POLICY, "bucket")]
+    return any(not is_known(p) for p in policies) or any(
+        central & set(statement_principals(statement, "AWS"))
+        for policy in policies
+        for statement in document_statements(policy)
+    )
+
+
 def bucket_versioning_enabled(graph: Graph, config: Mapping[str, Any]) -> Iterator[tuple[Resource, str]]:
     for bucket in graph.of_type(BUCKET):
         versioning = graph.referring(bucket, BUCKET_VERSIONING, "bucket")
@@ -59,9 +71,12 @@ def bucket_encrypted_with_kms(graph: Graph, config: Mapping[str, Any]) -> Iterat
         defaults = [r.get("applyServerSideEncryptionByDefault", {}) for c in configs for r in c.inputs.get("rules", [])]
         if any(d.get("sseAlgorithm") in ("aws:kms", "aws:kms:dsse") and d.get("kmsMasterKeyId") for d in defaults):
             continue
-        # SSE-S3 where KMS cannot work: STS reads an issuer anonymously; S3 delivers access logs only to SSE-S3.
+        # SSE-S3 where KMS cannot work: STS reads an issuer anonymously; S3 delivers access logs only to SSE-S3; Red
+        # Hat's control-plane log forwarder supports SSE-S3 only.
         if any(d.get("sseAlgorithm") == "AES256" for d in defaults) and (
-            _is_issuer(graph, bucket) or _is_log_target(graph, bucket)
+            _is_issuer(graph, bucket)
+            or _is_log_target(graph, bucket)
+            or _may_be_control_plane_log_bucket(graph, bucket)
         ):
             continue
         yield bucket, "has no default SSE-KMS encryption with a customer-managed key"
@@ -70,8 +85,8 @@ def bucket_encrypted_with_kms(graph: Graph, config: Mapping[str, Any]) -> Iterat
 BUCKET_ENCRYPTED_WITH_KMS = Rule(
     name="bucket-encrypted-with-kms",
     description=(
-        "Every bucket encrypts by default with a customer-managed KMS key (SSE-S3 only for OIDC issuers and "
-        "log targets)."
+        "Every bucket encrypts by default with a customer-managed KMS key (SSE-S3 only for OIDC issuers, log "
+        "targets and control-plane log buckets)."
     ),
     remediation="Pass kms_key_arn to components.bucket.guard_bucket, with a key from EncryptionKeys.",
     level="mandatory",
