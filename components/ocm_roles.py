@@ -17,8 +17,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.role import RoleDefaults, attach_policy, stack_role
+from components.role import RoleDefaults, attach_policy, rosa_made_options, stack_role
 from foundation import iam, tags
+from foundation.adoption import Adoption
 from foundation.catalogue import OcmEnvironment, load_catalogue
 from foundation.names import StackNames
 from foundation.outputs import OcmRolesOutputs
@@ -38,6 +39,7 @@ class OcmRolesArgs:
     red_hat_installer: str  # Red Hat's installer role ARN, as `rosa create ocm-role` / `user-role` trust it
     role_defaults: RoleDefaults
     names: StackNames
+    adoption: Adoption  # whether to import the roles rosa made instead of creating them (`rosa-foundation:adopt`)
 
     @classmethod
     def of(cls, names: StackNames, role_defaults: RoleDefaults) -> OcmRolesArgs:
@@ -50,6 +52,7 @@ class OcmRolesArgs:
             red_hat_installer=settings.red_hat_principals["installer"],
             role_defaults=role_defaults,
             names=names,
+            adoption=Adoption(names),
         )
 
 
@@ -91,9 +94,12 @@ class OcmRoles(pulumi.ComponentResource):
             defaults=args.role_defaults,
             tags=tags.added_tags(rosa={**base_tags, **profile_tag}),
             parent=self,
+            rosa_made=True,
+            import_id=args.adoption.ocm_role(),
         )
         policy_names, policy_arns = names.ocm_role_policies(), {}
         for spec in profile.policies:
+            adopted = args.adoption.ocm_role_policy(spec.slug)
             policy = aws.iam.Policy(
                 f"{logical}-{spec.slug}-policy",
                 name=policy_names[spec.slug].name,
@@ -101,9 +107,11 @@ class OcmRoles(pulumi.ComponentResource):
                 description=f"ROSA OCM role permissions ({spec.document})",
                 policy=iam.document_json(load_catalogue().ocm_policy(spec.document)),
                 tags=tags.added_tags(rosa={**base_tags, **(profile_tag if spec.role_tagged else {})}),
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=pulumi.ResourceOptions(parent=self, **rosa_made_options(True, adopted and adopted.policy)),
             )
-            attach_policy(f"{logical}-{spec.slug}-attachment", role, policy.arn)
+            attach_policy(
+                f"{logical}-{spec.slug}-attachment", role, policy.arn, adopted.attachment if adopted else None
+            )
             policy_arns[spec.slug] = policy.arn
         link = ("rosa", "link", "ocm-role", "--role-arn", None, "--organization-id", ocm.organization_id)
         return {"profile": ocm.profile, "policyArns": policy_arns, **_linked(role.arn, link)}
@@ -120,6 +128,8 @@ class OcmRoles(pulumi.ComponentResource):
             defaults=args.role_defaults,
             tags=tags.added_tags(rosa=tags.ocm_role_tags(args.prefix, role_type, args.environment)),
             parent=self,
+            rosa_made=True,
+            import_id=args.adoption.user_role(user),
         )
         link = ("rosa", "link", "user-role", "--role-arn", None, "--account-id", user.ocm_account_id)
         return _linked(role.arn, link)

@@ -10,6 +10,9 @@ Kinds and what each covers (what the rosa command of that name makes, openshift/
   oidc-providers  the IAM OIDC provider of every managed OIDC config (`rosa create oidc-provider --mode auto`,
                   cmd/create/oidcprovider/cmd.go). A self-hosted issuer's provider is created, never imported: the
                   stack makes that issuer's bucket and documents too.
+  ocm-roles       the OCM role, its profile's policies and their attachments, and every user role
+                  (`rosa create ocm-role --mode auto`, internal/ocmrole/core.go `CreateRolesInternal`;
+                  `rosa create user-role --mode auto`, cmd/create/userrole/cmd.go `createRoles`)
 
 Import id formats, as pulumi-aws 7.51.1 documents them (the `## Import` section of each resource's docstring):
 `aws.iam.Role` the role name, `aws.iam.Policy` the policy ARN, `aws.iam.RolePolicyAttachment`
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 from foundation import naming
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology
 from foundation.names import StackNames
-from foundation.settings.models import ClusterSettings, ManagedOidc
+from foundation.settings.models import ClusterSettings, ManagedOidc, UserRoleSettings
 from foundation.settings.types import AdoptKind
 
 
@@ -55,6 +58,14 @@ class RoleImport:
     """The import ids of one role and of its one policy attachment."""
 
     role: str
+    attachment: str
+
+
+@dataclass(frozen=True)
+class PolicyImport:
+    """The import ids of one managed policy and of its attachment to one role."""
+
+    policy: str
     attachment: str
 
 
@@ -108,3 +119,23 @@ class Adoption:
             return None
         host_path = self.names.issuer_host_path(cluster)
         return oidc_provider_import_id(self.names.oidc_provider_arn(host_path)) if host_path else None
+
+    def ocm_role(self) -> str | None:
+        """The OCM role (rosa names its policies after it: `ocm_role_policy`)."""
+        if not self.adopts("ocm-roles"):
+            return None
+        return role_import_id(self.names.ocm.ocm_role().name)
+
+    def ocm_role_policy(self, slug: str) -> PolicyImport | None:
+        """One policy of the OCM role's profile, by slug (`standard`, `admin`, `no-console`), on the stack's path as
+        rosa puts it on the role's, and its attachment to the OCM role."""
+        if not self.adopts("ocm-roles"):
+            return None
+        policy_arn = self.names.policy_arn(self.names.ocm.ocm_role_policies()[slug].name)
+        role = self.names.ocm.ocm_role().name
+        return PolicyImport(policy_import_id(policy_arn), attachment_import_id(role, policy_arn))
+
+    def user_role(self, user: UserRoleSettings) -> str | None:
+        if not self.adopts("ocm-roles"):
+            return None
+        return role_import_id(self.names.ocm.user_role(user).name)

@@ -3,8 +3,12 @@ clusters' private hosted zones, and share their subnets through AWS RAM with the
 outside the AWS Organization unless the settings allow it (foundation/ci_permissions.py takes these statements).
 
 Route53 zone ids are made by AWS at creation and Route53 authorises by no tag, so zones are scoped to the account's
-hosted zones (`hostedzone/*`); deleting one is the administrator's (the zones are protected: a cluster's DNS). RAM
-shares are scoped by their names, the principals they admit and the subnets they share (its condition keys)."""
+hosted zones (`hostedzone/*`); deleting one is the administrator's (the zones are protected: a cluster's DNS). What
+ties a zone to a VPC (creating a private zone, associating or disassociating a VPC) names the shared VPC only
+(`route53:VPCs`, `VPCId=<vpc>,VPCRegion=<region>` as Route 53's "Using IAM policy conditions for fine-grained access
+control" normalises it): a network account holds other private zones and VPCs, whose DNS the pipeline must not
+detach, redirect or shadow. RAM shares are scoped by their names, the principals they admit and the subnets they share
+(its condition keys)."""
 
 from __future__ import annotations
 
@@ -14,10 +18,11 @@ from foundation import iam, naming, shared_vpc
 from foundation.settings.models import StackSettings
 
 ZONE_ACTIONS = ("route53:GetHostedZone", "route53:ListTagsForResource", "route53:ChangeTagsForResource",
-                "route53:UpdateHostedZoneComment", "route53:AssociateVPCWithHostedZone",
-                "route53:DisassociateVPCFromHostedZone")  # fmt: skip
-# A zone has no ARN before it exists (a private zone's VPC is read with ec2:DescribeVpcs, which names none either).
-ZONE_CREATION = ("route53:CreateHostedZone", "ec2:DescribeVpcs")
+                "route53:UpdateHostedZoneComment")  # fmt: skip
+# Only with the shared VPC named (route53:VPCs).
+ZONE_VPC_ACTIONS = ("route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone")
+# A private zone's VPC is read with ec2:DescribeVpcs, which names no VPC to scope it by.
+VPC_READS = ("ec2:DescribeVpcs",)
 SHARE_READS = ("ram:GetResourceShares", "ram:GetResourceShareAssociations", "ram:ListResourceSharePermissions")
 ASSOCIATIONS = ("ram:AssociateResourceShare", "ram:DisassociateResourceShare")
 
@@ -46,10 +51,20 @@ def shared_vpc_statements(settings: StackSettings) -> Iterator[iam.Statement]:
         iam.Condition("StringEqualsIfExists", "ram:Principal", tuple(sorted({c.account_id for c in served}))),
         iam.Condition("ArnEqualsIfExists", "ram:ResourceArn", subnets),
     )
-    yield iam.Statement("Allow", ZONE_CREATION, resources=("*",), sid="CreateSharedVpcZones")
-    yield iam.Statement(
-        "Allow", ZONE_ACTIONS, resources=(naming.arn(partition, "route53", "hostedzone/*"),), sid="SharedVpcZones"
+    zones = naming.arn(partition, "route53", "hostedzone/*")
+    # Every VPC the request names is the shared one, and it names one (ForAllValues alone passes a request naming
+    # none: a public zone).
+    the_vpc = (
+        iam.Condition("ForAllValues:StringEquals", "route53:VPCs", (route53_vpc(settings.shared_vpc.vpc_id, region),)),
+        iam.Condition("Null", "route53:VPCs", ("false",)),
     )
+    yield iam.Statement("Allow", VPC_READS, resources=("*",), sid="ReadVpcs")
+    # A zone has no ARN before it exists.
+    yield iam.Statement(
+        "Allow", ("route53:CreateHostedZone",), resources=("*",), conditions=the_vpc, sid="CreateZonesInTheSharedVpc"
+    )
+    yield iam.Statement("Allow", ZONE_VPC_ACTIONS, resources=(zones,), conditions=the_vpc, sid="ZonesInTheSharedVpc")
+    yield iam.Statement("Allow", ZONE_ACTIONS, resources=(zones,), sid="SharedVpcZones")
     yield iam.Statement(
         "Allow", ("route53:GetChange",), resources=(naming.arn(partition, "route53", "change/*"),), sid="ZoneChanges"
     )
@@ -68,3 +83,8 @@ def shared_vpc_statements(settings: StackSettings) -> Iterator[iam.Statement]:
     yield iam.Statement(
         "Allow", ASSOCIATIONS, resources=(shares,), conditions=(named, *admitted), sid="ShareSubnetsWithClusterAccounts"
     )
+
+
+def route53_vpc(vpc_id: str, region: str) -> str:
+    """A VPC as Route 53's `route53:VPCs` condition key holds it: `VPCId=<vpc id>,VPCRegion=<region>`, lower case."""
+    return f"VPCId={vpc_id.lower()},VPCRegion={region.lower()}"

@@ -25,6 +25,16 @@ what rosa made"):
   `operator_namespace`, `operator_name`), role names `pkg/aws/helpers.go` (`ComputeOperatorRoleArn`, cut to 64),
   trust `pkg/aws/policy_document.go` (`GenerateOperatorRolePolicyDocByOidcEndpointUrl`: OCM's
   `operator_iam_role_policy` with the provider ARN, the issuer `<host>/<path>` and the service accounts).
+- `rosa create ocm-role --mode auto --prefix P [--admin | --no-console] [--path] [--permissions-boundary]`:
+  `internal/ocmrole/core.go` (`CreateRolesInternal`: name `<prefix>-OCM-Role-<organisation external id>`,
+  `pkg/aws/helpers.go` `GetOCMRoleName`; trust OCM's `sts_ocm_trust_policy` with the jump account and the
+  organisation id; tags `rosa_role_prefix`, `rosa_role_type` `OCM`, `rosa_environment`, `red-hat-managed`; the
+  profile's policies `<role>-Policy` (standard, and admin's first), `<role>-Admin-Policy`, `<role>-NoConsole-Policy`
+  from `sts_ocm[_admin|_no_console]_permission_policy` on the role's path, the admin and no-console ones and the
+  role tagged `rosa_admin_role` / `rosa_no_console_role` `true`; `pkg/aws/policies.go` `createPolicy`).
+- `rosa create user-role --mode auto --prefix P [--path] [--permissions-boundary]`: `cmd/create/userrole/cmd.go`
+  (`createRoles`: `<prefix>-User-<OCM username>-Role`, `GetUserRoleName`; trust `sts_ocm_user_trust_policy` with
+  the jump account and the OCM account id; the OCM role's tags with `rosa_role_type` `User`; no policy).
 - `rosa create oidc-provider --mode auto --oidc-config-id C`: `cmd/create/oidcprovider/cmd.go` and
   `pkg/aws/idps.go` (`CreateOpenIDConnectProvider`: client ids `openshift` and `sts.amazonaws.com`, the thumbprint
   OCM computes, the tag `red-hat-managed=true`).
@@ -181,6 +191,77 @@ class Rosa:
             document = self._template(spec["policy_id"])
             self.iam.create_policy(PolicyName=name, PolicyDocument=document, Tags=_tags(tags), Path=path)
         return arn
+
+    def create_ocm_role(
+        self,
+        organization_id: str,
+        external_id: str,
+        profile: str = "standard",
+        prefix: str = "ManagedOpenShift",
+        path: str = "/",
+        boundary: str | None = None,
+    ) -> str:
+        """`rosa create ocm-role --mode auto` (`--admin` for `admin`, `--no-console` for `no-console`); the role's
+        name."""
+        name = _cut(f"{prefix}-OCM-Role-{external_id}")
+        trust = self._interpolate(
+            self._template("sts_ocm_trust_policy"),
+            {
+                "partition": self.partition,
+                "aws_account_id": JUMP_ACCOUNTS[self.environment],
+                "ocm_organization_id": organization_id,
+            },
+        )
+        tags = {
+            "rosa_role_prefix": prefix,
+            "rosa_role_type": "OCM",
+            "rosa_environment": self.environment,
+            "red-hat-managed": "true",
+        }
+        self.iam.create_role(
+            RoleName=name, AssumeRolePolicyDocument=trust, Tags=_tags(tags), **self._path_args(path, boundary)
+        )
+        policies = {
+            "standard": [("ocm", "Policy", None)],
+            "admin": [("ocm", "Policy", None), ("ocm_admin", "Admin-Policy", "rosa_admin_role")],
+            "no-console": [("ocm_no_console", "NoConsole-Policy", "rosa_no_console_role")],
+        }[profile]
+        for document, suffix, role_tag in policies:
+            tags |= {role_tag: "true"} if role_tag else {}  # rosa adds the profile's tag before its policy
+            arn = self.iam.create_policy(
+                PolicyName=f"{name}-{suffix}",
+                PolicyDocument=self._template(f"sts_{document}_permission_policy"),
+                Tags=_tags(tags),
+                Path=path,
+            )["Policy"]["Arn"]
+            self.iam.attach_role_policy(RoleName=name, PolicyArn=arn)
+            if role_tag:
+                self.iam.tag_role(RoleName=name, Tags=_tags({role_tag: "true"}))
+        return name
+
+    def create_user_role(
+        self, username: str, ocm_account_id: str, prefix: str = "ManagedOpenShift", path: str = "/", boundary=None
+    ) -> str:
+        """`rosa create user-role --mode auto`, as OCM user `username` of account `ocm_account_id`; the role's name."""
+        name = _cut(f"{prefix}-User-{username}-Role")
+        trust = self._interpolate(
+            self._template("sts_ocm_user_trust_policy"),
+            {
+                "partition": self.partition,
+                "aws_account_id": JUMP_ACCOUNTS[self.environment],
+                "ocm_account_id": ocm_account_id,
+            },
+        )
+        tags = {
+            "rosa_role_prefix": prefix,
+            "rosa_role_type": "User",
+            "rosa_environment": self.environment,
+            "red-hat-managed": "true",
+        }
+        self.iam.create_role(
+            RoleName=name, AssumeRolePolicyDocument=trust, Tags=_tags(tags), **self._path_args(path, boundary)
+        )
+        return name
 
     def create_oidc_provider(self, issuer_url: str, thumbprint: str) -> str:
         """`rosa create oidc-provider --mode auto --oidc-config-id <config>`; the provider's ARN."""

@@ -91,6 +91,10 @@ def _apply(fixes: list[adopt_report.Fix], iam) -> None:
 
 def _apply_stack(adopt: list[str] | None) -> tuple[Render, MotoMocks]:
     """`pulumi up` of the stack into the moto account: the render and the mocks that made (or imported) it all."""
+    return _apply_config(stack_config(adopt))
+
+
+def _apply_config(raw: dict[str, str]) -> tuple[Render, MotoMocks]:
     made: list[MotoMocks] = []
 
     def mocks(account):
@@ -98,7 +102,7 @@ def _apply_stack(adopt: list[str] | None) -> tuple[Render, MotoMocks]:
         return made[0]
 
     try:
-        return run_main(stack_config(adopt), stack=STACK, mocks_for=mocks), made[0]
+        return run_main(raw, stack=STACK, mocks_for=mocks), made[0]
     except Exception:
         made[0].close()
         raise
@@ -205,6 +209,35 @@ def test_a_role_whose_trust_differs_is_refused_with_exit_3(account):
     assert "exit 3: refused" in adopt_report.render_text(report)
 
 
+def test_what_another_stack_of_the_account_declares_is_refused_with_exit_3_not_taken_over(account):
+    iam, build = account
+    _apply([fix for f in _report(build).findings for fix in f.fixes], iam)  # all else matches
+    # A second stack in the same account, with the same account role prefix and no cluster: it owns the account roles.
+    account_roles = {"clusters": [], "accountRoleTopologies": ["hcp", "classic"], "classicPolicyVersion": "4.20"}
+    other = run_main(config(**{**SETTINGS, **account_roles}), stack="platform")
+    artefacts.write(other, build / "platform")
+    report = _report(build)
+    assert report.exit_code == 3, adopt_report.render_text(report)
+    refused = {f.import_id for f in report.findings if f.verdict == "refused"}
+    assert "ManagedOpenShift-HCP-ROSA-Installer-Role" in refused
+    assert f"arn:aws:iam::{ACCOUNT_ID}:policy{PATH}ManagedOpenShift-Installer-Role-Policy" in refused
+    assert not any(name.startswith(("alpha-", "beta-")) for name in refused)  # the operator roles are this stack's
+    text = adopt_report.render_text(report)
+    assert "stack 'platform' declares it too" in text and "exit 3: refused" in text
+
+
+def test_pulumi_up_refuses_to_import_a_role_whose_trust_differs_not_only_the_report(account):
+    iam, build = account
+    _apply([fix for f in _report(build).findings for fix in f.fixes], iam)
+    name = "ManagedOpenShift-Installer-Role"
+    trust = iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
+    trust["Statement"][0]["Principal"]["AWS"] = ["arn:aws:iam::999999999999:root"]
+    iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(trust))
+    with pytest.raises(Exception, match=f"inputs to import do not match the existing resource {name}"):
+        _apply_stack(ALL_KINDS)
+    assert "999999999999" in json.dumps(iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"])
+
+
 def test_a_missing_attachment_or_role_blocks_the_import_and_says_how(account):
     iam, build = account
     role = "alpha-kube-system-kms-provider"
@@ -289,3 +322,61 @@ def test_a_cluster_stack_imports_its_operator_roles_attached_to_the_account_stac
     for attachment in attachments:
         assert attachment.inputs["policyArn"] in account_policies.values()
         assert attachment.options["import"] == f"{attachment.inputs['role']}/{attachment.inputs['policyArn']}"
+
+
+# --- the OCM role and user roles (`rosa create ocm-role`, `rosa create user-role`) -----------------------------------
+
+OCM = {
+    "clusters": [],
+    "ocmRole": {
+        "organizationId": "2Kf7dQm1xVbR9sTnW4yHcZp3LaE",
+        "organizationExternalId": "16502874",
+        "profile": "admin",
+    },
+    "userRoles": [{"ocmUsername": "platform-alice", "ocmAccountId": "2Kf7eA9vNqT3mXcR8wLpY5sHdBu"}],
+}
+
+
+def _ocm_config(adopt: list[str] | None) -> dict[str, str]:
+    return config(**{**SETTINGS, **OCM, "adopt": adopt})
+
+
+@pytest.fixture
+def ocm_account(reference_dir: Path, tmp_path: Path, monkeypatch):
+    """A moto account where someone ran `rosa create ocm-role --admin` and `rosa create user-role` with the stack's
+    prefix, path and boundary, and the render of a stack declaring both and adopting them under `tmp_path/build`."""
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", ACCOUNT_ID)
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(variable, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        iam = boto3.client("iam")
+        iam.create_policy(PolicyName="RosaBoundary", Path=PATH, PolicyDocument=json.dumps(BOUNDARY_DOCUMENT))
+        rosa = Rosa(iam, ACCOUNT_ID, reference_dir, policy_version="4.20")
+        ocm, (user,) = OCM["ocmRole"], OCM["userRoles"]
+        rosa.create_ocm_role(
+            ocm["organizationId"], ocm["organizationExternalId"], "admin", path=PATH, boundary=BOUNDARY
+        )
+        rosa.create_user_role(user["ocmUsername"], user["ocmAccountId"], path=PATH, boundary=BOUNDARY)
+        build = tmp_path / "build"
+        artefacts.write(run_main(_ocm_config(["ocm-roles"]), stack=STACK), build / STACK)
+        yield iam, build
+
+
+def test_the_ocm_role_and_user_roles_rosa_made_are_adopted_and_differ_only_in_the_stacks_own_tags(ocm_account):
+    iam, build = ocm_account
+    report = _report(build)
+    imported = {f.import_id for f in report.findings}
+    role = "ManagedOpenShift-OCM-Role-16502874"
+    policies = {f"arn:aws:iam::{ACCOUNT_ID}:policy{PATH}{role}-{suffix}" for suffix in ("Policy", "Admin-Policy")}
+    assert imported == {role, "ManagedOpenShift-User-platform-alice-Role"} | policies | {
+        f"{role}/{arn}" for arn in policies
+    }
+    # rosa sets every tag the stack declares for them; the stack adds only the user's own.
+    problems = [p for f in report.findings for p in f.problems]
+    assert report.exit_code == 1 and problems and all(p.endswith(f"environment={USER_TAGS['environment']!r} (missing)")
+                                                      for p in problems), problems  # fmt: skip
+    _apply([fix for f in report.findings for fix in f.fixes], iam)
+    assert _report(build).exit_code == 0
+    _, mocks = _apply_config(_ocm_config(["ocm-roles"]))  # raises where an import's inputs differ
+    assert sorted(mocks.imported) == sorted(imported)

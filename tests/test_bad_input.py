@@ -110,7 +110,10 @@ CASES = [
      ["its VPC owner stack Pulumi.shared-vpc-owner.yaml", "rosa-foundation:sharedVpc.vpcID: unknown key"]),
     # 7. Adopting what rosa made (README, "Adopting an account rosa already set up").
     ("adopt-unknown-kind", "dev", {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: [acount-roles]")]},
-     ["rosa-foundation:adopt[0] = 'acount-roles': must be 'account-roles', 'operator-roles' or 'oidc-providers'"]),
+     ["rosa-foundation:adopt[0] = 'acount-roles': must be 'account-roles', 'operator-roles', 'oidc-providers' or "
+      "'ocm-roles'"]),
+    ("adopt-ocm-roles-the-stack-lacks", "dev", {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: [ocm-roles]")]},
+     ["rosa-foundation:adopt[0] = 'ocm-roles': the stack declares no ocmRole and no userRoles to adopt"]),
     ("adopt-as-text", "dev", {"dev": [(RETAIN, f"{RETAIN}\n  rosa-foundation:adopt: account-roles")]},
      ["rosa-foundation:adopt = 'account-roles': expected a YAML list or mapping, got text"]),
     ("adopt-a-kind-twice", "dev",
@@ -119,6 +122,11 @@ CASES = [
     ("adopt-account-roles-in-a-cluster-stack", "split-hcp",
      {"split-hcp": [(SPLIT_ACCOUNT, f"{SPLIT_ACCOUNT}\n  rosa-foundation:adopt: [account-roles]")]},
      ["rosa-foundation:adopt[0] = 'account-roles': a cluster stack reads its account roles from its account stack"]),
+    ("adopt-in-a-vpc-owner-stack", "shared-vpc-owner",
+     {"shared-vpc-owner": [("  rosa-foundation:tags:",
+                            "  rosa-foundation:adopt: [account-roles]\n  rosa-foundation:tags:")]},
+     ["rosa-foundation:adopt: what rosa makes (account and operator roles, OIDC providers) is in the clusters' "
+      "account; an owner stack declares none of it"]),
     # 8. Roles beyond ROSA's own: presets, roles several clusters trust, boundaries and extra policies.
     ("preset-unknown", "staging", {"staging": [("preset: efs-csi", "preset: efs")]},
      ["rosa-foundation:clusters[0].workloadRoles[4].preset = 'efs': must be 'aws-load-balancer-operator', "]),

@@ -10,6 +10,7 @@ Who may assume a role is decided by evaluating the rendered trust and identity d
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -22,6 +23,7 @@ from foundation import naming
 from foundation.settings.loading import SettingsError, settings_from_config
 from foundation.settings.shared_vpc_rules import account_boundary_problems
 from policies.rules.resource_types import HOSTED_ZONE, ROLE, ROLE_POLICY_ATTACHMENT
+from render.protection import protection_problems
 from render.runtime import Render, render_stack, run_main, stack_config, stack_file
 from tests.conftest import ACCOUNT_ID, cluster, config
 from tests.iam_evaluation import Document, evaluate, role_policies
@@ -160,6 +162,22 @@ def test_the_owners_zones_are_the_ones_rosa_names_private_to_the_vpc_and_protect
     for zone in zones.values():
         assert zone.inputs["vpcs"] == [{"vpcId": vpc, "vpcRegion": "eu-west-1"}]
         assert zone.options["protect"] and zone.options["retainOnDelete"] and not zone.inputs["forceDestroy"]
+
+
+def test_a_settings_change_that_would_replace_or_drop_a_clusters_zone_is_caught_before_an_apply(owner):
+    raw = stack_config(stack_file(OWNER))
+    shared = json.loads(raw["rosa-foundation:sharedVpc"])
+    moved = copy.deepcopy(shared)
+    moved["clusters"][1]["baseDomain"] = "c3d5.p3.openshiftapps.com"
+    dropped = copy.deepcopy(shared)
+    del dropped["clusters"][1]
+    before = [r.to_json() for r in owner.resources]
+    # A new base domain renames the ingress zone only; a cluster no longer served loses both of its zones.
+    for changed, how, zones in ((moved, "would be replaced: name changes", 1), (dropped, "would be deleted", 2)):
+        after = run_main(raw | {"rosa-foundation:sharedVpc": json.dumps(changed)}, stack=OWNER)
+        problems = protection_problems(before, [r.to_json() for r in after.resources])
+        assert len(problems) == zones, problems
+        assert all("aws:route53/zone:Zone 'payments-hcp-" in p and how in p for p in problems), problems
 
 
 def shared_roles(render: Render) -> list:
@@ -356,12 +374,20 @@ SHARE_NAME = "shared-hcp-shared-vpc-resource-share"
 SUBNET = f"arn:aws:ec2:eu-west-1:{OWNER_ACCOUNT}:subnet/subnet-07e7a7b7c7d7e7a01"
 ZONE, SHARE = "arn:aws:route53:::hostedzone/Z0123", f"arn:aws:ram:eu-west-1:{OWNER_ACCOUNT}:resource-share/0a1b2c3d"
 NAMED = {"ram:ResourceShareName": SHARE_NAME}
+# The VPC a Route 53 request names, as its route53:VPCs key holds it (the owner example's VPC, and another of its own).
+THE_VPC = {"route53:VPCs": "VPCId=vpc-07e7a7b7c7d7e7f70,VPCRegion=eu-west-1"}
+OTHER_VPC = {"route53:VPCs": "VPCId=vpc-0aaaaaaaaaaaaaaa1,VPCRegion=eu-west-1"}
 
 
 @pytest.mark.parametrize(
     ("action", "resource", "context", "allowed"),
     [
-        ("route53:CreateHostedZone", ZONE, {}, True),
+        ("route53:CreateHostedZone", ZONE, THE_VPC, True),
+        ("route53:CreateHostedZone", ZONE, OTHER_VPC, False),
+        ("route53:CreateHostedZone", ZONE, {}, False),
+        ("route53:AssociateVPCWithHostedZone", ZONE, THE_VPC, True),
+        ("route53:AssociateVPCWithHostedZone", ZONE, OTHER_VPC, False),
+        ("route53:DisassociateVPCFromHostedZone", ZONE, OTHER_VPC, False),
         ("route53:ChangeTagsForResource", ZONE, {}, True),
         ("route53:DeleteHostedZone", ZONE, {}, False),
         ("route53:ChangeResourceRecordSets", ZONE, {}, False),
@@ -374,11 +400,13 @@ NAMED = {"ram:ResourceShareName": SHARE_NAME}
         ("ram:AssociateResourceShare", SHARE, {"ram:ResourceShareName": "x", "ram:Principal": CLUSTER_ACCOUNT}, False),
         ("ram:UpdateResourceShare", SHARE, NAMED | {"ram:RequestedAllowsExternalPrincipals": "true"}, False),
     ],
-    ids=["create-zone", "tag-zone", "delete-zone", "write-records", "create-share", "create-external-share",
+    ids=["create-zone-in-the-shared-vpc", "create-zone-in-another-vpc", "create-public-zone",
+         "associate-the-shared-vpc", "associate-another-vpc", "detach-another-vpcs-zone", "tag-zone", "delete-zone",
+         "write-records", "create-share", "create-external-share",
          "share-with-cluster-account", "share-with-another-account", "share-a-listed-subnet", "share-another-subnet",
          "another-share", "open-a-share-outside-the-organisation"],
 )  # fmt: skip
-def test_the_owners_pipeline_shares_only_with_the_cluster_accounts_and_never_deletes_a_zone(
+def test_the_owners_pipeline_shares_only_with_the_clusters_ties_zones_only_to_the_shared_vpc_never_deletes_one(
     owner, action, resource, context, allowed
 ):
     arn, identity, boundary = deploy_role(owner)

@@ -8,7 +8,8 @@ policy's document and tags, an attachment's existence, an OIDC provider's URL, c
 Pulumi refuses an import whose inputs differ from the resource ("inputs to import do not match the existing
 resource"), so each difference is printed with the AWS CLI command that makes the resource what the stack declares;
 the report itself changes nothing. A role whose trust or path differs is refused instead: it is not the role the
-stack declares, and importing it would hand the stack a role trusted by someone else (or one it must replace).
+stack declares, and importing it would hand the stack a role trusted by someone else (or one it must replace). So is
+a role, policy or provider that another stack rendered under `build/` for this account declares: that stack owns it.
 Descriptions are not compared: rosa sets none, and the stack leaves a rosa-made role's or policy's description as it
 finds it.
 
@@ -18,8 +19,8 @@ in a stack.
 
 Exit codes: 0 every resource to import exists and matches (the import changes nothing); 1 some resource to import is
 missing or differs in what the printed commands align; 2 the report cannot be made (no render, credentials of
-another account, an AWS error); 3 refused: a role's trust or path differs from what the stack declares (never
-import it). Leftovers are listed whatever the exit code.
+another account, an AWS error); 3 refused: a role's trust or path differs from what the stack declares, or another
+stack of the account declares what it would import (never import it). Leftovers are listed whatever the exit code.
 """
 
 from __future__ import annotations
@@ -329,10 +330,10 @@ class _Account:
 # --- leftovers ----------------------------------------------------------------------------------------------------
 
 
-def _declared_in(build: Path, account: str) -> tuple[list[str], set[str], set[str]]:
-    """The stacks rendered under `build` that are pinned to `account`, and every role name and OIDC provider
-    URL (`<host>[/<path>]`) they declare."""
-    stacks, roles, providers = [], set(), set()
+def _declared_in(build: Path, account: str) -> tuple[list[str], dict[tuple[str, str], list[str]]]:
+    """The stacks rendered under `build` that are pinned to `account`, and which of them declare each role, policy
+    and OIDC provider, by `_owned_key`."""
+    stacks, owners = [], {}
     for path in sorted(build.glob("*/resources.json")):
         resources = json.loads(path.read_text())
         try:
@@ -341,22 +342,50 @@ def _declared_in(build: Path, account: str) -> tuple[list[str], set[str], set[st
         except (ReportError, ValueError, KeyError):
             continue
         stacks.append(path.parent.name)
-        roles |= {r["inputs"].get("name") for r in resources if r["type"] == ROLE}
-        providers |= {naming.issuer_host_path(r["inputs"]["url"]) for r in resources if r["type"] == OIDC_PROVIDER}
-    return stacks, roles, providers
+        for resource in resources:
+            if key := _owned_key(resource["type"], resource["inputs"]):
+                owners.setdefault(key, []).append(path.parent.name)
+    return stacks, owners
 
 
-def leftovers(iam: Any, roles: set[str], providers: set[str]) -> Iterator[str]:
+def _owned_key(type_: str, inputs: Mapping[str, Any]) -> tuple[str, str] | None:
+    """What names a role, policy or OIDC provider in its account whatever the stack: a role's or policy's name (IAM
+    takes one of each name, whatever its path), a provider's `<host>[/<path>]`; None for anything else."""
+    if type_ in (ROLE, POLICY) and inputs.get("name"):
+        return type_, inputs["name"]
+    if type_ == OIDC_PROVIDER:
+        return type_, naming.issuer_host_path(inputs["url"])
+    return None
+
+
+def _refuse_what_others_declare(
+    findings: list[Finding], resources: list[dict[str, Any]], stack: str, owners: Mapping[tuple[str, str], list[str]]
+) -> None:
+    """Refuse importing what another stack of this account declares too: two stacks would manage one resource, and
+    the next destroy or rename in either deletes it from under the other. Without adopt, the second stack's create
+    stops at EntityAlreadyExists; with it, the import would succeed silently."""
+    declared = {(r["type"], r["name"]): r["inputs"] for r in resources}
+    for finding in findings:
+        key = _owned_key(finding.type, declared[finding.type, finding.logical_name])
+        others = sorted(set(owners.get(key, ())) - {stack}) if key else []
+        if others:
+            finding.refuse(
+                f"stack {', '.join(repr(o) for o in others)} declares it too: two stacks would manage it, and either's "
+                "destroy deletes it from under the other; leave it to that stack, or give this one other names"
+            )
+
+
+def leftovers(iam: Any, owners: Mapping[tuple[str, str], list[str]]) -> Iterator[str]:
     """The ARNs of roles tagged red-hat-managed=true and of OIDC providers that no stack declares."""
     for page in iam.get_paginator("list_roles").paginate():
         for role in page["Roles"]:
-            if role["RoleName"] in roles:
+            if (ROLE, role["RoleName"]) in owners:
                 continue
             tags = _tags(iam.list_role_tags(RoleName=role["RoleName"]).get("Tags"))
             if tags.get(RED_HAT_MANAGED[0]) == RED_HAT_MANAGED[1]:
                 yield role["Arn"]
     for provider in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
-        if provider["Arn"].split(":oidc-provider/", 1)[-1] not in providers:
+        if (OIDC_PROVIDER, provider["Arn"].split(":oidc-provider/", 1)[-1]) not in owners:
             yield provider["Arn"]
 
 
@@ -376,8 +405,9 @@ def report(session: boto3.Session, stack: str, build: Path) -> Report:
     iam = session.client("iam", region_name=region)
     reader = _Account(iam, stack, resources, build)
     findings = [reader.check(r) for r in resources if r["options"].get("import")]
-    stacks, roles, providers = _declared_in(build, account)
-    return Report(stack, account, findings, sorted(leftovers(iam, roles, providers)), stacks)
+    stacks, owners = _declared_in(build, account)
+    _refuse_what_others_declare(findings, resources, stack, owners)
+    return Report(stack, account, findings, sorted(leftovers(iam, owners)), stacks)
 
 
 def render_text(result: Report) -> str:
@@ -401,7 +431,8 @@ def render_text(result: Report) -> str:
         0: "every resource to import matches: `pulumi preview` shows each as an import, with no change",
         1: "some resources to import are missing or differ: run the fixes above (or change the settings), then "
         "report again",
-        3: "refused: a role's trust or path differs from what the stack declares; do not adopt it",
+        3: "refused: a role's trust or path differs from what the stack declares, or another stack declares it; do "
+        "not adopt it",
     }
     lines.append(f"exit {result.exit_code}: {verdicts[result.exit_code]}")
     return "\n".join(lines) + "\n"

@@ -251,6 +251,8 @@ def adopt_problems(settings: StackSettings) -> Iterator[str]:
             yield f"{here}: a cluster stack reads its account roles from its account stack; adopt them there"
         elif kind == "operator-roles" and not settings.clusters and "classic" not in settings.topologies:
             yield f"{here}: the stack has no cluster and no classic operator policy to adopt"
+        elif kind == "ocm-roles" and not (settings.ocm_role or settings.user_roles):
+            yield f"{here}: the stack declares no ocmRole and no userRoles to adopt"
         elif kind == "oidc-providers" and not any(isinstance(c.oidc, ManagedOidc) for c in settings.clusters):
             yield (
                 f"{here}: no cluster of the stack is on a managed OIDC config; a self-hosted issuer's provider is "

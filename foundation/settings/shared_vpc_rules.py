@@ -20,6 +20,8 @@ _OWNER_HOLDS_NONE = {
     "backup": "an owner stack holds no clusters to back up",
     "ocmRole": "the OCM role links the clusters' account to Red Hat's OCM, not the VPC owner's",
     "userRoles": "user roles link the clusters' account to Red Hat's OCM, not the VPC owner's",
+    "adopt": "what rosa makes (account and operator roles, OIDC providers) is in the clusters' account; an owner stack "
+    "declares none of it, so nothing would be imported",
 }
 
 
@@ -40,6 +42,7 @@ def owner_problems(settings: StackSettings) -> Iterator[str]:
         "backup": settings.backup,
         "ocmRole": settings.ocm_role,
         "userRoles": settings.user_roles,
+        "adopt": settings.adopt,
     }
     for key, why in _OWNER_HOLDS_NONE.items():
         if held[key]:

@@ -267,9 +267,10 @@ BaseDomain = Annotated[
         )
     ),
 ]
-# What `rosa-foundation:adopt` may name: resources rosa's `create account-roles`, `create operator-roles` and
-# `create oidc-provider` made, which the stack then imports instead of creating (foundation/adoption.py).
-AdoptKind = Literal["account-roles", "operator-roles", "oidc-providers"]
+# What `rosa-foundation:adopt` may name: resources rosa's `create account-roles`, `create operator-roles`,
+# `create oidc-provider` and `create ocm-role` / `create user-role` made, which the stack then imports instead of
+# creating (foundation/adoption.py).
+AdoptKind = Literal["account-roles", "operator-roles", "oidc-providers", "ocm-roles"]
 HostedZoneId = Annotated[
     str, AfterValidator(matching(r"[A-Z0-9]{1,32}", "a Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ"))
 ]
