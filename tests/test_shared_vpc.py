@@ -267,7 +267,7 @@ def problems(raw: dict[str, str]) -> str:
         (owner_config(sharedVpc={"clusters": [SERVED | {"baseDomain": "apps.example.com"}]}), "only under"),
         (owner_config(sharedVpc={"clusters": [SERVED, SERVED | {"name": "beta"}]}), "already used by clusters[0]"),
         (owner_config(sharedVpc={"clusters": [SERVED | {"baseDomain": "A1B2.p3.openshiftapps.com"}]}), "lower-case"),
-        (owner_config(sharedVpc={"clusters": []}), "at least 1 item"),
+        (owner_config(sharedVpc={"clusters": []}), "sharedVpc.clusters = []: must list at least 1"),
         (owner_config(sharedVpc={"vpcID": "vpc-0"}), "sharedVpc.vpcID: unknown key"),
         (owner_config(accountRoleTopologies=["hcp"]), "an owner stack makes no account roles"),
         (owner_config(clusters=[cluster()]), "an owner stack holds no clusters"),
