@@ -367,8 +367,11 @@ def test_the_pipeline_creates_and_configures_the_stacks_log_groups_but_never_rem
     for group in groups:
         for action in ("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey", "logs:TagResource"):
             assert stack.may("deploy", action, group), action
+        # CloudWatch Logs authorises these against the group's ARN with a trailing `:*` (CloudWatch Logs User Guide,
+        # "Overview of managing access permissions": the bare ARN is for the tagging actions only): both are judged.
         for who in ("deploy", "hijacked"):
             for action in ("logs:DeleteLogGroup", "logs:DeleteRetentionPolicy", "logs:DisassociateKmsKey"):
-                assert not stack.may(who, action, group), (who, action)
+                for arn in (group, f"{group}:*"):
+                    assert not stack.may(who, action, arn), (who, action, arn)
         other = group.rsplit(":log-group:", 1)[0] + ":log-group:/rosa/someone-else/control-plane"
         assert not stack.may("deploy", "logs:CreateLogGroup", other)
