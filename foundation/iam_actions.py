@@ -29,7 +29,9 @@ from foundation.iam import listed
 
 PERMISSIONS_MANAGEMENT = "Permissions management"
 # AWS-managed policies that hand over the account (or all of IAM) by name: never attached, never a boundary.
-ADMIN_MANAGED_POLICIES = ("AdministratorAccess", "IAMFullAccess")
+# PowerUserAccess allows every action of every service but IAM's, Organizations' and Account's, on every resource:
+# every bucket, key and secret, and `sts:AssumeRole` on any role that trusts the account.
+ADMIN_MANAGED_POLICIES = ("AdministratorAccess", "IAMFullAccess", "PowerUserAccess")
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 ROLE_HANDOVER = ("sts:Assume*", "iam:PassRole")
 # A resource that names every resource of its kind: `*`, or an ARN whose resource part is a bare wildcard, after

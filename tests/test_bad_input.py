@@ -147,9 +147,47 @@ CASES = [
      {"staging": [("account-role/hcp/instance-worker:", "cluster/stg-hcp/workload-role/cert-manager/cert-manager:")]},
      ["rosa-foundation:extraPolicyArns.cluster/stg-hcp/workload-role/cert-manager/cert-manager: extra policies go "
       "on ROSA's account and operator roles only"]),
+    ("secret-arn-naming-every-secret", "staging",
+     {"staging": [("secret:staging/ledger/*", "secret:*")]},
+     ["rosa-foundation:workloadRoles[0].secretArns[0] = 'arn:aws:secretsmanager:eu-central-1:222222222222:secret:*': "
+      "must be a Secrets Manager secret ARN whose name starts with a name's own character (not * or ?"]),
+    ("extra-policy-of-another-account", "staging",
+     {"staging": [("policy/AmazonSSMManagedInstanceCore", "policy/AmazonSSMManagedInstanceCore\", "
+                   "\"arn:aws:iam::999999999999:policy/Shared")]},
+     ["rosa-foundation:extraPolicyArns.account-role/hcp/instance-worker[1] = 'arn:aws:iam::999999999999:policy/"
+      "Shared': a customer managed policy of account 999999999999; IAM attaches only AWS managed policies"]),
+    ("extra-policy-the-pipelines-boundary", "staging",
+     {"staging": [("policy/AmazonSSMManagedInstanceCore", "policy/AmazonSSMManagedInstanceCore\", "
+                   "\"arn:aws:iam::222222222222:policy/rosa/staging/StagingOpenShift-PipelineBoundary")]},
+     ["rosa-foundation:extraPolicyArns.account-role/hcp/instance-worker[1] = 'arn:aws:iam::222222222222:policy/rosa/"
+      "staging/StagingOpenShift-PipelineBoundary': a permissions boundary of this stack's roles"]),
+    ("extra-policy-a-wildcard", "staging",
+     {"staging": [("policy/AmazonSSMManagedInstanceCore", "policy/*")]},
+     ["rosa-foundation:extraPolicyArns.account-role/hcp/instance-worker[0] = 'arn:aws:iam::aws:policy/*': must be an "
+      "IAM policy ARN"]),
+    ("extra-policy-in-another-partition", "staging",
+     {"staging": [("arn:aws:iam::aws:policy/AmazonSSM", "arn:aws-us-gov:iam::aws:policy/AmazonSSM")]},
+     ["rosa-foundation:extraPolicyArns.account-role/hcp/instance-worker[0] = 'arn:aws-us-gov:iam::aws:policy/"
+      "AmazonSSMManagedInstanceCore': not in this stack's partition 'aws'"]),
+    ("trusted-clusters-as-text", "staging", {"staging": [("[stg-hcp, stg-classic]", "stg-hcp")]},
+     ["rosa-foundation:workloadRoles[0].trustedClusters = 'stg-hcp': expected a list, but YAML read text"]),
+    ("preset-audience-unknown", "staging",
+     {"staging": [("      preset: external-secrets\n", "      preset: external-secrets\n      audience: sts\n")]},
+     ["rosa-foundation:workloadRoles[0].audience = 'sts': must be 'sts.amazonaws.com' or 'openshift'"]),
+    ("preset-zone-as-an-arn", "staging",
+     {"staging": [("hostedZoneIds: [Z0452716ABCDEFGHIJKLM]\n        - preset: cert",
+                   "hostedZoneIds: [/hostedzone/Z0452716ABCDEFGHIJKLM]\n        - preset: cert")]},
+     ["rosa-foundation:clusters[0].workloadRoles[2].hostedZoneIds[0] = '/hostedzone/Z0452716ABCDEFGHIJKLM': must be "
+      "a Route 53 hosted zone id"]),
     ("derived-log-bucket-name", "prod",
      {"prod": [("bucketName: acme-prod-rosa-backups", "bucketName: acme-prod-rosa-backups-" + "b" * 38)]},
      ["the access log bucket name", "no dots: HTTPS to a dotted bucket name"]),
+    ("aws-admin-policy-on-a-workload-role", "dev",
+     {"dev": [("          serviceAccount: iam-app-s3-sa\n",
+               "          serviceAccount: iam-app-s3-sa\n"
+               "          managedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n")]},
+     ["rosa-foundation:clusters[0].workloadRoles[0].managedPolicyArns[0] = "
+      "'arn:aws:iam::aws:policy/AdministratorAccess': AWS's AdministratorAccess hands over the account"]),
     # 9. The OCM role and user roles (split-account holds them).
     ("ocm-role-in-a-cluster-stack", "split-hcp",
      {"split-hcp": [("layout: cluster", "layout: cluster\n  rosa-foundation:ocmRole: {organizationId: 2Kf7dQm1x, "

@@ -22,6 +22,8 @@ S3_APP = {
 SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 WORKER = "account-role/hcp/instance-worker"
 INGRESS = "cluster/alpha/operator-role/openshift-ingress-operator/cloud-credentials"
+OTHER_ACCOUNTS = "arn:aws:iam::999999999999:policy/Shared"
+CI_POLICY = f"arn:aws:iam::{ACCOUNT_ID}:policy/ManagedOpenShift-github-deploy-dev-iam"  # the deploy role's, for env dev
 CI = {"owner": "acme", "repository": "rosa-foundation", "repositoryId": 4242, "environment": "dev"}
 
 
@@ -63,16 +65,33 @@ def test_extra_policies_are_attached_to_rosas_roles_beside_their_own_and_shown_i
     assert f"`policyArn`: `{SSM_CORE}`" in diff.markdown(result)
 
 
-def test_an_admin_equivalent_extra_policy_is_refused_by_the_guardrail():
-    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
-    render = run(**settings(extraPolicyArns={WORKER: [admin]}))
-    found = [
-        (f.rule, f.resource, f.message)
-        for f in evaluate(check.graph_from_resources(resources(render)))
-        if f.rule == "no-admin-permissions"
+def admin_findings(resources_: list[dict]) -> list[tuple[str, str]]:
+    graph = check.graph_from_resources(resources_)
+    return [(f.resource, f.message) for f in evaluate(graph) if f.rule == "no-admin-permissions"]
+
+
+@pytest.mark.parametrize("policy", ["AdministratorAccess", "IAMFullAccess", "PowerUserAccess"])
+def test_an_admin_equivalent_extra_policy_is_refused_by_the_settings_and_by_the_guardrail(policy):
+    admin = f"arn:aws:iam::aws:policy/{policy}"
+    assert f"rosa-foundation:extraPolicyArns.{WORKER}[0] = '{admin}': AWS's {policy} hands over the account" in (
+        problems(extraPolicyArns={WORKER: [admin]})
+    )
+    # A render that got past the settings (an edited plan, another program) meets the guardrail.
+    rendered = resources(run(**settings(extraPolicyArns={WORKER: [SSM_CORE]})))
+    attachment = next(r for r in rendered if r["name"].endswith("-extra-AmazonSSMManagedInstanceCore"))
+    attachment["inputs"]["policyArn"] = admin
+    assert admin_findings(rendered) == [(attachment["name"], f"attaches {admin}")]
+
+
+def test_the_guardrail_refuses_a_permissions_boundary_attached_as_a_roles_policy():
+    """A boundary is a ceiling that allows everything below its denies: attached as a policy, it grants all of it."""
+    rendered = resources(run(**settings(extraPolicyArns={WORKER: [SSM_CORE]})))
+    attachment = next(r for r in rendered if r["name"] == "account-roles-hcp-instance-worker-extra-"
+                      "AmazonSSMManagedInstanceCore")  # fmt: skip
+    attachment["inputs"]["policyArn"] = STACK_BOUNDARY
+    assert admin_findings(rendered) == [
+        (attachment["name"], f"attaches {STACK_BOUNDARY}, a permissions boundary, as a policy")
     ]
-    assert found == [("no-admin-permissions", "account-roles-hcp-instance-worker-extra-AdministratorAccess",
-                      f"attaches {admin}")]  # fmt: skip
 
 
 def problems(**settings_) -> str:
@@ -105,9 +124,32 @@ def problems(**settings_) -> str:
         ({"extraPolicyArns": {WORKER: [f"arn:aws:iam::aws:policy/P{i}" for i in range(10)]}},
          f"rosa-foundation:extraPolicyArns.{WORKER}: 10 policies beside the role's own 1, over the quota of 10"),
         ({"extraPolicyArns": {"account-role/hcp/nobody": [SSM_CORE]}}, "no role of this stack has that key"),
+        ({"extraPolicyArns": {WORKER: [OTHER_ACCOUNTS]}},
+         f"rosa-foundation:extraPolicyArns.{WORKER}[0] = '{OTHER_ACCOUNTS}': a customer managed policy of account "
+         f"999999999999; IAM attaches only AWS managed policies (account 'aws') and policies of the role's own account "
+         f"{ACCOUNT_ID}"),
+        ({"permissionsBoundaryOverrides": {WORKER: OTHER_ACCOUNTS}},
+         f"rosa-foundation:permissionsBoundaryOverrides.{WORKER} = '{OTHER_ACCOUNTS}': a customer managed policy of "
+         "account 999999999999"),
+        ({"clusters": [cluster(workloadRoles=[{**S3_APP, "managedPolicyArns": [OTHER_ACCOUNTS]}])]},
+         f"rosa-foundation:clusters[0].workloadRoles[0].managedPolicyArns[0] = '{OTHER_ACCOUNTS}': a customer managed "
+         "policy of account 999999999999"),
+        ({"extraPolicyArns": {WORKER: [STACK_BOUNDARY]}},
+         f"rosa-foundation:extraPolicyArns.{WORKER}[0] = '{STACK_BOUNDARY}': a permissions boundary of this stack's "
+         "roles; a boundary is a ceiling, and attached as a policy it grants everything below its denies"),
+        ({"permissionsBoundaryOverrides": {"account-role/hcp/installer": TIGHTER},
+          "extraPolicyArns": {WORKER: [TIGHTER]}},
+         f"rosa-foundation:extraPolicyArns.{WORKER}[0] = '{TIGHTER}': a permissions boundary of this stack's roles"),
+        ({"clusters": [cluster(workloadRoles=[{**S3_APP, "managedPolicyArns": [STACK_BOUNDARY]}])]},
+         "rosa-foundation:clusters[0].workloadRoles[0].managedPolicyArns[0] = "
+         f"'{STACK_BOUNDARY}': a permissions boundary of this stack's roles"),
+        ({"ciIdentity": CI, "extraPolicyArns": {WORKER: [CI_POLICY]}},
+         "a policy of the pipeline's own CI roles, which no role of the stack may hold"),
     ],
     ids=["override-with-ci", "override-unknown-role", "override-admin", "override-partition", "extra-on-workload",
-         "extra-twice", "extra-own-policy", "extra-over-quota", "extra-unknown-role"],
+         "extra-twice", "extra-own-policy", "extra-over-quota", "extra-unknown-role", "extra-another-account",
+         "override-another-account", "workload-policy-another-account", "extra-the-stacks-boundary",
+         "extra-an-overrides-boundary", "workload-policy-the-stacks-boundary", "extra-a-ci-policy"],
 )  # fmt: skip
 def test_bad_overrides_and_extra_policies_are_refused_with_one_line(extra, expected):
     assert expected in problems(**settings(**extra))

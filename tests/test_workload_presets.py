@@ -5,10 +5,21 @@ published document allows; it is trusted by the service account and token audien
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
-from foundation.workload_presets import load_presets, published_statements
+from foundation.iam import listed
+from foundation.workload_presets import (
+    _EXAMPLE_PARAMETER,
+    _EXAMPLE_SECRET,
+    PresetScope,
+    _conditions,
+    load_presets,
+    parameter_arn,
+    preset_statements,
+    published_statements,
+)
 from tests.conftest import ACCOUNT_ID, SUBNET_IDS, cluster, document, run
 from tests.iam_evaluation import Document, assumable_with_web_identity, evaluate
 
@@ -241,3 +252,82 @@ def test_external_secrets_reads_only_the_stores_it_is_given():
     actions = {a for s in policy["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
     assert actions == {"ssm:GetParameter*"}
     assert policy["Statement"][0]["Resource"] == arn("ssm", "parameter/app/*")
+
+
+# Scopes a stack may give a preset: other regions and accounts, one or several of each list, no subnets listed.
+SCOPES = [
+    PresetScope("aws", REGION, ACCOUNT_ID, tuple(SUBNET_IDS), (ZONE,), (FILE_SYSTEM,), (SECRET,), ("/team/app/*",)),
+    PresetScope(
+        "aws",
+        "ap-southeast-2",
+        "210987654321",
+        (),
+        (ZONE, OTHER_ZONE),
+        (FILE_SYSTEM, OTHER_FILE_SYSTEM),
+        ("arn:aws:secretsmanager:eu-west-1:210987654321:secret:db-AbC123", SECRET),
+        ("app-*", "/a/b"),
+    ),
+]
+
+
+def concrete(pattern: str) -> str:
+    """One name matching IAM pattern `pattern` (every `*` and `?` filled in)."""
+    return pattern.replace("*", "x1").replace("?", "a")
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["one-of-each", "several-elsewhere"])
+@pytest.mark.parametrize("preset", sorted(load_presets()))
+def test_scoping_a_preset_only_narrows_its_published_statements(preset, scope):
+    """Every scoped statement keeps its published effect, actions and conditions, and each action on each resource it
+    names (made concrete) is one its published statement allows too, evaluated; the documents' example secret and
+    parameter alone become exactly what the settings list."""
+    published = [
+        (s, d.scope)
+        for d in load_presets()[preset].documents
+        if not (d.scope == "secrets" and not scope.secret_arns)
+        and not (d.scope == "parameters" and not scope.parameter_paths)
+        for s in listed(d.published().get("Statement"))
+    ]
+    scoped = [s.to_dict() for s in preset_statements(preset, scope)]
+    assert len(scoped) == len(published)
+    role = f"arn:aws:iam::{scope.account}:role/preset"
+    wider = []
+    for mine, (theirs, kind) in zip(scoped, published, strict=True):
+        assert (mine["Effect"], sorted(listed(mine["Action"])), _conditions(mine)) == (
+            theirs["Effect"],
+            sorted(listed(theirs["Action"])),
+            _conditions(theirs),
+        )
+        assert set(mine) <= {"Effect", "Action", "Resource", "Condition"}
+        if kind == "secrets" and _EXAMPLE_SECRET.fullmatch(str(theirs["Resource"][0])):
+            assert listed(mine["Resource"]) == list(scope.secret_arns)
+            continue
+        if kind == "parameters" and _EXAMPLE_PARAMETER.fullmatch(str(theirs["Resource"])):
+            expected = [parameter_arn("aws", scope.region, scope.account, p) for p in scope.parameter_paths]
+            assert listed(mine["Resource"]) == expected
+            continue
+        unconditioned = {"Version": "2012-10-17", "Statement": [{k: v for k, v in theirs.items() if k != "Condition"}]}
+        wider += [
+            (action, resource)
+            for action in listed(mine["Action"])
+            for resource in listed(mine["Resource"])
+            if not evaluate(
+                [unconditioned],
+                None,
+                role,
+                concrete(action),
+                target(action, concrete(resource) if resource != "*" else resource),
+            ).allowed
+        ]
+    assert wider == []
+
+
+@pytest.mark.parametrize("preset", sorted(load_presets()))
+def test_a_preset_in_another_partition_is_the_same_statements_in_that_partition(preset):
+    secret = f"arn:aws-us-gov:secretsmanager:us-gov-west-1:{ACCOUNT_ID}:secret:team/app/*"
+    gov = replace(SCOPES[0], partition="aws-us-gov", region="us-gov-west-1", secret_arns=(secret,))
+    aws = replace(gov, partition="aws", secret_arns=(secret.replace("arn:aws-us-gov:", "arn:aws:"),))
+    in_aws = json.dumps([s.to_dict() for s in preset_statements(preset, aws)])
+    in_gov = json.dumps([s.to_dict() for s in preset_statements(preset, gov)])
+    assert "arn:aws:" not in in_gov
+    assert in_gov.replace("arn:aws-us-gov:", "arn:aws:") == in_aws

@@ -6,11 +6,12 @@ problem is one line naming the key as written, the value and what is allowed.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fnmatch import fnmatchcase
 
 from foundation import irsa, naming
 from foundation.catalogue import load_catalogue
 from foundation.iam_actions import ADMIN_MANAGED_POLICIES
-from foundation.names import StackNames
+from foundation.names import CI_ROLE_KINDS, StackNames
 from foundation.project import config_key, shown
 from foundation.role_keys import account_role_key, is_rosa_role, operator_role_key, role_keys
 from foundation.settings.models import ManagedOidc, StackSettings, WorkloadRoleSettings
@@ -31,7 +32,9 @@ _SCOPE_MEANING = {
 _SHOWN_KEYS = 8
 
 
-def workload_entry_problems(settings: StackSettings, here: str, workload: WorkloadRoleSettings) -> Iterator[str]:
+def workload_entry_problems(
+    settings: StackSettings, names: StackNames, here: str, workload: WorkloadRoleSettings
+) -> Iterator[str]:
     """One workload entry (a cluster's or the stack's): it grants something, in this partition, as its preset asks."""
     preset = workload.preset_spec
     if not workload.namespace:
@@ -46,6 +49,9 @@ def workload_entry_problems(settings: StackSettings, here: str, workload: Worklo
     for key, arn in ((key, arn) for key, listed in arns.items() for arn in listed if arn != "*"):
         if arn.split(":")[1] != settings.partition:
             yield f"{key}: {shown(arn)} is not in this stack's partition {settings.partition!r}"
+    for k, arn in enumerate(workload.managed_policy_arns):
+        if problem := attached_policy_problem(settings, names, arn):
+            yield f"{here}.managedPolicyArns[{k}] = {shown(arn)}: {problem}"
     yield from _preset_problems(here, workload)
 
 
@@ -87,7 +93,7 @@ def shared_role_problems(settings: StackSettings, names: StackNames) -> Iterator
     seen: dict[str, int] = {}
     for j, workload in enumerate(settings.workload_roles):
         here = f"{config_key('workloadRoles')}[{j}]"
-        yield from workload_entry_problems(settings, here, workload)
+        yield from workload_entry_problems(settings, names, here, workload)
         if not workload.trusted_clusters:
             yield (
                 f"{here}.trustedClusters is missing: a stack workload role names the clusters whose service account "
@@ -153,6 +159,8 @@ def boundary_override_problems(settings: StackSettings, names: StackNames) -> It
             continue
         if arn.split(":")[1] != settings.partition:
             yield f"{at} = {shown(arn)}: the ARN must be in this stack's partition {settings.partition!r}"
+        if problem := _account_problem(settings, arn):
+            yield f"{at} = {shown(arn)}: {problem}"
         if arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
             yield f"{at} = {shown(arn)}: a boundary of {arn.rsplit('/', 1)[-1]} lifts every ceiling; name a boundary"
 
@@ -180,6 +188,8 @@ def extra_policy_problems(settings: StackSettings, names: StackNames) -> Iterato
             name = arn.rsplit("/", 1)[-1]
             if arn.split(":")[1] != settings.partition:
                 yield f"{at}[{k}] = {shown(arn)}: not in this stack's partition {settings.partition!r}"
+            if problem := attached_policy_problem(settings, names, arn):
+                yield f"{at}[{k}] = {shown(arn)}: {problem}"
             if arn in own.get(key, ()):
                 yield f"{at}[{k}] = {shown(arn)}: already the role's own policy"
             elif name in by_name:
@@ -190,6 +200,43 @@ def extra_policy_problems(settings: StackSettings, names: StackNames) -> Iterato
                 f"{at}: {len(arns)} policies beside the role's own {len(own.get(key, ()))}, over the quota of {quota} "
                 f"per role (rosa refuses it too); raise it and set {config_key('quotas')}.managedPoliciesPerRole"
             )
+
+
+def attached_policy_problem(settings: StackSettings, names: StackNames, arn: str) -> str | None:
+    """Why managed policy `arn` cannot be attached to a role of this stack, or None. IAM attaches only AWS's policies
+    and the role's own account's. AWS's admin-equivalent policies are refused here, before anything is registered
+    (the guardrail also judges the render's attachments, and customer policies by their documents). The stack's
+    permissions boundaries and the pipeline's own policies are ceilings and the CI identity's grants, which as a
+    role's policy would grant all they allow (the pipeline's boundary denies attaching them, so the apply would also
+    stop half-way)."""
+    if problem := _account_problem(settings, arn):
+        return problem
+    if arn.split(":")[4] == "aws" and arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
+        return (
+            f"AWS's {arn.rsplit('/', 1)[-1]} hands over the account (the no-admin-permissions guardrail refuses it "
+            "too); attach a policy that grants what the role needs"
+        )
+    boundaries = {settings.permissions_boundary, *settings.permissions_boundary_overrides.values()} - {None}
+    if arn in boundaries:
+        return (
+            "a permissions boundary of this stack's roles; a boundary is a ceiling, and attached as a policy it "
+            "grants everything below its denies; attach a policy that grants what the role needs"
+        )
+    if settings.ci_identity and any(
+        fnmatchcase(arn, names.policy_arn(names.ci_policy(kind, "*"))) for kind in CI_ROLE_KINDS
+    ):
+        return "a policy of the pipeline's own CI roles, which no role of the stack may hold"
+    return None
+
+
+def _account_problem(settings: StackSettings, arn: str) -> str | None:
+    account = arn.split(":")[4]
+    if account in ("aws", settings.account_id):
+        return None
+    return (
+        f"a customer managed policy of account {account}; IAM attaches only AWS managed policies (account 'aws') and "
+        f"policies of the role's own account {settings.account_id}: make the policy there"
+    )
 
 
 def _role_key_problem(settings: StackSettings, keys: dict, key: str) -> str | None:

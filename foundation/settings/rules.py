@@ -270,7 +270,7 @@ def _workload_problems(settings: StackSettings, names: StackNames) -> Iterator[s
         seen: dict[str, int] = {}
         for j, workload in enumerate(cluster.workload_roles):
             here = f"{config_key('clusters')}[{i}].workloadRoles[{j}]"
-            yield from role_rules.workload_entry_problems(settings, here, workload)
+            yield from role_rules.workload_entry_problems(settings, names, here, workload)
             if workload.trusted_clusters:
                 yield (
                     f"{here}.trustedClusters: a role several clusters trust outlives any one of them, so it lives in "

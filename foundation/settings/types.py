@@ -279,8 +279,9 @@ SecretArn = Annotated[
     str,
     AfterValidator(
         matching(
-            r"arn:aws(-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@*?-]+",
-            "a Secrets Manager secret ARN (its name may end in * or ??????), "
+            r"arn:aws(-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-][A-Za-z0-9/_+=.@*?-]*",
+            "a Secrets Manager secret ARN whose name starts with a name's own character (not * or ?, which would "
+            "name every secret) and may end in * or ??????, "
             "arn:<partition>:secretsmanager:<region>:<account>:secret:<name>",
         )
     ),

@@ -125,6 +125,8 @@ def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tu
         for arn in arns:
             if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
                 yield resource, f"attaches {arn}"
+            elif arn in boundaries:  # a ceiling: as a policy it grants everything below its denies
+                yield resource, f"attaches {arn}, a permissions boundary, as a policy"
 
 
 def _is_boundary(policy: Resource, boundaries: set[str]) -> bool:
@@ -142,7 +144,8 @@ NO_ADMIN_PERMISSIONS = Rule(
     description=(
         "No identity policy allows an admin-equivalent action (permissions management, credential exposure, "
         "sts:Assume*, iam:PassRole; wildcards expanded with parliament's IAM action database) on every resource, no "
-        "resource policy allows *, *:* or iam:*, and no role gets AdministratorAccess or IAMFullAccess."
+        "resource policy allows *, *:* or iam:*, and no role gets AdministratorAccess, IAMFullAccess, PowerUserAccess "
+        "or a permissions boundary as a policy."
     ),
     remediation=(
         "Grant the actions the workload calls on the resources it uses: name the roles, policies, buckets or keys."
