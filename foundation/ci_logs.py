@@ -14,8 +14,8 @@ from foundation.ci_actions import BOUNDED_ROLE_WRITES, INLINE_POLICY_WRITES, ROL
 from foundation.names import StackNames
 
 # A log group's configuration as the stack declares it: created with its key and tags, retention set. Never deleted,
-# its retention or key never removed (the boundary's NeverDeleteStackLogGroups): a log group is the administrator's to
-# destroy.
+# nor its streams; its retention or key never removed (the boundary's NeverDeleteStackLogGroups): a log group is the
+# administrator's to destroy.
 LOG_GROUP_ACTIONS = ("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey", "logs:TagResource",
                      "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:UntagLogGroup",
                      "logs:ListTagsLogGroup")  # fmt: skip

@@ -45,7 +45,9 @@ VAULT_OBJECT_PROTECTION = ("s3:DeleteObjectVersion", "s3:BypassGovernanceRetenti
 VAULT_KEY_ADMINISTRATION = ("kms:PutKeyPolicy", "kms:CreateGrant", "kms:CreateAlias", "kms:UpdateAlias",
                             "kms:DeleteAlias")  # fmt: skip
 STATE_BUCKET_READS = ("s3:Get*", "s3:List*")
-LOG_GROUP_REMOVALS = ("logs:DeleteLogGroup", "logs:DeleteRetentionPolicy", "logs:DisassociateKmsKey")
+# A log group's data: the group, its streams (the logs themselves), its retention and its key.
+LOG_GROUP_REMOVALS = ("logs:DeleteLogGroup", "logs:DeleteLogStream", "logs:DeleteRetentionPolicy",
+                      "logs:DisassociateKmsKey")  # fmt: skip
 
 
 def boundary_policy(names: StackNames, assumable: tuple[str, ...] = ()) -> iam.PolicyDocument:
@@ -139,10 +141,17 @@ def _bucket_denies(names: StackNames) -> Iterator[iam.Statement]:
 
 
 def _log_group_denies(names: StackNames) -> Iterator[iam.Statement]:
-    """A cluster's control-plane logs are kept: the log group never deleted, its retention and key never removed."""
+    """A cluster's control-plane logs are kept: the log group and its streams never deleted, its retention and key
+    never removed.
+
+    CloudWatch Logs authorises these actions against the group's ARN with a trailing `:*` (the bare ARN is for its
+    tagging actions only: CloudWatch Logs User Guide, "Overview of managing access permissions to your CloudWatch Logs
+    resources"), so each group is denied as `<ARN>*`: both forms in one pattern, which may also protect a group whose
+    name extends the stack's (a deny: it only protects more), and covers the group's streams,
+    `<ARN>:log-stream:<name>`."""
     log_groups = names.identities.log_groups()
     if log_groups:
-        arns = tuple(names.identities.log_group_arn(group) for group in log_groups)
+        arns = tuple(names.identities.log_group_arn(f"{group}*") for group in log_groups)
         yield iam.Statement("Deny", LOG_GROUP_REMOVALS, resources=arns, sid="NeverDeleteStackLogGroups")
 
 

@@ -122,12 +122,14 @@ def _sizes(names: StackNames) -> Iterator[str]:
                 f"{owner}: its trust policy is {size} characters, over the quota of {quotas.role_trust_policy_size}; "
                 f"raise it (IAM: Role trust policy length, up to 4096) and set {PROJECT}:quotas.roleTrustPolicySize"
             )
+    # A stack on an IAM path of its own already names all its roles with one pattern: the advice is the rest.
+    own_path = names.settings.iam_path != "/"
+    path_advice = "" if own_path else "give the stack an IAM path of its own (one pattern for all its roles), "
     for owner, text in _managed_documents(names):
         if len(text) > MANAGED_POLICY_SIZE:
             yield (
                 f"{owner}: {len(text)} characters, over IAM's fixed {MANAGED_POLICY_SIZE} for a managed policy; "
-                "give the stack an IAM path of its own (one pattern for all its roles), shorten the names it lists, "
-                "or split the stack"
+                f"{path_advice}shorten the names it lists (buckets, operator role prefixes), or split the stack"
             )
     for owner, text in _inline_documents(names):
         if len(text) > INLINE_POLICIES_PER_ROLE_SIZE:

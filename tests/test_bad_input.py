@@ -246,6 +246,32 @@ CASES = [
       "plane clusters only"]),
     ("auto-node-as-text", "prod", {"prod": [("autoNode: true", "autoNode: enabled")]},
      ["rosa-foundation:clusters[0].autoNode = 'enabled': expected true or false"]),
+    ("log-bucket-retention-beyond-ten-years", "prod",
+     {"prod": [("retentionDays: 2557", "retentionDays: 5000")]},
+     ["rosa-foundation:clusters[0].logForwarding.s3.retentionDays = 5000: must be less than or equal to 3650"]),
+    ("log-bucket-is-the-backup-bucket", "prod",
+     {"prod": [("bucketName: acme-prod-payments-control-plane-logs", "bucketName: acme-prod-rosa-backups")]},
+     ["rosa-foundation:clusters[0].logForwarding.s3.bucketName: bucket 'acme-prod-rosa-backups' is also used by "
+      "rosa-foundation:backup.bucketName"]),
+    ("log-bucket-prefix-from-the-root", "prod",
+     {"prod": [("          retentionDays: 2557\n", "          retentionDays: 2557\n          prefix: /logs/\n")]},
+     ["rosa-foundation:clusters[0].logForwarding.s3.prefix = '/logs/': must be an S3 key prefix"]),
+    ("log-groups-as-text", "prod",
+     {"prod": [("          retentionDays: 400\n", "          retentionDays: 400\n        groups: api\n")]},
+     ["rosa-foundation:clusters[0].logForwarding.groups = 'api': expected a list, but YAML read text"]),
+    ("log-group-key-of-ones-own", "prod",
+     {"prod": [("          retentionDays: 400\n",
+                "          retentionDays: 400\n          kmsKeyArn: arn:aws:kms:us-east-1:333333333333:key/x\n")]},
+     ["rosa-foundation:clusters[0].logForwarding.cloudwatch.kmsKeyArn: unknown key (a typo?); allowed: retentionDays"]),
+    ("log-forwarding-as-true", "prod",
+     {"prod": [("        cloudwatch:\n          retentionDays: 400\n", "        cloudwatch: true\n")]},
+     ["rosa-foundation:clusters[0].logForwarding.cloudwatch = true: expected a mapping of keys to values"]),
+    ("log-forwarding-on-classic", "prod",
+     {"prod": [("    - name: ledger\n", "    - name: ledger\n      logForwarding:\n        cloudwatch: {}\n")]},
+     ["rosa-foundation:clusters[2].logForwarding is set on a classic cluster: rosa offers control-plane log "
+      "forwarding for hosted control plane clusters only"]),
+    ("audit-log-as-text", "prod", {"prod": [("auditLog: true", "auditLog: 'yes'")]},
+     ["rosa-foundation:clusters[0].auditLog = 'yes': expected true or false, but YAML read text"]),
 ]  # fmt: skip
 
 

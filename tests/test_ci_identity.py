@@ -356,8 +356,8 @@ def test_bad_ci_settings_are_refused_with_key_and_value(settings, expected):
 
 def test_the_pipeline_creates_and_configures_the_stacks_log_groups_but_never_removes_them(stack):
     """A cluster's control-plane logs: the deploy role makes its log group as declared (key, retention, tags); neither
-    it nor any role it can write deletes the group, drops its retention or its key, or makes a group of another
-    name."""
+    it nor any role it can write deletes the group or its streams, drops its retention or its key, or makes a group of
+    another name."""
     groups = [
         c["logForwarding"]["cloudwatch"]["logGroupArn"]
         for c in stack.render.outputs["clusters"].values()
@@ -367,8 +367,13 @@ def test_the_pipeline_creates_and_configures_the_stacks_log_groups_but_never_rem
     for group in groups:
         for action in ("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey", "logs:TagResource"):
             assert stack.may("deploy", action, group), action
+        # CloudWatch Logs authorises these against the group's ARN with a trailing `:*` (CloudWatch Logs User Guide,
+        # "Overview of managing access permissions": the bare ARN is for the tagging actions only): both are judged.
         for who in ("deploy", "hijacked"):
             for action in ("logs:DeleteLogGroup", "logs:DeleteRetentionPolicy", "logs:DisassociateKmsKey"):
-                assert not stack.may(who, action, group), (who, action)
+                for arn in (group, f"{group}:*"):
+                    assert not stack.may(who, action, arn), (who, action, arn)
+            # The logs themselves: a stream is deleted on its own ARN.
+            assert not stack.may(who, "logs:DeleteLogStream", f"{group}:log-stream:kube-apiserver"), who
         other = group.rsplit(":log-group:", 1)[0] + ":log-group:/rosa/someone-else/control-plane"
         assert not stack.may("deploy", "logs:CreateLogGroup", other)

@@ -78,6 +78,28 @@ def test_the_fixed_managed_policy_size_is_refused_with_what_to_shorten():
     assert "give the stack an IAM path of its own" in message
 
 
+def test_one_more_forwarding_cluster_in_prod_is_refused_for_the_boundary_before_anything_is_registered():
+    """prod's boundary is near IAM's fixed size; a second HCP cluster forwarding its logs (a role on `/`, a bucket, a
+    log group and an AutoNode policy the boundary names) is refused by name, with advice that fits a stack already on
+    its own IAM path."""
+    prod = stack_config(stack_file("prod"))
+    payments = json.loads(prod["rosa-foundation:clusters"])[0]
+    orders = {
+        **payments,
+        "name": "orders",
+        "operatorRolePrefix": "prod-orders",
+        "oidc": {"mode": "managed", "configId": "6e4a8c0b2d4f6a8c0e2b4d6f8a0c2e4f"},
+        "workloadRoles": [],
+        "logForwarding": {"cloudwatch": {}, "s3": {"bucketName": "acme-prod-orders-control-plane-logs"}},
+    }
+    clusters = [*json.loads(prod["rosa-foundation:clusters"]), orders]
+    with pytest.raises(SettingsError) as refused:
+        preflight(settings_from_config({**prod, "rosa-foundation:clusters": json.dumps(clusters)}))
+    (line,) = [p for p in refused.value.problems if p.startswith("rosa-foundation:permissionsBoundary: ")]
+    assert "over IAM's fixed 6144 for a managed policy" in line
+    assert "IAM path of its own" not in line and "shorten the names it lists" in line
+
+
 def test_security_group_rules_over_the_quota_are_refused():
     cidrs = [f"10.{i}.0.0/16" for i in range(61)]
     network = {"vpcId": "vpc-0123456789abcdef0", "subnetIds": SUBNET_IDS, "ingressAllowedCidrs": cidrs}
