@@ -46,7 +46,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.fleet_stack import FLEET_FILE, SPLIT_ACCOUNT, SPLIT_CLUSTERS, SPLIT_SAMPLE, cluster, split_cluster_stack
+from benchmarks.fleet_stack import (
+    FLEET_FILE,
+    SPLIT_ACCOUNT,
+    SPLIT_ACCOUNT_ID,
+    SPLIT_CLUSTERS,
+    SPLIT_SAMPLE,
+    cluster,
+    split_cluster_stack,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_MD = PROJECT_ROOT / "benchmarks" / "results.md"
@@ -72,7 +80,7 @@ def write_fleet(clusters: int, folder: Path) -> str:
 
 
 def _kind(index: int) -> str:
-    entry = cluster(index)
+    entry = cluster(index, account=SPLIT_ACCOUNT_ID)
     return f"{entry['topology']}-{entry['oidc']['mode']}"
 
 
