@@ -116,6 +116,14 @@ def stack_policy_arns(names: StackNames) -> list[str]:
     return [names.policy_arn(n.name) for n in names.iam_names().values() if n.kind == "policy"]
 
 
+def stack_policy_patterns(names: StackNames) -> list[str]:
+    """The managed policies the stack creates, as IAM ARN patterns: its IAM path where it has one of its own (one
+    pattern, whatever the fleet's size, as `role_name_patterns`), else each by exact ARN. For the boundary's denies,
+    which must not grow with every cluster; the deploy role's own policy keeps the exact ARNs."""
+    exact = stack_policy_arns(names)
+    return [names.policy_arn("*")] if exact and names.settings.iam_path != "/" else exact
+
+
 def ci_arns(names: StackNames) -> list[str]:
     """The CI roles and their policies: out of the pipeline's reach."""
     arns = []

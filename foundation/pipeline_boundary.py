@@ -20,7 +20,7 @@ from foundation.ci_permissions import (
     BOUNDED_ROLE_WRITES,
     INLINE_POLICY_WRITES,
     ci_arns,
-    stack_policy_arns,
+    stack_policy_patterns,
     stack_role_arns,
 )
 from foundation.names import CI_ROLE_KINDS, VAULT_KEY_ALIASES, StackNames
@@ -113,7 +113,8 @@ def _iam_denies(names: StackNames, assumable: tuple[str, ...]) -> Iterator[iam.S
         )
     else:
         yield iam.Statement("Deny", ROLE_HANDOVER, not_resources=stack_roles, sid="NoRoleBeyondStack")
-    policies = tuple(stack_policy_arns(names))
+    # The CI identity's policies and the boundary share the stack's path: NeverTheCiIdentity keeps them out of reach.
+    policies = tuple(stack_policy_patterns(names))
     yield (
         iam.Statement("Deny", POLICY_VERSIONS, not_resources=policies, sid="NoPolicyBeyondStack")
         if policies

@@ -206,6 +206,15 @@ def test_the_deploy_role_may_write_what_the_stack_declares(stack):
         assert stack.may("deploy", "kms:GetKeyPolicy", arn, resource_policy=policy), key.name
 
 
+def test_the_deploy_role_versions_no_policy_on_the_stacks_path_that_the_stack_does_not_declare(stack):
+    """The boundary names the stack's policies by its IAM path, so that it does not grow with every cluster; the
+    deploy role's own policy still names each policy, so an undeclared one on the path stays out of its reach."""
+    path = stack.render.named("ci-identity-deploy").inputs["path"]
+    undeclared = f"arn:aws:iam::{stack.account}:policy{path}SomeoneElses-Policy"
+    assert not stack.may("deploy", "iam:CreatePolicyVersion", undeclared)
+    assert not stack.may("deploy", "iam:DeletePolicy", undeclared)
+
+
 # --- what nothing the pipeline touches may do ---------------------------------------------------------------------
 
 

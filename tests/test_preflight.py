@@ -78,26 +78,36 @@ def test_the_fixed_managed_policy_size_is_refused_with_what_to_shorten():
     assert "give the stack an IAM path of its own" in message
 
 
-def test_one_more_forwarding_cluster_in_prod_is_refused_for_the_boundary_before_anything_is_registered():
-    """prod's boundary is near IAM's fixed size; a second HCP cluster forwarding its logs (a role on `/`, a bucket, a
-    log group and an AutoNode policy the boundary names) is refused by name, with advice that fits a stack already on
-    its own IAM path."""
+def _prod_with_forwarding_clusters(count: int) -> dict[str, str]:
+    """prod with `count` more HCP clusters like payments: logs to CloudWatch and S3, audit log, AutoNode."""
     prod = stack_config(stack_file("prod"))
     payments = json.loads(prod["rosa-foundation:clusters"])[0]
-    orders = {
-        **payments,
-        "name": "orders",
-        "operatorRolePrefix": "prod-orders",
-        "oidc": {"mode": "managed", "configId": "6e4a8c0b2d4f6a8c0e2b4d6f8a0c2e4f"},
-        "workloadRoles": [],
-        "logForwarding": {"cloudwatch": {}, "s3": {"bucketName": "acme-prod-orders-control-plane-logs"}},
-    }
-    clusters = [*json.loads(prod["rosa-foundation:clusters"]), orders]
+    more = [
+        {
+            **payments,
+            "name": f"orders{i}",
+            "operatorRolePrefix": f"prod-orders{i}",
+            "oidc": {"mode": "managed", "configId": f"6e4a8c0b2d4f6a8c0e2b4d6f8a0c2e{i:02d}"},
+            "workloadRoles": [],
+            "logForwarding": {"cloudwatch": {}, "s3": {"bucketName": f"acme-prod-orders{i}-control-plane-logs"}},
+        }
+        for i in range(count)
+    ]
+    return {**prod, "rosa-foundation:clusters": json.dumps([*json.loads(prod["rosa-foundation:clusters"]), *more])}
+
+
+def test_the_boundary_names_the_stacks_policies_by_its_path_so_prod_takes_another_forwarding_cluster():
+    """The boundary's NoPolicyBeyondStack names the stack's IAM path, not each policy (a cluster's AutoNode policy
+    added 80 characters to a boundary already at 6,065 of 6,144): one more fully featured cluster fits."""
+    preflight(settings_from_config(_prod_with_forwarding_clusters(1)))
+
+
+def test_a_stack_that_outgrows_a_fixed_size_policy_is_refused_by_name_before_anything_is_registered():
     with pytest.raises(SettingsError) as refused:
-        preflight(settings_from_config({**prod, "rosa-foundation:clusters": json.dumps(clusters)}))
-    (line,) = [p for p in refused.value.problems if p.startswith("rosa-foundation:permissionsBoundary: ")]
-    assert "over IAM's fixed 6144 for a managed policy" in line
-    assert "IAM path of its own" not in line and "shorten the names it lists" in line
+        preflight(settings_from_config(_prod_with_forwarding_clusters(3)))
+    lines = [p for p in refused.value.problems if "over IAM's fixed 6144 for a managed policy" in p]
+    assert lines and all(line.startswith("rosa-foundation:") for line in lines)
+    assert not [line for line in lines if "IAM path of its own" in line]  # prod has one
 
 
 def test_security_group_rules_over_the_quota_are_refused():
