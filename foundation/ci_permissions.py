@@ -117,9 +117,8 @@ def stack_policy_arns(names: StackNames) -> list[str]:
 
 
 def stack_policy_patterns(names: StackNames) -> list[str]:
-    """The managed policies the stack creates, as IAM ARN patterns: its IAM path where it has one of its own (one
-    pattern, whatever the fleet's size, as `role_name_patterns`), else each by exact ARN. For the boundary's denies,
-    which must not grow with every cluster; the deploy role's own policy keeps the exact ARNs."""
+    """The stack's managed policies as the boundary names them: its IAM path where it has one of its own (as
+    `role_name_patterns`), else each ARN. The deploy role's own policy keeps the exact ARNs."""
     exact = stack_policy_arns(names)
     return [names.policy_arn("*")] if exact and names.settings.iam_path != "/" else exact
 
