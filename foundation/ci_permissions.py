@@ -116,13 +116,6 @@ def stack_policy_arns(names: StackNames) -> list[str]:
     return [names.policy_arn(n.name) for n in names.iam_names().values() if n.kind == "policy"]
 
 
-def stack_policy_patterns(names: StackNames) -> list[str]:
-    """The stack's managed policies as the boundary names them: its IAM path where it has one of its own (as
-    `role_name_patterns`), else each ARN. The deploy role's own policy keeps the exact ARNs."""
-    exact = stack_policy_arns(names)
-    return [names.policy_arn("*")] if exact and names.settings.iam_path != "/" else exact
-
-
 def ci_arns(names: StackNames) -> list[str]:
     """The CI roles and their policies: out of the pipeline's reach."""
     arns = []

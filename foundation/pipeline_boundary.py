@@ -20,7 +20,7 @@ from foundation.ci_permissions import (
     BOUNDED_ROLE_WRITES,
     INLINE_POLICY_WRITES,
     ci_arns,
-    stack_policy_patterns,
+    stack_policy_arns,
     stack_role_arns,
 )
 from foundation.names import CI_ROLE_KINDS, VAULT_KEY_ALIASES, StackNames
@@ -114,12 +114,20 @@ def _iam_denies(names: StackNames, assumable: tuple[str, ...]) -> Iterator[iam.S
     else:
         yield iam.Statement("Deny", ROLE_HANDOVER, not_resources=stack_roles, sid="NoRoleBeyondStack")
     # The CI identity's policies and the boundary share the stack's path: NeverTheCiIdentity keeps them out of reach.
-    policies = tuple(stack_policy_patterns(names))
+    policies = tuple(_stack_policy_patterns(names))
     yield (
         iam.Statement("Deny", POLICY_VERSIONS, not_resources=policies, sid="NoPolicyBeyondStack")
         if policies
         else iam.Statement("Deny", POLICY_VERSIONS, resources=("*",), sid="NoPolicyBeyondStack")
     )
+
+
+def _stack_policy_patterns(names: StackNames) -> list[str]:
+    """The stack's managed policies by its IAM path where it has one of its own (as `role_name_patterns` names its
+    roles), so the boundary does not grow with each cluster's policies; else each ARN. The deploy role's own policy
+    keeps the exact ARNs."""
+    exact = stack_policy_arns(names)
+    return [names.policy_arn("*")] if exact and names.settings.iam_path != "/" else exact
 
 
 def _bucket_denies(names: StackNames) -> Iterator[iam.Statement]:
