@@ -40,6 +40,8 @@ ROLE, POLICY = "aws:iam/role:Role", "aws:iam/policy:Policy"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 
+ADMIN_DOCUMENT = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
 
 def stack_config(adopt: list[str] | None = ALL_KINDS) -> dict[str, str]:
     return config(**SETTINGS, adopt=adopt)
@@ -250,6 +252,27 @@ def test_a_missing_attachment_or_role_blocks_the_import_and_says_how(account):
     assert [fix.cli for fix in missing.fixes] == [
         f"aws iam attach-role-policy --role-name {role} --policy-arn {policy}"
     ]
+
+
+def test_a_permission_the_stack_does_not_declare_on_a_role_to_adopt_is_a_difference_to_remove(account):
+    """Pulumi manages only the attachments a stack declares: adopted as it is, a role would keep an undeclared policy
+    that no reviewer sees in the render or the diff."""
+    iam, build = account
+    role, admin = "ManagedOpenShift-HCP-ROSA-Worker-Role", "arn:aws:iam::aws:policy/AdministratorAccess"
+    iam.attach_role_policy(RoleName=role, PolicyArn=admin)
+    iam.put_role_policy(RoleName=role, PolicyName="debug", PolicyDocument=json.dumps(ADMIN_DOCUMENT))
+    _apply([fix for f in _report(build).findings for fix in f.fixes if "--tag" in fix.cli], iam)  # rosa's tags
+    report = _report(build)
+    assert report.exit_code == 1, adopt_report.render_text(report)
+    (worker,) = [f for f in report.findings if f.import_id == role]
+    assert worker.verdict == "differs"
+    assert [fix.cli for fix in worker.fixes] == [
+        f"aws iam detach-role-policy --role-name {role} --policy-arn {admin}",
+        f"aws iam delete-role-policy --role-name {role} --policy-name debug",
+    ]
+    assert any("declare it in rosa-foundation:extraPolicyArns" in p for p in worker.problems)
+    _apply(worker.fixes, iam)
+    assert _report(build).exit_code == 0
 
 
 def test_red_hat_managed_roles_and_providers_no_stack_declares_are_listed(account, reference_dir):

@@ -46,6 +46,7 @@ from foundation.stack_files import PROJECT_ROOT
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/policy:Policy"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+INLINE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 PROVIDER = "pulumi:providers:aws"
 RED_HAT_MANAGED = ("red-hat-managed", "true")  # what rosa tags everything it makes with (pkg/aws/tags/tags.go)
@@ -78,7 +79,6 @@ class Finding:
     verdict: Verdict = "ok"
     problems: list[str] = field(default_factory=list)
     fixes: list[Fix] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
     def differs(self, problem: str, fix: Fix | None = None) -> None:
         self.problems.append(problem)
@@ -194,9 +194,13 @@ class _Account:
         self.default_tags = stack_account(resources)[1]
         # role name -> the policy ARNs the stack attaches to it
         self.attachments: dict[str, set[str]] = {}
+        # role name -> the names of the inline policies the stack puts on it
+        self.inline_policies: dict[str, set[str]] = {}
         for r in resources:
             if r["type"] == ATTACHMENT:
                 self.attachments.setdefault(r["inputs"]["role"], set()).add(r["inputs"]["policyArn"])
+            elif r["type"] == INLINE_POLICY:
+                self.inline_policies.setdefault(r["inputs"]["role"], set()).add(r["inputs"].get("name"))
 
     def check(self, resource: dict[str, Any]) -> Finding:
         finding = Finding(resource["type"], resource["options"]["import"], resource["name"])
@@ -254,11 +258,22 @@ class _Account:
             for page in self.iam.get_paginator("list_attached_role_policies").paginate(RoleName=name)
             for p in page["AttachedPolicies"]
         }
+        # What the stack does not declare would stay on the role unseen (Pulumi manages only the attachments it
+        # declares): an adopted role must hold exactly what its reviewers see, so each is a difference to remove, or
+        # to declare (`extraPolicyArns` on ROSA's roles).
         for arn in sorted(attached - declared):
-            finding.notes.append(f"also attached: {arn} (the stack neither imports nor detaches it)")
+            finding.differs(
+                f"also attached: {arn}, which the stack does not declare; detach it, or declare it in "
+                "rosa-foundation:extraPolicyArns",
+                _fix("detach_role_policy", RoleName=name, PolicyArn=arn),
+            )
         for page in self.iam.get_paginator("list_role_policies").paginate(RoleName=name):
             for policy in page["PolicyNames"]:
-                finding.notes.append(f"inline policy {policy!r} (the stack neither imports nor removes it)")
+                if policy not in self.inline_policies.get(name, set()):
+                    finding.differs(
+                        f"inline policy {policy!r}, which the stack does not declare; remove it",
+                        _fix("delete_role_policy", RoleName=name, PolicyName=policy),
+                    )
 
     def _policy(self, finding: Finding, inputs: dict[str, Any]) -> None:
         arn = finding.import_id
@@ -419,7 +434,6 @@ def render_text(result: Report) -> str:
         lines.append(f"  {finding.verdict.upper():8} {kind} {finding.import_id}")
         lines += [f"           {problem}" for problem in finding.problems]
         lines += [f"           fix: {fix.cli}" for fix in finding.fixes]
-        lines += [f"           note: {note}" for note in finding.notes]
     counts = {v: sum(f.verdict == v for f in result.findings) for v in EXIT_CODES}
     lines.append("to import: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
     lines.append(
