@@ -24,6 +24,7 @@ the setting can be dropped without a change (Pulumi ignores an import id for a r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from foundation import naming
@@ -139,3 +140,42 @@ class Adoption:
         if not self.adopts("ocm-roles"):
             return None
         return role_import_id(self.names.ocm.user_role(user).name)
+
+
+# What each kind imports, by the role keys of `StackNames.iam_names`.
+_KIND_KEYS: dict[AdoptKind, str] = {
+    "account-roles": r"account-(role|policy)/",
+    "operator-roles": r"cluster/[^/]+/operator-role/|operator-policy/",
+    "ocm-roles": r"ocm/",
+}
+# What a cluster stack of the split layout names but reads from its account stack.
+_READ_FROM_ACCOUNT_STACK = ("account-role/", "account-policy/", "operator-policy/")
+
+
+def imported_names(names: StackNames) -> dict[str, str]:
+    """What the stack imports (`rosa-foundation:adopt`), each as `claim()` names it, with its role key."""
+    settings, found = names.settings, {}
+    for key, name in names.iam_names().items():
+        read = settings.layout == "cluster" and key.startswith(_READ_FROM_ACCOUNT_STACK)
+        if not read and any(re.match(_KIND_KEYS[k], key) for k in settings.adopt if k in _KIND_KEYS):
+            found[claim(name.kind, name.name)] = key
+    if "oidc-providers" in settings.adopt:
+        found |= {claim("OIDC provider", arn): arn for arn in _managed_providers(names)}
+    return found
+
+
+def declared_names(names: StackNames) -> set[str]:
+    """Every IAM role, policy and OIDC provider the stack manages, as `claim()` names it."""
+    skip = _READ_FROM_ACCOUNT_STACK if names.settings.layout == "cluster" else ()
+    found = {claim(n.kind, n.name) for key, n in names.iam_names().items() if not key.startswith(skip)}
+    return found | {claim("OIDC provider", arn) for arn in _managed_providers(names)}
+
+
+def claim(kind: str, name: str) -> str:
+    """`<kind> '<name>'`, the name lower-cased where IAM compares it so (roles, policies)."""
+    return f"{kind} {name!r}" if kind == "OIDC provider" else f"{kind} {name.lower()!r}"
+
+
+def _managed_providers(names: StackNames) -> set[str]:
+    hosts = (names.issuer_host_path(c) for c in names.settings.clusters if isinstance(c.oidc, ManagedOidc))
+    return {names.oidc_provider_arn(host) for host in hosts if host}

@@ -15,7 +15,9 @@ import pytest
 from moto import mock_aws
 
 from foundation.iam import canonical
+from foundation.stack_files import STACKS_DIR as PROJECT_STACKS
 from render import artefacts
+from render.__main__ import main as render_main
 from render.runtime import Render, render_stack, run_main
 from tests.conftest import ACCOUNT_ID, cluster, config, example
 from tests.moto_account import MotoMocks
@@ -415,3 +417,35 @@ def test_the_ocm_role_and_user_roles_rosa_made_are_adopted_and_differ_only_in_th
     assert _report(build).exit_code == 0
     _, mocks = _apply_config(_ocm_config(["ocm-roles"]))  # raises where an import's inputs differ
     assert sorted(mocks.imported) == sorted(imported)
+
+
+def _stacks_adopting(tmp_path: Path, adopt: dict[str, str]) -> Path:
+    """A copy of the example stack files, each of `adopt`'s stacks with that `rosa-foundation:adopt` line added."""
+    folder = tmp_path / "stacks"
+    shutil.copytree(PROJECT_STACKS, folder)
+    for stack, kinds in adopt.items():
+        path = folder / f"Pulumi.{stack}.yaml"
+        path.write_text(path.read_text() + f"  rosa-foundation:adopt: {kinds}\n")
+    return folder
+
+
+def test_adopting_what_another_stack_of_the_account_declares_is_refused_before_anything_is_registered(tmp_path, capsys):
+    """Two stacks would manage one role, and either's destroy would delete it: the report refuses it (exit 3), and
+    so does the render itself, with one line per resource, naming the other stack's file."""
+    folder = _stacks_adopting(tmp_path, {"split-account": "[account-roles]"})
+    shutil.copy(folder / "Pulumi.split-account.yaml", folder / "Pulumi.split-account-copy.yaml")
+    out = tmp_path / "out"
+    assert render_main(["split-account", "--stacks", str(folder), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert (
+        "rosa-foundation:adopt: role 'splitopenshift-hcp-rosa-installer-role' (account-role/hcp/installer) is also "
+        "declared by stack 'split-account-copy' (Pulumi.split-account-copy.yaml) in account 555555555555" in error
+    )
+    assert "Traceback" not in error and not out.exists()
+
+
+def test_an_account_stack_and_its_cluster_stacks_adopt_side_by_side(tmp_path, capsys):
+    """A cluster stack names its account stack's roles but does not manage them: no claim between them."""
+    folder = _stacks_adopting(tmp_path, {"split-account": "[account-roles]", "split-hcp": "[operator-roles]"})
+    for stack in ("split-account", "split-hcp"):
+        assert render_main([stack, "--stacks", str(folder), "--out", str(tmp_path / stack)]) == 0, capsys.readouterr()

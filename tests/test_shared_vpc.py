@@ -254,6 +254,11 @@ def problems(raw: dict[str, str]) -> str:
     return str(failure.value)
 
 
+def test_adopting_in_an_owner_stack_is_one_problem_saying_why():
+    message = problems(owner_config(adopt=["operator-roles"]))
+    assert "(1 problem)" in message and "an owner stack declares none of it" in message
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

@@ -101,7 +101,44 @@ def load_settings() -> StackSettings:
     settings = settings_from_config(dict(CONFIG.get()))
     if settings.layout == "cluster" and settings.account_stack:
         check_account_stack(settings, pulumi.get_stack(), stacks_dir())
+    if settings.adopt:
+        check_adopted_elsewhere(settings, pulumi.get_stack(), stacks_dir())
     return settings
+
+
+_SHOWN_CLAIMS = 10
+
+
+def check_adopted_elsewhere(settings: StackSettings, stack: str, stacks_dir: Path = STACKS_DIR) -> None:
+    """Raise SettingsError where stack `stack` would import a role, policy or OIDC provider that another stack file in
+    `stacks_dir` of the same account declares: both would manage it, and either's destroy would delete it from under
+    the other (without adopt, the second create stops at EntityAlreadyExists). A file that does not load is its own
+    render's problem and is passed over."""
+    from foundation.adoption import declared_names, imported_names  # adoption imports these settings' models
+    from foundation.names import StackNames
+
+    imported = imported_names(StackNames(settings))
+    problems = []
+    for path in sorted(stacks_dir.glob("Pulumi.*.yaml")):
+        other = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        if other == stack:
+            continue
+        try:
+            theirs = settings_from_config(stack_config(path))
+        except (SettingsError, StackFileError):
+            continue
+        if theirs.account_id != settings.account_id:
+            continue
+        for claim in sorted(set(imported) & declared_names(StackNames(theirs))):
+            problems.append(
+                f"{config_key('adopt')}: {claim} ({imported[claim]}) is also declared by stack {other!r} "
+                f"({path.name}) in account {settings.account_id}; adopt it in one stack only, or the two would "
+                "manage one resource and either's destroy would delete it"
+            )
+    if len(problems) > _SHOWN_CLAIMS:
+        problems[_SHOWN_CLAIMS:] = [f"{config_key('adopt')}: and {len(problems) - _SHOWN_CLAIMS} more like these"]
+    if problems:
+        raise SettingsError(problems)
 
 
 def check_account_stack(settings: StackSettings, stack: str, stacks_dir: Path = STACKS_DIR) -> None:

@@ -241,6 +241,8 @@ def adopt_problems(settings: StackSettings) -> Iterator[str]:
     """What `rosa-foundation:adopt` cannot mean: a kind named twice, account roles in a cluster stack of the split
     layout (its account stack holds them), or a kind of which the stack declares nothing (no import would happen)."""
     key = config_key("adopt")
+    if settings.layout == "vpc-owner":  # the owner stack's own rule says it adopts nothing (shared_vpc_rules)
+        return
     seen: set[str] = set()
     for i, kind in enumerate(settings.adopt):
         here = f"{key}[{i}] = {kind!r}"
