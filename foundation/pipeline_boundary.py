@@ -120,6 +120,12 @@ def _iam_denies(names: StackNames, assumable: tuple[str, ...]) -> Iterator[iam.S
         if policies
         else iam.Statement("Deny", POLICY_VERSIONS, resources=("*",), sid="NoPolicyBeyondStack")
     )
+    # IAM's `*` matches `/`: `<path>*` also names every deeper path, another stack's own (`/rosa/` holds `/rosa/prod/`,
+    # its pipeline's roles and policies included). A name holds no `/`, so nothing of this stack lies below its path.
+    yield iam.Statement("Deny", ROLE_HANDOVER, resources=(names.role_arn("*/*"),), sid="NoRoleBelowTheStacksPath")
+    if policies == (names.policy_arn("*"),):  # else each policy is named exactly, or none is reachable
+        below = (names.policy_arn("*/*"),)
+        yield iam.Statement("Deny", POLICY_VERSIONS, resources=below, sid="NoPolicyBelowTheStacksPath")
 
 
 def _stack_policy_patterns(names: StackNames) -> list[str]:

@@ -307,6 +307,18 @@ def test_the_command_exits_2_without_a_render_or_with_another_accounts_credentia
     )
 
 
+def test_without_credentials_the_command_exits_2_saying_it_needs_the_accounts(account, monkeypatch, capsys):
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable in ("AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"):
+        monkeypatch.setenv(variable, "/dev/null")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert adopt_report.main([STACK, "--build", str(account[1])]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "Unable to locate credentials; run it with read access to the stack's account" in err[0]
+    assert err[-1] == "exit 2: no report"
+
+
 USER_TAGS = SETTINGS["tags"]
 BOUNDARY_DOCUMENT = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:Get*", "Resource": "*"}]}
 TRUST_EC2 = {

@@ -271,6 +271,30 @@ def test_no_role_assumes_a_role_outside_the_stack_or_the_ci_identity(stack):
             assert not stack.may(who, "sts:AssumeRole", target, resource_policy=trust), (who, target)
 
 
+def test_a_stack_on_a_path_below_this_stacks_is_out_of_its_pipelines_reach(stack):
+    """IAM's `*` matches `/`, so the stack's path pattern (`/rosa/prod/*`) also names a deeper path: another stack's
+    there (`/rosa/prod/eu/`), its pipeline's roles and policies included, stays beyond the roles this one can write."""
+    path = stack.render.named("ci-identity-deploy").inputs["path"]
+    role = f"arn:aws:iam::{stack.account}:role{path}eu/EuOpenShift-github-deploy-eu"
+    policy = f"arn:aws:iam::{stack.account}:policy{path}eu/EuOpenShift-github-deploy-eu-iam"
+    for who in ("deploy", "hijacked"):
+        principal = stack.deploy if who == "deploy" else stack.role(stack.stack_roles[0])
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}],
+        }
+        assert not stack.may(who, "sts:AssumeRole", role, resource_policy=trust), who
+        for action in pipeline_boundary.ROLE_HANDOVER:
+            assert not stack.may(who, action, role), (who, action)
+        for action in pipeline_boundary.POLICY_VERSIONS:
+            assert not stack.may(who, action, policy), (who, action)
+    own = stack.arn(
+        "policy",
+        next(p for p in stack.render.of_type("aws:iam/policy:Policy") if "-Role-Policy" in p.inputs["name"]).inputs,
+    )
+    assert stack.may("hijacked", "iam:CreatePolicyVersion", own)
+
+
 def test_kms_administration_comes_from_each_keys_own_policy_not_a_tag_the_pipeline_sets(stack):
     key = foreign(FOREIGN_KEY, stack)
     root_delegates = {

@@ -37,7 +37,7 @@ from urllib.parse import unquote
 
 import boto3
 from botocore import xform_name
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from foundation import naming
 from foundation.iam import canonical
@@ -460,7 +460,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = report(boto3.Session(), args.stack, args.build)
     except (ReportError, ClientError, BotoCoreError) as failed:
-        print(f"python -m tools.adopt_report: {failed}", file=sys.stderr)
+        # The report reads the account: without credentials say whose it needs, not only botocore's words.
+        hint = "; run it with read access to the stack's account (AWS_PROFILE or the AWS_* variables)"
+        print(f"python -m tools.adopt_report: {failed}{hint if isinstance(failed, NoCredentialsError) else ''}",
+              file=sys.stderr)  # fmt: skip
+        print("exit 2: no report", file=sys.stderr)  # the last line names the code, as every report's does
         return 2
     print(render_text(result), end="")
     return result.exit_code
