@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from foundation import irsa, naming
 from foundation.catalogue import load_catalogue
 from foundation.iam_actions import ADMIN_MANAGED_POLICIES
 from foundation.names import CI_ROLE_KINDS, StackNames
@@ -254,13 +253,8 @@ def _own_managed_policies(settings: StackSettings, names: StackNames) -> dict[st
     own: dict[str, tuple[str, ...]] = {}
     for topology in settings.topologies:
         for spec in load_catalogue().topology(topology).account_roles:
-            key = account_role_key(topology, spec)
-            if spec.managed_policy:
-                own[key] = (naming.aws_managed_policy_arn(settings.partition, spec.managed_policy),)
-            else:  # classic: the stack's own policy of that version
-                own[key] = (names.policy_arn(names.classic_account_policy(spec).name),)
+            own[account_role_key(topology, spec)] = (names.account_role_policy_arn(spec),)
     for cluster in settings.clusters:
-        for spec, role in zip(settings.operator_specs(cluster), irsa.operator_roles(names, cluster), strict=True):
-            key = operator_role_key(cluster, spec)
-            own[key] = role.managed_policy_arns or (names.policy_arn(names.classic_operator_policy(spec).name),)
+        for spec in settings.operator_specs(cluster):
+            own[operator_role_key(cluster, spec)] = (names.operator_role_policy_arn(spec),)
     return own
