@@ -104,26 +104,49 @@ def service_account_role(
     oidc: OidcProvider,
     defaults: RoleDefaults,
     parent: pulumi.Resource,
-    tags: Mapping[str, str] | None = None,
 ) -> aws.iam.Role:
-    """`spec`'s role, trusted through the cluster's issuer `oidc`, with its inline policy (named `permissions`) if it
-    has statements; its managed policies are the caller's to attach."""
+    """`spec`'s role, trusted through the one cluster's issuer `oidc` (`irsa_role`)."""
+    return irsa_role(logical_name, spec, web_identity_trust_of(oidc, spec), defaults, parent, [oidc])
+
+
+def irsa_role(
+    logical_name: str,
+    spec: IrsaRole,
+    trust: pulumi.Input[str],
+    defaults: RoleDefaults,
+    parent: pulumi.Resource,
+    issuers: Sequence[OidcProvider],
+) -> aws.iam.Role:
+    """`spec`'s role with `trust` (a document over `issuers`, which it waits for), its managed policies attached
+    (`<logical name>-<policy name>`) and its statements as its one inline policy."""
     role = stack_role(
         logical_name,
         role_name=spec.name,
         description=spec.description,
-        trust_policy=web_identity_trust_of(oidc, spec),
+        trust_policy=trust,
         defaults=defaults,
-        tags=tags,
+        tags=None,  # the user's tags come with the provider's default tags
         parent=parent,
-        depends_on=[oidc.provider],
+        depends_on=[oidc.provider for oidc in dict.fromkeys(issuers)],
     )
+    for policy_arn in spec.managed_policy_arns:
+        attach_policy(f"{logical_name}-{policy_arn.rsplit('/', 1)[-1]}", role, policy_arn)
     if policy := spec.inline_policy():
-        aws.iam.RolePolicy(
-            f"{logical_name}-inline",
-            role=role.name,
-            name="permissions",
-            policy=policy.to_json(),
-            opts=pulumi.ResourceOptions(parent=role),
-        )
+        inline_policy(logical_name, role, policy.to_json())
     return role
+
+
+def inline_policy(
+    role_logical_name: str,
+    role: aws.iam.Role,
+    document: pulumi.Input[str],
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> None:
+    """A role's one inline policy, `permissions` (`<role logical name>-inline`)."""
+    aws.iam.RolePolicy(
+        f"{role_logical_name}-inline",
+        role=role.name,
+        name="permissions",
+        policy=document,
+        opts=pulumi.ResourceOptions(parent=role, depends_on=list(depends_on)),
+    )

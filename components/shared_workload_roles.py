@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components.oidc_provider import OidcProvider
-from components.role import RoleDefaults
-from components.workload_roles import workload_role
+from components.role import RoleDefaults, irsa_role
 from foundation.irsa import IrsaRole
 from foundation.project import type_token
 
@@ -49,4 +48,4 @@ class SharedWorkloadRoles(pulumi.ComponentResource):
             trust = pulumi.Output.all(*pairs).apply(
                 lambda values: spec.trust_of_issuers(tuple((arn, host) for arn, host in values)).to_json()
             )
-        return workload_role(f"{name}-{spec.key.replace('/', '-')}", spec, trust, args.role_defaults, self, issuers)
+        return irsa_role(f"{name}-{spec.key.replace('/', '-')}", spec, trust, args.role_defaults, self, issuers).arn
