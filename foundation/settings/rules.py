@@ -371,13 +371,7 @@ def _pipeline_problems(settings: StackSettings, names: StackNames) -> Iterator[s
 def _admin_statement_problems(settings: StackSettings) -> Iterator[str]:
     """A workload statement may not hand over the account (foundation.iam_actions): no permissions management,
     credential exposure, sts:Assume* or iam:PassRole on every resource of a kind."""
-    entries = [
-        (f"{config_key('clusters')}[{i}].workloadRoles[{j}]", workload)
-        for i, cluster in enumerate(settings.clusters)
-        for j, workload in enumerate(cluster.workload_roles)
-    ]
-    entries += [(f"{config_key('workloadRoles')}[{j}]", w) for j, w in enumerate(settings.workload_roles)]
-    for here, workload in entries:
+    for here, workload in settings.workload_role_entries():
         for k, statement in enumerate(workload.statements):
             if granted := iam_actions.admin_grants(statement.to_statement().to_dict()):
                 shown = ", ".join(granted[:5]) + (f" (and {len(granted) - 5} more)" if len(granted) > 5 else "")
