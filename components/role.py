@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.oidc_provider import OidcProvider, web_identity_trust_of
+from foundation import naming
 from foundation.catalogue import load_catalogue
 from foundation.irsa import IrsaRole
 from foundation.names import StackNames
@@ -94,7 +95,7 @@ def attach_extra_policies(logical_name: str, role: aws.iam.Role, policy_arns: Se
     """`extraPolicyArns` on one of ROSA's roles, as `rosa attach policy` attaches them: each its own attachment,
     `<role>-extra-<policy name>` (the settings refuse two of one name on a role)."""
     for policy_arn in policy_arns:
-        attach_policy(f"{logical_name}-extra-{policy_arn.rsplit('/', 1)[-1]}", role, policy_arn)
+        attach_policy(f"{logical_name}-extra-{naming.iam_resource_name(policy_arn)}", role, policy_arn)
 
 
 def service_account_role(
@@ -130,7 +131,7 @@ def irsa_role(
         depends_on=[oidc.provider for oidc in dict.fromkeys(issuers)],
     )
     for policy_arn in spec.managed_policy_arns:
-        attach_policy(f"{logical_name}-{policy_arn.rsplit('/', 1)[-1]}", role, policy_arn)
+        attach_policy(f"{logical_name}-{naming.iam_resource_name(policy_arn)}", role, policy_arn)
     if policy := spec.inline_policy():
         inline_policy(logical_name, role, policy.to_json())
     return role

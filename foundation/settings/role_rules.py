@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
+from foundation import naming
 from foundation.catalogue import load_catalogue
 from foundation.iam_actions import ADMIN_MANAGED_POLICIES
 from foundation.names import CI_ROLE_KINDS, StackNames
@@ -46,7 +47,7 @@ def workload_entry_problems(
     arns = {f"{here}.managedPolicyArns": workload.managed_policy_arns, f"{here}.secretArns": workload.secret_arns}
     arns |= {f"{here}.statements[{k}].resources": s.resources for k, s in enumerate(workload.statements)}
     for key, arn in ((key, arn) for key, listed in arns.items() for arn in listed if arn != "*"):
-        if arn.split(":")[1] != settings.partition:
+        if naming.arn_partition(arn) != settings.partition:
             yield f"{key}: {shown(arn)} is not in this stack's partition {settings.partition!r}"
     for k, arn in enumerate(workload.managed_policy_arns):
         if problem := attached_policy_problem(settings, names, arn):
@@ -156,12 +157,12 @@ def boundary_override_problems(settings: StackSettings, names: StackNames) -> It
         if problem := _role_key_problem(settings, keys, key):
             yield f"{at}: {problem}"
             continue
-        if arn.split(":")[1] != settings.partition:
+        if naming.arn_partition(arn) != settings.partition:
             yield f"{at} = {shown(arn)}: the ARN must be in this stack's partition {settings.partition!r}"
         if problem := _account_problem(settings, arn):
             yield f"{at} = {shown(arn)}: {problem}"
-        if arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
-            yield f"{at} = {shown(arn)}: a boundary of {arn.rsplit('/', 1)[-1]} lifts every ceiling; name a boundary"
+        if (name := naming.iam_resource_name(arn)) in ADMIN_MANAGED_POLICIES:
+            yield f"{at} = {shown(arn)}: a boundary of {name} lifts every ceiling; name a boundary"
 
 
 def extra_policy_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
@@ -184,8 +185,8 @@ def extra_policy_problems(settings: StackSettings, names: StackNames) -> Iterato
             continue
         by_name: dict[str, int] = {}
         for k, arn in enumerate(arns):
-            name = arn.rsplit("/", 1)[-1]
-            if arn.split(":")[1] != settings.partition:
+            name = naming.iam_resource_name(arn)
+            if naming.arn_partition(arn) != settings.partition:
                 yield f"{at}[{k}] = {shown(arn)}: not in this stack's partition {settings.partition!r}"
             if problem := attached_policy_problem(settings, names, arn):
                 yield f"{at}[{k}] = {shown(arn)}: {problem}"
@@ -210,9 +211,9 @@ def attached_policy_problem(settings: StackSettings, names: StackNames, arn: str
     stop half-way)."""
     if problem := _account_problem(settings, arn):
         return problem
-    if arn.split(":")[4] == "aws" and arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
+    if naming.arn_account(arn) == "aws" and (name := naming.iam_resource_name(arn)) in ADMIN_MANAGED_POLICIES:
         return (
-            f"AWS's {arn.rsplit('/', 1)[-1]} hands over the account (the no-admin-permissions guardrail refuses it "
+            f"AWS's {name} hands over the account (the no-admin-permissions guardrail refuses it "
             "too); attach a policy that grants what the role needs"
         )
     boundaries = {settings.permissions_boundary, *settings.permissions_boundary_overrides.values()} - {None}
@@ -229,7 +230,7 @@ def attached_policy_problem(settings: StackSettings, names: StackNames, arn: str
 
 
 def _account_problem(settings: StackSettings, arn: str) -> str | None:
-    account = arn.split(":")[4]
+    account = naming.arn_account(arn)
     if account in ("aws", settings.account_id):
         return None
     return (
