@@ -115,9 +115,9 @@ def shared_role_problems(settings: StackSettings, names: StackNames) -> Iterator
             yield f"{here}: service account {workload.slug} already has a stack role (workloadRoles[{first}])"
         seen.setdefault(workload.slug, j)
         for name in listed:
-            cluster = settings.clusters[index[name]] if name in index else None
-            if cluster is None:
+            if name not in index:
                 continue
+            cluster = settings.clusters[index[name]]
             own = [k for k, w in enumerate(cluster.workload_roles) if w.slug == workload.slug]
             if own:
                 yield (
@@ -126,8 +126,7 @@ def shared_role_problems(settings: StackSettings, names: StackNames) -> Iterator
                 )
             oidc = cluster.oidc
             if isinstance(oidc, ManagedOidc) and not oidc.allow_roles_on_shared_issuer:
-                issuer = names.issuer_key(cluster)
-                others = [c.name for c in settings.clusters if names.issuer_key(c) == issuer and c.name not in listed]
+                others = [c.name for c in names.issuers()[names.issuer_key(cluster)] if c.name not in listed]
                 if others:
                     at = f"{config_key('clusters')}[{index[name]}].oidc"
                     yield (
