@@ -107,24 +107,23 @@ def service_account_role(
     parent: pulumi.Resource,
 ) -> aws.iam.Role:
     """`spec`'s role, trusted through the one cluster's issuer `oidc` (`irsa_role`)."""
-    return irsa_role(logical_name, spec, web_identity_trust_of(oidc, spec), defaults, parent, [oidc])
+    return irsa_role(logical_name, spec, defaults, parent, [oidc])
 
 
 def irsa_role(
     logical_name: str,
     spec: IrsaRole,
-    trust: pulumi.Input[str],
     defaults: RoleDefaults,
     parent: pulumi.Resource,
     issuers: Sequence[OidcProvider],
 ) -> aws.iam.Role:
-    """`spec`'s role with `trust` (a document over `issuers`, which it waits for), its managed policies attached
-    (`<logical name>-<policy name>`) and its statements as its one inline policy."""
+    """`spec`'s role trusted through `issuers` (its clusters' OIDC providers, which it waits for), its managed
+    policies attached (`<logical name>-<policy name>`) and its statements as its one inline policy."""
     role = stack_role(
         logical_name,
         role_name=spec.name,
         description=spec.description,
-        trust_policy=trust,
+        trust_policy=web_identity_trust_of(issuers, spec),
         defaults=defaults,
         tags=None,  # the user's tags come with the provider's default tags
         parent=parent,
