@@ -1,5 +1,5 @@
 """One IAM role as this stack makes every role: the stack's path and boundary, a one-hour session cap, given tags; and
-a role for service accounts (`service_account_role`), trusted through its cluster's issuer."""
+a role for service accounts (`service_account_role`), trusted through its clusters' issuers."""
 
 from __future__ import annotations
 
@@ -102,20 +102,9 @@ def service_account_role(
     logical_name: str,
     spec: IrsaRole,
     *,
-    oidc: OidcProvider,
-    defaults: RoleDefaults,
-    parent: pulumi.Resource,
-) -> aws.iam.Role:
-    """`spec`'s role, trusted through the one cluster's issuer `oidc` (`irsa_role`)."""
-    return irsa_role(logical_name, spec, defaults, parent, [oidc])
-
-
-def irsa_role(
-    logical_name: str,
-    spec: IrsaRole,
-    defaults: RoleDefaults,
-    parent: pulumi.Resource,
     issuers: Sequence[OidcProvider],
+    defaults: RoleDefaults,
+    parent: pulumi.Resource,
 ) -> aws.iam.Role:
     """`spec`'s role trusted through `issuers` (its clusters' OIDC providers, which it waits for), its managed
     policies attached (`<logical name>-<policy name>`) and its statements as its one inline policy."""

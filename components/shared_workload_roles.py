@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components.oidc_provider import OidcProvider
-from components.role import RoleDefaults, irsa_role
+from components.role import RoleDefaults, service_account_role
 from foundation.irsa import IrsaRole
 from foundation.project import type_token
 
@@ -40,4 +40,5 @@ class SharedWorkloadRoles(pulumi.ComponentResource):
 
     def _role(self, name: str, args: SharedWorkloadRolesArgs, spec: IrsaRole) -> pulumi.Output[str]:
         issuers = [args.oidc[cluster] for cluster in spec.clusters]
-        return irsa_role(f"{name}-{spec.key.replace('/', '-')}", spec, args.role_defaults, self, issuers).arn
+        logical = f"{name}-{spec.key.replace('/', '-')}"
+        return service_account_role(logical, spec, issuers=issuers, defaults=args.role_defaults, parent=self).arn

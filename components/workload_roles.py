@@ -43,4 +43,4 @@ class WorkloadRoles(pulumi.ComponentResource):
 
     def _role(self, name: str, args: WorkloadRolesArgs, spec: IrsaRole) -> pulumi.Output[str]:
         logical = f"{name}-{spec.key.replace('/', '-')}"
-        return service_account_role(logical, spec, oidc=args.oidc, defaults=args.role_defaults, parent=self).arn
+        return service_account_role(logical, spec, issuers=[args.oidc], defaults=args.role_defaults, parent=self).arn
