@@ -195,7 +195,10 @@ def test_each_presets_role_reaches_what_its_add_on_needs_on_the_named_resources_
     assert wrong == []
 
 
-@pytest.mark.parametrize("preset", sorted(REQUESTS))
+# external-secrets' requests are all on secrets and parameters, which its published documents name by example only:
+# this comparison would skip every one of them. test_scoping_a_preset_only_narrows_its_published_statements checks that
+# its examples become exactly the settings' secrets and parameter paths.
+@pytest.mark.parametrize("preset", sorted(set(REQUESTS) - {"external-secrets"}))
 def test_a_preset_never_allows_what_its_published_document_does_not(presets, preset):
     logical, role = role_of(presets, preset)
     policy = document(presets, f"{logical}-inline", "policy")
@@ -205,8 +208,6 @@ def test_a_preset_never_allows_what_its_published_document_does_not(presets, pre
         for action, resource, context, _ in REQUESTS[preset]
         if evaluate([policy], None, role, action, target(action, resource), context).allowed
         and not evaluate([upstream], None, role, action, target(action, resource), context).allowed
-        and "secretsmanager" not in action  # the published examples name another secret and parameter path
-        and not action.startswith("ssm:")
     ]
     assert broader == []
 
