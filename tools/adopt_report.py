@@ -43,8 +43,12 @@ from foundation import naming
 from foundation.iam import canonical
 from foundation.stack_files import PROJECT_ROOT
 from foundation.tags import RED_HAT_MANAGED
-from policies.rules.resource_types import IAM_POLICY, OIDC_PROVIDER, ROLE, ROLE_POLICY, ROLE_POLICY_ATTACHMENT
 
+ROLE = "aws:iam/role:Role"
+POLICY = "aws:iam/policy:Policy"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+INLINE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 PROVIDER = "pulumi:providers:aws"
 
 Verdict = Literal["ok", "differs", "missing", "refused"]
@@ -193,19 +197,14 @@ class _Account:
         # role name -> the names of the inline policies the stack puts on it
         self.inline_policies: dict[str, set[str]] = {}
         for r in resources:
-            if r["type"] == ROLE_POLICY_ATTACHMENT:
+            if r["type"] == ATTACHMENT:
                 self.attachments.setdefault(r["inputs"]["role"], set()).add(r["inputs"]["policyArn"])
-            elif r["type"] == ROLE_POLICY:
+            elif r["type"] == INLINE_POLICY:
                 self.inline_policies.setdefault(r["inputs"]["role"], set()).add(r["inputs"].get("name"))
 
     def check(self, resource: dict[str, Any]) -> Finding:
         finding = Finding(resource["type"], resource["options"]["import"], resource["name"])
-        check = {
-            ROLE: self._role,
-            IAM_POLICY: self._policy,
-            ROLE_POLICY_ATTACHMENT: self._attachment,
-            OIDC_PROVIDER: self._oidc,
-        }
+        check = {ROLE: self._role, POLICY: self._policy, ATTACHMENT: self._attachment, OIDC_PROVIDER: self._oidc}
         try:
             check[resource["type"]](finding, resource["inputs"])
         except ClientError as error:
@@ -367,7 +366,7 @@ def _declared_in(build: Path, account: str) -> tuple[list[str], dict[tuple[str, 
 def _owned_key(type_: str, inputs: Mapping[str, Any]) -> tuple[str, str] | None:
     """What names a role, policy or OIDC provider in its account whatever the stack: a role's or policy's name (IAM
     takes one of each name, whatever its path), a provider's `<host>[/<path>]`; None for anything else."""
-    if type_ in (ROLE, IAM_POLICY) and inputs.get("name"):
+    if type_ in (ROLE, POLICY) and inputs.get("name"):
         return type_, inputs["name"]
     if type_ == OIDC_PROVIDER:
         return type_, naming.issuer_host_path(inputs["url"])
