@@ -16,7 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.role import RoleDefaults, attach_extra_policies, attach_policy, rosa_made_options, stack_role
-from foundation import iam, tags
+from foundation import iam, role_policies, tags
 from foundation.adoption import Adoption
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, RedHatRole, Topology, load_catalogue
 from foundation.names import StackNames
@@ -116,7 +116,8 @@ class AccountRoles(pulumi.ComponentResource):
         )
         attachment_import = adopted.attachment if adopted else None
         if spec.managed_policy:  # HCP: AWS's own policy
-            attach_policy(f"{logical}-policy", role, args.names.account_role_policy_arn(spec), attachment_import)
+            managed_arn = role_policies.account_role_policy_arn(args.names, spec)
+            attach_policy(f"{logical}-policy", role, managed_arn, attachment_import)
         elif spec.policy and args.classic_version:  # classic: this version's document, as our own policy
             policy = self._classic_policy(
                 f"{logical}-policy",

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from foundation import role_policies
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology
 from foundation.names import StackNames
 from foundation.settings.models import ClusterSettings, ManagedOidc, UserRoleSettings
@@ -83,7 +84,8 @@ class Adoption:
         if not self.adopts("account-roles"):
             return None
         role = self.names.account_role(topology, spec).name
-        return RoleImport(role_import_id(role), attachment_import_id(role, self.names.account_role_policy_arn(spec)))
+        policy_arn = role_policies.account_role_policy_arn(self.names, spec)
+        return RoleImport(role_import_id(role), attachment_import_id(role, policy_arn))
 
     def classic_account_policy(self, spec: AccountRoleSpec) -> str | None:
         if not self.adopts("account-roles"):
@@ -101,7 +103,8 @@ class Adoption:
         if not self.adopts("operator-roles"):
             return None
         role = self.names.operator_role(cluster, spec).name
-        return RoleImport(role_import_id(role), attachment_import_id(role, self.names.operator_role_policy_arn(spec)))
+        policy_arn = role_policies.operator_role_policy_arn(self.names, spec)
+        return RoleImport(role_import_id(role), attachment_import_id(role, policy_arn))
 
     def oidc_provider(self, cluster: ClusterSettings) -> str | None:
         """A managed config's provider (its ARN is known from the settings); None for a self-hosted issuer."""

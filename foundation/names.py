@@ -81,18 +81,6 @@ class StackNames:
         parts = (self.settings.account_role_prefix, spec.namespace, spec.operator)
         return IamName("policy", parts, f"classic operator policy {spec.slug}")
 
-    def account_role_policy_arn(self, spec: AccountRoleSpec) -> str:
-        """The ARN of the policy an account role holds: AWS's managed one (HCP) or the stack's classic policy."""
-        if spec.managed_policy:
-            return naming.aws_managed_policy_arn(self.settings.partition, spec.managed_policy)
-        return self.policy_arn(self.classic_account_policy(spec).name)
-
-    def operator_role_policy_arn(self, spec: OperatorRoleSpec) -> str:
-        """The ARN of the policy an operator role holds: AWS's managed one (HCP) or the account-wide classic one."""
-        if spec.managed_policy:
-            return naming.aws_managed_policy_arn(self.settings.partition, spec.managed_policy)
-        return self.policy_arn(self.classic_operator_policy(spec).name)
-
     def operator_role(self, cluster: ClusterSettings, spec: OperatorRoleSpec) -> IamName:
         """`<operator prefix>-<namespace>-<operator>` (rosa create operator-roles)."""
         parts = naming.operator_role_parts(cluster.operator_prefix, spec.namespace, spec.operator)

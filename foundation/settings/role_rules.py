@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from foundation import naming
+from foundation import naming, role_policies
 from foundation.catalogue import load_catalogue
 from foundation.iam_actions import ADMIN_MANAGED_POLICIES
 from foundation.names import CI_ROLE_KINDS, StackNames
@@ -253,8 +253,8 @@ def _own_managed_policies(settings: StackSettings, names: StackNames) -> dict[st
     own: dict[str, tuple[str, ...]] = {}
     for topology in settings.topologies:
         for spec in load_catalogue().topology(topology).account_roles:
-            own[account_role_key(topology, spec)] = (names.account_role_policy_arn(spec),)
+            own[account_role_key(topology, spec)] = (role_policies.account_role_policy_arn(names, spec),)
     for cluster in settings.clusters:
         for spec in settings.operator_specs(cluster):
-            own[operator_role_key(cluster, spec)] = (names.operator_role_policy_arn(spec),)
+            own[operator_role_key(cluster, spec)] = (role_policies.operator_role_policy_arn(names, spec),)
     return own
