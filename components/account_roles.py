@@ -16,7 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.role import RoleDefaults, attach_extra_policies, attach_policy, rosa_made_options, stack_role
-from foundation import iam, naming, tags
+from foundation import iam, role_policies, tags
 from foundation.adoption import Adoption
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, RedHatRole, Topology, load_catalogue
 from foundation.names import StackNames
@@ -38,7 +38,6 @@ class AccountRolesArgs:
     topologies: tuple[Topology, ...]
     prefix: str
     classic_version: str | None  # required with "classic" in topologies (the settings rules refuse it missing)
-    partition: str
     red_hat_principals: Mapping[RedHatRole, str]  # whom the Installer and the Support role trust
     classic_operator_specs: tuple[OperatorRoleSpec, ...]  # the partition's; their policies are account-wide
     trust_external_id: str | None
@@ -56,7 +55,6 @@ class AccountRolesArgs:
             topologies=settings.topologies,
             prefix=settings.account_role_prefix,
             classic_version=settings.classic_version,
-            partition=settings.partition,
             red_hat_principals=settings.red_hat_principals,
             classic_operator_specs=settings.classic_operator_specs,
             trust_external_id=settings.trust_external_id,
@@ -118,7 +116,7 @@ class AccountRoles(pulumi.ComponentResource):
         )
         attachment_import = adopted.attachment if adopted else None
         if spec.managed_policy:  # HCP: AWS's own policy
-            managed_arn = naming.aws_managed_policy_arn(args.partition, spec.managed_policy)
+            managed_arn = role_policies.account_role_policy_arn(args.names, spec)
             attach_policy(f"{logical}-policy", role, managed_arn, attachment_import)
         elif spec.policy and args.classic_version:  # classic: this version's document, as our own policy
             policy = self._classic_policy(

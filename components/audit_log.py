@@ -33,6 +33,8 @@ class AuditLog(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AuditLogArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("iam", "AuditLog"), name, None, opts)
-        role = service_account_role(f"{name}-role", args.role, oidc=args.oidc, defaults=args.role_defaults, parent=self)
+        role = service_account_role(
+            f"{name}-role", args.role, issuers=[args.oidc], defaults=args.role_defaults, parent=self
+        )
         self.role_arn = role.arn
         self.register_outputs({"role_arn": self.role_arn})

@@ -51,7 +51,9 @@ class AutoNode(pulumi.ComponentResource):
             policy=iam.document_json(catalogue.hcp_policy(catalogue.auto_node.policy)),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        role = service_account_role(f"{name}-role", args.role, oidc=args.oidc, defaults=args.role_defaults, parent=self)
+        role = service_account_role(
+            f"{name}-role", args.role, issuers=[args.oidc], defaults=args.role_defaults, parent=self
+        )
         attach_policy(f"{name}-role-policy", role, policy.arn)
         self.role_arn, self.policy_arn = role.arn, policy.arn
         self.register_outputs({"role_arn": self.role_arn, "policy_arn": self.policy_arn})

@@ -21,7 +21,7 @@ import pulumi_aws as aws
 
 from components.bucket import guard_bucket
 from components.encryption_keys import EncryptionKeys, EncryptionKeysArgs, KeyDefaults, KeyGrant, KeySpec
-from components.role import RoleDefaults, stack_role
+from components.role import RoleDefaults, inline_policy, stack_role
 from foundation import iam
 from foundation.backup_plan import ABORT_INCOMPLETE_UPLOADS_DAYS
 from foundation.catalogue import load_catalogue
@@ -154,13 +154,7 @@ class LogForwarding(pulumi.ComponentResource):
             tags=None,  # the user's tags come with the provider's default tags
             parent=self,
         )
-        aws.iam.RolePolicy(
-            f"{name}-role-inline",
-            role=role.name,
-            name="permissions",
-            policy=destination.policy.to_json(),
-            opts=pulumi.ResourceOptions(parent=role, depends_on=[log_group]),
-        )
+        inline_policy(f"{name}-role", role, destination.policy.to_json(), depends_on=[log_group])
         self.role_arn = role.arn
 
     def _bucket(self, name: str, destination: S3Destination, args: LogForwardingArgs) -> None:

@@ -10,6 +10,7 @@ keeps the private key in the secret `rosa register oidc-config` reads), so no pr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -234,11 +235,13 @@ def _read_issuer_documents(bucket_arn: str, reader: iam.Principal, source_arn: s
     )
 
 
-def web_identity_trust_of(oidc: OidcProvider, role: IrsaRole) -> pulumi.Input[str]:
-    """`role`'s trust document through this issuer: plain when the issuer is known from the settings."""
-    if oidc.known_issuer:
-        arn, host_path = oidc.known_issuer
-        return role.trust(arn, host_path).to_json()
-    return pulumi.Output.all(oidc.provider_arn, oidc.issuer_host_path).apply(
-        lambda values: role.trust(values[0], values[1]).to_json()
+def web_identity_trust_of(issuers: Sequence[OidcProvider], role: IrsaRole) -> pulumi.Input[str]:
+    """`role`'s trust document through these clusters' issuers, one statement per issuer: plain when the settings
+    fix every issuer, else one Output over all their provider ARNs and issuer host/paths."""
+    known = tuple(oidc.known_issuer for oidc in issuers if oidc.known_issuer)
+    if len(known) == len(issuers):
+        return role.trust_of_issuers(known).to_json()
+    facts = [fact for oidc in issuers for fact in (oidc.provider_arn, oidc.issuer_host_path)]
+    return pulumi.Output.all(*facts).apply(
+        lambda values: role.trust_of_issuers(tuple(zip(values[::2], values[1::2], strict=True))).to_json()
     )

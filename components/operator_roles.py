@@ -57,7 +57,7 @@ class OperatorRoles(pulumi.ComponentResource):
             logical,
             role_name=spec.name,
             description=spec.description,
-            trust_policy=web_identity_trust_of(args.oidc, spec),
+            trust_policy=web_identity_trust_of([args.oidc], spec),
             defaults=args.role_defaults,
             tags=tags.added_tags(rosa=tags.operator_role_tags(args.topology, namespace, operator)),
             parent=self,

@@ -1,5 +1,5 @@
 """One IAM role as this stack makes every role: the stack's path and boundary, a one-hour session cap, given tags; and
-a role for service accounts (`service_account_role`), trusted through its cluster's issuer."""
+a role for service accounts (`service_account_role`), trusted through its clusters' issuers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.oidc_provider import OidcProvider, web_identity_trust_of
+from foundation import naming
 from foundation.catalogue import load_catalogue
 from foundation.irsa import IrsaRole
 from foundation.names import StackNames
@@ -94,36 +95,47 @@ def attach_extra_policies(logical_name: str, role: aws.iam.Role, policy_arns: Se
     """`extraPolicyArns` on one of ROSA's roles, as `rosa attach policy` attaches them: each its own attachment,
     `<role>-extra-<policy name>` (the settings refuse two of one name on a role)."""
     for policy_arn in policy_arns:
-        attach_policy(f"{logical_name}-extra-{policy_arn.rsplit('/', 1)[-1]}", role, policy_arn)
+        attach_policy(f"{logical_name}-extra-{naming.iam_resource_name(policy_arn)}", role, policy_arn)
 
 
 def service_account_role(
     logical_name: str,
     spec: IrsaRole,
     *,
-    oidc: OidcProvider,
+    issuers: Sequence[OidcProvider],
     defaults: RoleDefaults,
     parent: pulumi.Resource,
-    tags: Mapping[str, str] | None = None,
 ) -> aws.iam.Role:
-    """`spec`'s role, trusted through the cluster's issuer `oidc`, with its inline policy (named `permissions`) if it
-    has statements; its managed policies are the caller's to attach."""
+    """`spec`'s role trusted through `issuers` (its clusters' OIDC providers, which it waits for), its managed
+    policies attached (`<logical name>-<policy name>`) and its statements as its one inline policy."""
     role = stack_role(
         logical_name,
         role_name=spec.name,
         description=spec.description,
-        trust_policy=web_identity_trust_of(oidc, spec),
+        trust_policy=web_identity_trust_of(issuers, spec),
         defaults=defaults,
-        tags=tags,
+        tags=None,  # the user's tags come with the provider's default tags
         parent=parent,
-        depends_on=[oidc.provider],
+        depends_on=[oidc.provider for oidc in dict.fromkeys(issuers)],
     )
+    for policy_arn in spec.managed_policy_arns:
+        attach_policy(f"{logical_name}-{naming.iam_resource_name(policy_arn)}", role, policy_arn)
     if policy := spec.inline_policy():
-        aws.iam.RolePolicy(
-            f"{logical_name}-inline",
-            role=role.name,
-            name="permissions",
-            policy=policy.to_json(),
-            opts=pulumi.ResourceOptions(parent=role),
-        )
+        inline_policy(logical_name, role, policy.to_json())
     return role
+
+
+def inline_policy(
+    role_logical_name: str,
+    role: aws.iam.Role,
+    document: pulumi.Input[str],
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> None:
+    """A role's one inline policy, `permissions` (`<role logical name>-inline`)."""
+    aws.iam.RolePolicy(
+        f"{role_logical_name}-inline",
+        role=role.name,
+        name="permissions",
+        policy=document,
+        opts=pulumi.ResourceOptions(parent=role, depends_on=list(depends_on)),
+    )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from foundation import shared_vpc, tags
+from foundation import naming, shared_vpc, tags
 from foundation.catalogue import SHARED_VPC_ROLES, SharedVpcRole, load_catalogue
 from foundation.outputs import SharedVpcClusterOutputs
 from foundation.project import type_token
@@ -70,7 +70,7 @@ class SharedVpcAccess(pulumi.ComponentResource):
                 # By the role's name, from its ARN: the Installer may be the account stack's (the split layout).
                 aws.iam.RolePolicyAttachment(
                     f"{name}-{kind}-{slug.replace('/', '-')}",
-                    role=args.assuming_roles[slug].apply(lambda arn: arn.rsplit("/", 1)[-1]),
+                    role=args.assuming_roles[slug].apply(naming.iam_resource_name),
                     policy_arn=policy.arn,
                     opts=pulumi.ResourceOptions(parent=self),
                 )

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components.oidc_provider import OidcProvider
-from components.role import RoleDefaults
-from components.workload_roles import workload_role
+from components.role import RoleDefaults, service_account_role
 from foundation.irsa import IrsaRole
 from foundation.project import type_token
 
@@ -41,12 +40,5 @@ class SharedWorkloadRoles(pulumi.ComponentResource):
 
     def _role(self, name: str, args: SharedWorkloadRolesArgs, spec: IrsaRole) -> pulumi.Output[str]:
         issuers = [args.oidc[cluster] for cluster in spec.clusters]
-        trust: pulumi.Input[str]
-        if all(oidc.known_issuer for oidc in issuers):  # plain, as web_identity_trust_of makes a cluster's own
-            trust = spec.trust_of_issuers(tuple(oidc.known_issuer for oidc in issuers if oidc.known_issuer)).to_json()
-        else:
-            pairs = [pulumi.Output.all(oidc.provider_arn, oidc.issuer_host_path) for oidc in issuers]
-            trust = pulumi.Output.all(*pairs).apply(
-                lambda values: spec.trust_of_issuers(tuple((arn, host) for arn, host in values)).to_json()
-            )
-        return workload_role(f"{name}-{spec.key.replace('/', '-')}", spec, trust, args.role_defaults, self, issuers)
+        logical = f"{name}-{spec.key.replace('/', '-')}"
+        return service_account_role(logical, spec, issuers=issuers, defaults=args.role_defaults, parent=self).arn

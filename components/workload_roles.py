@@ -8,14 +8,12 @@ tool's role (`foundation.backup_plan`) trusts OADP's service accounts, whose tok
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
 
-from components.oidc_provider import OidcProvider, web_identity_trust_of
-from components.role import RoleDefaults, attach_policy, stack_role
+from components.oidc_provider import OidcProvider
+from components.role import RoleDefaults, service_account_role
 from foundation.irsa import IrsaRole
 from foundation.project import type_token
 
@@ -44,37 +42,5 @@ class WorkloadRoles(pulumi.ComponentResource):
         self.register_outputs({"role_arns": self.role_arns, "backup_role_arn": self.backup_role_arn})
 
     def _role(self, name: str, args: WorkloadRolesArgs, spec: IrsaRole) -> pulumi.Output[str]:
-        trust = web_identity_trust_of(args.oidc, spec)
-        return workload_role(f"{name}-{spec.key.replace('/', '-')}", spec, trust, args.role_defaults, self, [args.oidc])
-
-
-def workload_role(
-    logical: str,
-    spec: IrsaRole,
-    trust: pulumi.Input[str],
-    defaults: RoleDefaults,
-    parent: pulumi.Resource,
-    issuers: Sequence[OidcProvider],
-) -> pulumi.Output[str]:
-    """One workload role: its trust, its managed policies attached and its statements as its one inline policy."""
-    role = stack_role(
-        logical,
-        role_name=spec.name,
-        description=spec.description,
-        trust_policy=trust,
-        defaults=defaults,
-        tags=None,  # the user's tags come with the provider's default tags
-        parent=parent,
-        depends_on=[oidc.provider for oidc in dict.fromkeys(issuers)],
-    )
-    for policy_arn in spec.managed_policy_arns:
-        attach_policy(f"{logical}-{policy_arn.rsplit('/', 1)[-1]}", role, policy_arn)
-    if policy := spec.inline_policy():
-        aws.iam.RolePolicy(
-            f"{logical}-inline",
-            role=role.name,
-            name="permissions",
-            policy=policy.to_json(),
-            opts=pulumi.ResourceOptions(parent=role),
-        )
-    return role.arn
+        logical = f"{name}-{spec.key.replace('/', '-')}"
+        return service_account_role(logical, spec, issuers=[args.oidc], defaults=args.role_defaults, parent=self).arn

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from foundation import naming
+from foundation import role_policies
 from foundation.catalogue import AccountRoleSpec, OperatorRoleSpec, Topology
 from foundation.names import StackNames
 from foundation.settings.models import ClusterSettings, ManagedOidc, UserRoleSettings
@@ -83,12 +83,8 @@ class Adoption:
         """The account role and its attachment: AWS's managed policy (HCP) or its own classic policy."""
         if not self.adopts("account-roles"):
             return None
-        names, settings = self.names, self.names.settings
-        role = names.account_role(topology, spec).name
-        if spec.managed_policy:
-            policy_arn = naming.aws_managed_policy_arn(settings.partition, spec.managed_policy)
-        else:
-            policy_arn = names.policy_arn(names.classic_account_policy(spec).name)
+        role = self.names.account_role(topology, spec).name
+        policy_arn = role_policies.account_role_policy_arn(self.names, spec)
         return RoleImport(role_import_id(role), attachment_import_id(role, policy_arn))
 
     def classic_account_policy(self, spec: AccountRoleSpec) -> str | None:
@@ -106,12 +102,8 @@ class Adoption:
         """The operator role and its attachment: AWS's managed policy (HCP) or the account-wide classic policy."""
         if not self.adopts("operator-roles"):
             return None
-        names, settings = self.names, self.names.settings
-        role = names.operator_role(cluster, spec).name
-        if spec.managed_policy:
-            policy_arn = naming.aws_managed_policy_arn(settings.partition, spec.managed_policy)
-        else:
-            policy_arn = names.policy_arn(names.classic_operator_policy(spec).name)
+        role = self.names.operator_role(cluster, spec).name
+        policy_arn = role_policies.operator_role_policy_arn(self.names, spec)
         return RoleImport(role_import_id(role), attachment_import_id(role, policy_arn))
 
     def oidc_provider(self, cluster: ClusterSettings) -> str | None:

@@ -69,18 +69,7 @@ def operator_roles(names: StackNames, cluster: ClusterSettings) -> tuple[IrsaRol
 def application_roles(names: StackNames, cluster: ClusterSettings) -> tuple[IrsaRole, ...]:
     """The cluster's workload roles from its settings (seed 004: token audience `sts.amazonaws.com` unless the
     entry or its preset says `openshift`): its preset's scoped statements, then its own."""
-    return tuple(
-        IrsaRole(
-            key=workload.slug,
-            name=names.workload_role(cluster, workload).name,
-            description=f"Service account {workload.slug} of ROSA cluster {cluster.name}",
-            subjects=(workload.subject,),
-            audience=workload.token_audience,
-            managed_policy_arns=workload.managed_policy_arns,
-            statements=_statements(names, workload, (cluster,)),
-        )
-        for workload in cluster.workload_roles
-    )
+    return tuple(_workload_role(names, workload, cluster, (cluster,)) for workload in cluster.workload_roles)
 
 
 def audit_log_role(names: StackNames, cluster: ClusterSettings) -> IrsaRole | None:
@@ -134,24 +123,31 @@ def auto_node_role(names: StackNames, cluster: ClusterSettings) -> IrsaRole | No
 def shared_roles(names: StackNames) -> tuple[IrsaRole, ...]:
     """The stack's workload roles, each trusted by the same service account of every cluster it lists
     (`trustedClusters`, which the settings rules hold to the stack's clusters)."""
-    settings = names.settings
-    by_name = {c.name: c for c in settings.clusters}
-    roles = []
-    for workload in settings.workload_roles:
-        clusters = tuple(by_name[name] for name in workload.trusted_clusters)
-        roles.append(
-            IrsaRole(
-                key=workload.slug,
-                name=names.workload_role(None, workload).name,
-                description=f"Service account {workload.slug} of ROSA clusters {', '.join(workload.trusted_clusters)}",
-                subjects=(workload.subject,),
-                audience=workload.token_audience,
-                managed_policy_arns=workload.managed_policy_arns,
-                statements=_statements(names, workload, clusters),
-                clusters=workload.trusted_clusters,
-            )
-        )
-    return tuple(roles)
+    by_name = {c.name: c for c in names.settings.clusters}
+    return tuple(
+        _workload_role(names, workload, None, tuple(by_name[name] for name in workload.trusted_clusters))
+        for workload in names.settings.workload_roles
+    )
+
+
+def _workload_role(
+    names: StackNames,
+    workload: WorkloadRoleSettings,
+    own: ClusterSettings | None,
+    clusters: tuple[ClusterSettings, ...],
+) -> IrsaRole:
+    """The role of one workload entry, trusted by `clusters`: `own`'s, or the stack's (`own` None)."""
+    of = f"cluster {own.name}" if own else f"clusters {', '.join(c.name for c in clusters)}"
+    return IrsaRole(
+        key=workload.slug,
+        name=names.workload_role(own, workload).name,
+        description=f"Service account {workload.slug} of ROSA {of}",
+        subjects=(workload.subject,),
+        audience=workload.token_audience,
+        managed_policy_arns=workload.managed_policy_arns,
+        statements=_statements(names, workload, clusters),
+        clusters=() if own else tuple(c.name for c in clusters),
+    )
 
 
 def _statements(

@@ -50,6 +50,21 @@ def arn(partition: str, service: str, resource: str, *, account: str = "", regio
     return f"arn:{partition}:{service}:{region}:{account}:{resource}"
 
 
+def arn_partition(arn: str) -> str:
+    """`arn:<partition>:...` -> its partition (`aws`, `aws-us-gov`)."""
+    return arn.split(":")[1]
+
+
+def arn_account(arn: str) -> str:
+    """`arn:<partition>:<service>:<region>:<account>:...` -> its account (`aws` for AWS's managed policies)."""
+    return arn.split(":")[4]
+
+
+def iam_resource_name(arn: str) -> str:
+    """An IAM role's or policy's ARN -> its name, the part after its path."""
+    return arn.rsplit("/", 1)[-1]
+
+
 def iam_arn(partition: str, account: str, kind: str, path: str, name: str) -> str:
     """ARN of an IAM role or policy: `arn:<partition>:iam::<account>:<kind><path><name>`."""
     return arn(partition, "iam", f"{kind}{path}{name}", account=account)

@@ -78,13 +78,7 @@ def _counts(names: StackNames) -> Iterator[str]:
             quotas.customer_managed_policies_per_account,
             "IAM: Customer managed policies per account",
         )
-    workloads = [
-        (f"{PROJECT}:clusters[{i}].workloadRoles[{j}]", workload)
-        for i, cluster in enumerate(settings.clusters)
-        for j, workload in enumerate(cluster.workload_roles)
-    ]
-    workloads += [(f"{PROJECT}:workloadRoles[{j}]", workload) for j, workload in enumerate(settings.workload_roles)]
-    for here, workload in workloads:
+    for here, workload in settings.workload_role_entries():
         if len(workload.managed_policy_arns) > quotas.managed_policies_per_role:
             count = len(workload.managed_policy_arns)
             yield (

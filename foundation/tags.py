@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+# rosa's mark on everything it makes, with the value "true" (openshift/rosa pkg/aws/tags/tags.go).
+RED_HAT_MANAGED = "red-hat-managed"
 RESERVED_TAG_KEYS = frozenset(
     {
-        "red-hat-managed",
+        RED_HAT_MANAGED,
         "rosa_role_prefix",
         "rosa_role_type",
         "rosa_hcp_policies",
@@ -59,7 +61,7 @@ def added_tags(
     if name is not None:
         tags["Name"] = name
     if rosa is not None:
-        tags.update({"red-hat-managed": "true", **rosa})
+        tags.update({RED_HAT_MANAGED: "true", **rosa})
     if scope is not None:
         tags[SCOPE_TAG] = scope
     if public_endpoint is not None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +57,9 @@ def adopting() -> Render:
     return run_main(stack_config(), stack=STACK)
 
 
-@pytest.fixture
-def account(reference_dir: Path, adopting: Render, tmp_path: Path, monkeypatch):
-    """A moto account in which rosa made what the stack declares (`rosa create account-roles --hosted-cp` and
-    `--classic`, `create oidc-provider` and `create operator-roles` for each cluster), and the stack's render under
-    `tmp_path/build`."""
-    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")  # AWS's ROSA* policies exist to attach
+@contextmanager
+def _rosa_account(reference_dir: Path, monkeypatch) -> Iterator[tuple[Any, Rosa]]:
+    """A moto account holding the stack's boundary policy, its IAM client, and rosa to make roles in it."""
     monkeypatch.setenv("MOTO_ACCOUNT_ID", ACCOUNT_ID)
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(variable, "testing")
@@ -68,7 +67,16 @@ def account(reference_dir: Path, adopting: Render, tmp_path: Path, monkeypatch):
     with mock_aws():
         iam = boto3.client("iam")
         iam.create_policy(PolicyName="RosaBoundary", Path=PATH, PolicyDocument=json.dumps(BOUNDARY_DOCUMENT))
-        rosa = Rosa(iam, ACCOUNT_ID, reference_dir, policy_version="4.20")
+        yield iam, Rosa(iam, ACCOUNT_ID, reference_dir, policy_version="4.20")
+
+
+@pytest.fixture
+def account(reference_dir: Path, adopting: Render, tmp_path: Path, monkeypatch):
+    """A moto account in which rosa made what the stack declares (`rosa create account-roles --hosted-cp` and
+    `--classic`, `create oidc-provider` and `create operator-roles` for each cluster), and the stack's render under
+    `tmp_path/build`."""
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")  # AWS's ROSA* policies exist to attach
+    with _rosa_account(reference_dir, monkeypatch) as (iam, rosa):
         installers = {}
         for topology in ("hcp", "classic"):
             roles = rosa.create_account_roles(topology, path=PATH, boundary=BOUNDARY, external_id=EXTERNAL_ID)
@@ -382,14 +390,7 @@ def _ocm_config(adopt: list[str] | None) -> dict[str, str]:
 def ocm_account(reference_dir: Path, tmp_path: Path, monkeypatch):
     """A moto account where someone ran `rosa create ocm-role --admin` and `rosa create user-role` with the stack's
     prefix, path and boundary, and the render of a stack declaring both and adopting them under `tmp_path/build`."""
-    monkeypatch.setenv("MOTO_ACCOUNT_ID", ACCOUNT_ID)
-    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(variable, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
-        iam = boto3.client("iam")
-        iam.create_policy(PolicyName="RosaBoundary", Path=PATH, PolicyDocument=json.dumps(BOUNDARY_DOCUMENT))
-        rosa = Rosa(iam, ACCOUNT_ID, reference_dir, policy_version="4.20")
+    with _rosa_account(reference_dir, monkeypatch) as (iam, rosa):
         ocm, (user,) = OCM["ocmRole"], OCM["userRoles"]
         rosa.create_ocm_role(
             ocm["organizationId"], ocm["organizationExternalId"], "admin", path=PATH, boundary=BOUNDARY

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import shlex
+from collections.abc import Callable
 
 import pytest
 
@@ -110,14 +111,14 @@ def test_the_log_forwarding_role_lives_where_red_hats_role_may_assume_it():
 # --- what each role may do -----------------------------------------------------------------------------------------
 
 
+def _permissions_of(render: Render, role: str) -> Callable[[str, str], bool]:
+    """Whether role `role` (its logical name) may take an action on a resource by its inline policy."""
+    policies, arn = [document(render, f"{role}-inline", "policy")], role_arn(render, role)
+    return lambda action, resource: evaluate(policies, None, arn, action, resource).allowed
+
+
 def test_the_log_forwarding_role_writes_its_own_log_group_and_nothing_else():
-    render = two_clusters()
-    policies = [document(render, "alpha-log-forwarding-role-inline", "policy")]
-    role = role_arn(render, "alpha-log-forwarding-role")
-
-    def may(action: str, resource: str) -> bool:
-        return evaluate(policies, None, role, action, resource).allowed
-
+    may = _permissions_of(two_clusters(), "alpha-log-forwarding-role")
     stream = f"{LOG_GROUP_ARN}:log-stream:kube-apiserver"
     assert may("logs:CreateLogStream", stream) and may("logs:PutLogEvents", stream)
     any_group = f"arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:*"
@@ -134,13 +135,7 @@ def test_the_log_forwarding_role_writes_its_own_log_group_and_nothing_else():
 
 
 def test_the_audit_role_writes_audit_logs_in_its_region_but_never_the_control_plane_log_group():
-    render = two_clusters()
-    policies = [document(render, "alpha-audit-log-role-inline", "policy")]
-    role = role_arn(render, "alpha-audit-log-role")
-
-    def may(action: str, resource: str) -> bool:
-        return evaluate(policies, None, role, action, resource).allowed
-
+    may = _permissions_of(two_clusters(), "alpha-audit-log-role")
     # The exporter makes and names its own log group, and writes it.
     audit = f"arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:audit-of-alpha"
     assert may("logs:CreateLogGroup", audit) and may("logs:PutLogEvents", f"{audit}:log-stream:x")

@@ -42,6 +42,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from foundation import naming
 from foundation.iam import canonical
 from foundation.stack_files import PROJECT_ROOT
+from foundation.tags import RED_HAT_MANAGED
 
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/policy:Policy"
@@ -49,7 +50,6 @@ ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 INLINE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 PROVIDER = "pulumi:providers:aws"
-RED_HAT_MANAGED = ("red-hat-managed", "true")  # what rosa tags everything it makes with (pkg/aws/tags/tags.go)
 
 Verdict = Literal["ok", "differs", "missing", "refused"]
 EXIT_CODES: dict[Verdict, int] = {"ok": 0, "differs": 1, "missing": 1, "refused": 3}
@@ -397,7 +397,7 @@ def leftovers(iam: Any, owners: Mapping[tuple[str, str], list[str]]) -> Iterator
             if (ROLE, role["RoleName"]) in owners:
                 continue
             tags = _tags(iam.list_role_tags(RoleName=role["RoleName"]).get("Tags"))
-            if tags.get(RED_HAT_MANAGED[0]) == RED_HAT_MANAGED[1]:
+            if tags.get(RED_HAT_MANAGED) == "true":
                 yield role["Arn"]
     for provider in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
         if (OIDC_PROVIDER, provider["Arn"].split(":oidc-provider/", 1)[-1]) not in owners:

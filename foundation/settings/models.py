@@ -24,6 +24,7 @@ from foundation.catalogue import (
     minor_version,
     version_key,
 )
+from foundation.project import config_key
 from foundation.settings.base import SettingsModel as _Model
 from foundation.settings.log_forwarding import LogForwardingSettings
 from foundation.settings.shared_vpc_models import SharedVpcOwnerSettings, SharedVpcSettings
@@ -342,6 +343,17 @@ class StackSettings(_Model):
     def operator_specs(self, cluster: ClusterSettings) -> tuple[OperatorRoleSpec, ...]:
         """The operator roles of `cluster` in this stack's partition (GovCloud classic clusters have a seventh)."""
         return load_catalogue().topology(cluster.topology).operator_roles_in(self.partition)
+
+    def workload_role_entries(self) -> tuple[tuple[str, WorkloadRoleSettings], ...]:
+        """Every workload role entry with its config key: each cluster's
+        (`rosa-foundation:clusters[i].workloadRoles[j]`) in settings order, then the stack's
+        (`rosa-foundation:workloadRoles[j]`)."""
+        clusters = tuple(
+            (f"{config_key('clusters')}[{i}].workloadRoles[{j}]", workload)
+            for i, cluster in enumerate(self.clusters)
+            for j, workload in enumerate(cluster.workload_roles)
+        )
+        return clusters + tuple((f"{config_key('workloadRoles')}[{j}]", w) for j, w in enumerate(self.workload_roles))
 
     @property
     def classic_operator_specs(self) -> tuple[OperatorRoleSpec, ...]:

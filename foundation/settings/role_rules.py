@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from foundation import irsa, naming
+from foundation import naming, role_policies
 from foundation.catalogue import load_catalogue
 from foundation.iam_actions import ADMIN_MANAGED_POLICIES
 from foundation.names import CI_ROLE_KINDS, StackNames
@@ -47,7 +47,7 @@ def workload_entry_problems(
     arns = {f"{here}.managedPolicyArns": workload.managed_policy_arns, f"{here}.secretArns": workload.secret_arns}
     arns |= {f"{here}.statements[{k}].resources": s.resources for k, s in enumerate(workload.statements)}
     for key, arn in ((key, arn) for key, listed in arns.items() for arn in listed if arn != "*"):
-        if arn.split(":")[1] != settings.partition:
+        if naming.arn_partition(arn) != settings.partition:
             yield f"{key}: {shown(arn)} is not in this stack's partition {settings.partition!r}"
     for k, arn in enumerate(workload.managed_policy_arns):
         if problem := attached_policy_problem(settings, names, arn):
@@ -115,9 +115,9 @@ def shared_role_problems(settings: StackSettings, names: StackNames) -> Iterator
             yield f"{here}: service account {workload.slug} already has a stack role (workloadRoles[{first}])"
         seen.setdefault(workload.slug, j)
         for name in listed:
-            cluster = settings.clusters[index[name]] if name in index else None
-            if cluster is None:
+            if name not in index:
                 continue
+            cluster = settings.clusters[index[name]]
             own = [k for k, w in enumerate(cluster.workload_roles) if w.slug == workload.slug]
             if own:
                 yield (
@@ -126,8 +126,7 @@ def shared_role_problems(settings: StackSettings, names: StackNames) -> Iterator
                 )
             oidc = cluster.oidc
             if isinstance(oidc, ManagedOidc) and not oidc.allow_roles_on_shared_issuer:
-                issuer = names.issuer_key(cluster)
-                others = [c.name for c in settings.clusters if names.issuer_key(c) == issuer and c.name not in listed]
+                others = [c.name for c in names.issuers()[names.issuer_key(cluster)] if c.name not in listed]
                 if others:
                     at = f"{config_key('clusters')}[{index[name]}].oidc"
                     yield (
@@ -157,12 +156,12 @@ def boundary_override_problems(settings: StackSettings, names: StackNames) -> It
         if problem := _role_key_problem(settings, keys, key):
             yield f"{at}: {problem}"
             continue
-        if arn.split(":")[1] != settings.partition:
+        if naming.arn_partition(arn) != settings.partition:
             yield f"{at} = {shown(arn)}: the ARN must be in this stack's partition {settings.partition!r}"
         if problem := _account_problem(settings, arn):
             yield f"{at} = {shown(arn)}: {problem}"
-        if arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
-            yield f"{at} = {shown(arn)}: a boundary of {arn.rsplit('/', 1)[-1]} lifts every ceiling; name a boundary"
+        if (name := naming.iam_resource_name(arn)) in ADMIN_MANAGED_POLICIES:
+            yield f"{at} = {shown(arn)}: a boundary of {name} lifts every ceiling; name a boundary"
 
 
 def extra_policy_problems(settings: StackSettings, names: StackNames) -> Iterator[str]:
@@ -185,8 +184,8 @@ def extra_policy_problems(settings: StackSettings, names: StackNames) -> Iterato
             continue
         by_name: dict[str, int] = {}
         for k, arn in enumerate(arns):
-            name = arn.rsplit("/", 1)[-1]
-            if arn.split(":")[1] != settings.partition:
+            name = naming.iam_resource_name(arn)
+            if naming.arn_partition(arn) != settings.partition:
                 yield f"{at}[{k}] = {shown(arn)}: not in this stack's partition {settings.partition!r}"
             if problem := attached_policy_problem(settings, names, arn):
                 yield f"{at}[{k}] = {shown(arn)}: {problem}"
@@ -211,9 +210,9 @@ def attached_policy_problem(settings: StackSettings, names: StackNames, arn: str
     stop half-way)."""
     if problem := _account_problem(settings, arn):
         return problem
-    if arn.split(":")[4] == "aws" and arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
+    if naming.arn_account(arn) == "aws" and (name := naming.iam_resource_name(arn)) in ADMIN_MANAGED_POLICIES:
         return (
-            f"AWS's {arn.rsplit('/', 1)[-1]} hands over the account (the no-admin-permissions guardrail refuses it "
+            f"AWS's {name} hands over the account (the no-admin-permissions guardrail refuses it "
             "too); attach a policy that grants what the role needs"
         )
     boundaries = {settings.permissions_boundary, *settings.permissions_boundary_overrides.values()} - {None}
@@ -230,7 +229,7 @@ def attached_policy_problem(settings: StackSettings, names: StackNames, arn: str
 
 
 def _account_problem(settings: StackSettings, arn: str) -> str | None:
-    account = arn.split(":")[4]
+    account = naming.arn_account(arn)
     if account in ("aws", settings.account_id):
         return None
     return (
@@ -254,13 +253,8 @@ def _own_managed_policies(settings: StackSettings, names: StackNames) -> dict[st
     own: dict[str, tuple[str, ...]] = {}
     for topology in settings.topologies:
         for spec in load_catalogue().topology(topology).account_roles:
-            key = account_role_key(topology, spec)
-            if spec.managed_policy:
-                own[key] = (naming.aws_managed_policy_arn(settings.partition, spec.managed_policy),)
-            else:  # classic: the stack's own policy of that version
-                own[key] = (names.policy_arn(names.classic_account_policy(spec).name),)
+            own[account_role_key(topology, spec)] = (role_policies.account_role_policy_arn(names, spec),)
     for cluster in settings.clusters:
-        for spec, role in zip(settings.operator_specs(cluster), irsa.operator_roles(names, cluster), strict=True):
-            key = operator_role_key(cluster, spec)
-            own[key] = role.managed_policy_arns or (names.policy_arn(names.classic_operator_policy(spec).name),)
+        for spec in settings.operator_specs(cluster):
+            own[operator_role_key(cluster, spec)] = (role_policies.operator_role_policy_arn(names, spec),)
     return own

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from foundation import iam_actions, tags
+from foundation import iam_actions, naming, tags
 from foundation.catalogue import BACKUP_FREQUENCIES, load_catalogue, version_key
 from foundation.names import StackNames
 from foundation.networks import world_covered
@@ -58,7 +58,7 @@ def _partition_problems(settings: StackSettings, names: StackNames) -> Iterator[
         ("permissionsBoundary", settings.permissions_boundary),
         ("redHatSupportPrincipal", settings.red_hat_support_principal),
     ):
-        if arn and arn.split(":")[1] != settings.partition:
+        if arn and naming.arn_partition(arn) != settings.partition:
             yield f"{config_key(key)} = {arn!r}: the ARN must be in this stack's partition {settings.partition!r}"
     if settings.partition not in CLOUDFRONT_PARTITIONS:
         for i, cluster in enumerate(settings.clusters):
@@ -357,7 +357,7 @@ def _pipeline_problems(settings: StackSettings, names: StackNames) -> Iterator[s
             f"{settings.account_role_prefix}-PipelineBoundary"
         )
         return
-    if boundary.split(":")[4] != settings.account_id:
+    if naming.arn_account(boundary) != settings.account_id:
         yield (
             f"{here} = {boundary!r}: with {config_key('ciIdentity')} the stack creates the boundary, so it must be in "
             f"this stack's account {settings.account_id}"
@@ -371,13 +371,7 @@ def _pipeline_problems(settings: StackSettings, names: StackNames) -> Iterator[s
 def _admin_statement_problems(settings: StackSettings) -> Iterator[str]:
     """A workload statement may not hand over the account (foundation.iam_actions): no permissions management,
     credential exposure, sts:Assume* or iam:PassRole on every resource of a kind."""
-    entries = [
-        (f"{config_key('clusters')}[{i}].workloadRoles[{j}]", workload)
-        for i, cluster in enumerate(settings.clusters)
-        for j, workload in enumerate(cluster.workload_roles)
-    ]
-    entries += [(f"{config_key('workloadRoles')}[{j}]", w) for j, w in enumerate(settings.workload_roles)]
-    for here, workload in entries:
+    for here, workload in settings.workload_role_entries():
         for k, statement in enumerate(workload.statements):
             if granted := iam_actions.admin_grants(statement.to_statement().to_dict()):
                 shown = ", ".join(granted[:5]) + (f" (and {len(granted) - 5} more)" if len(granted) > 5 else "")

@@ -11,7 +11,7 @@ from fnmatch import fnmatchcase
 
 from joserfc.jwk import RSAKey
 
-from foundation import issuer_key, oidc_documents
+from foundation import issuer_key, naming, oidc_documents
 from foundation.names import StackNames
 from foundation.project import config_key
 from foundation.settings.models import SelfHostedOidc, StackSettings
@@ -72,8 +72,8 @@ def _vault_administrator_problems(settings: StackSettings, names: StackNames) ->
             "name your administrators' role (README, \"Who may lower a vault's protections\")"
         )
         return
-    account = administrator.split(":")[4]
-    if administrator.split(":")[1] != settings.partition or account != settings.account_id:
+    account = naming.arn_account(administrator)
+    if naming.arn_partition(administrator) != settings.partition or account != settings.account_id:
         yield (
             f"{here} = {administrator!r}: must be a role of this stack's account {settings.account_id} in partition "
             f"{settings.partition!r} (the vault's policies exempt it by aws:PrincipalArn)"

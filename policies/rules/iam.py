@@ -123,7 +123,7 @@ def no_admin_permissions(graph: Graph, config: Mapping[str, Any]) -> Iterator[tu
                     yield resource, f"allows {_summary(granted)} on every resource"
         arns = listed(resource.inputs.get("policyArn")) + listed(resource.inputs.get("managedPolicyArns"))
         for arn in arns:
-            if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
+            if isinstance(arn, str) and naming.iam_resource_name(arn) in ADMIN_MANAGED_POLICIES:
                 yield resource, f"attaches {arn}"
             elif arn in boundaries:  # a ceiling: as a policy it grants everything below its denies
                 yield resource, f"attaches {arn}, a permissions boundary, as a policy"
